@@ -1,0 +1,47 @@
+// certplan's one error type: a message, a kind (which decides the exit status) and,
+// for input errors, the position in the file that caused it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace certplan {
+
+// A position in an input file; line and column are 1-based.
+struct SourcePos {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+
+  // "file:line:col", or "file" when the line is unknown.
+  std::string to_string() const;
+};
+
+enum class ErrorKind {
+  usage,    // bad command line
+  input,    // a file that could not be read or does not follow its contract
+  io,       // writing failed
+  internal, // a bug
+};
+
+class Error final : public std::runtime_error {
+public:
+  Error(ErrorKind kind, std::string message, std::optional<SourcePos> where = std::nullopt);
+
+  ErrorKind kind() const noexcept { return m_kind; }
+  const std::optional<SourcePos>& where() const noexcept { return m_where; }
+  // The message without the position prefix.
+  const std::string& message() const noexcept { return m_message; }
+
+private:
+  ErrorKind m_kind;
+  std::string m_message;
+  std::optional<SourcePos> m_where;
+};
+
+// Shorthand for the most common throw: bad input at a position.
+[[noreturn]] void throw_input(const SourcePos& where, std::string message);
+
+} // namespace certplan

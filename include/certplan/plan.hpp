@@ -1,0 +1,93 @@
+// The plan: namespaces, certificates, DNS records and per-client consequences derived from
+// a topology (domain.md R1-R17). Pure: no I/O, no clock.
+#pragma once
+
+#include <certplan/clients.hpp>
+#include <certplan/finding.hpp>
+#include <certplan/topology.hpp>
+
+#include <string>
+#include <vector>
+
+namespace certplan {
+
+enum class Scope { external, internal };
+std::string_view to_string(Scope s);
+
+// One host name clients connect to.
+struct Namespace {
+  HostName fqdn;
+  std::vector<Service> services;
+  std::string site;               // the site that serves it ("" for provider-wide names)
+  std::vector<std::string> sites; // every site it serves (proxy and multi-site models)
+  std::string forest;
+  Scope scope = Scope::external;
+  std::string role; // "site" | "legacy" | "autodiscover" | "protocol" | "server" | "redirect" | "tenant-autodiscover" ...
+  std::string tenant;
+  bool on_certificate = true; // false: http-only redirect names
+  // R7 position class on a certificate: 0 site namespace, 1 primary SMTP domain's
+  // autodiscover, 2 other names of the site, 3 other SMTP domains' autodiscover, 4 tenant
+  // autodiscover names, 5 internal names. Ties keep derivation (topology) order.
+  int rank = 2;
+};
+
+enum class CertKind { san, wildcard, single_name };
+std::string_view to_string(CertKind k);
+
+struct CertificatePlan {
+  std::string id;
+  CertKind kind = CertKind::san;
+  std::string cn;
+  SubjectParts subject;
+  std::vector<std::string> sans; // CSR order (R7)
+  std::vector<std::string> sites;
+  std::vector<std::string> services; // Exchange -Services: IIS, POP, IMAP, SMTP, UM
+  std::string forest;
+  std::string key;
+  Authority authority = Authority::public_;
+  std::string binding; // where and how it binds: "IIS Default Web Site 443 (primary IP)" ...
+  bool needs_own_ip = false; // R12: another certificate already holds the site's IP:443
+  std::string principal_name; // R16: msstd:<cn>
+  std::string exchange_command; // New-ExchangeCertificate ... (R7)
+};
+
+struct DnsRecord {
+  std::string name;
+  std::string type; // A | CNAME | SRV | MX
+  std::string value;
+  std::string zone;
+  std::string view; // external | internal
+  std::string note;
+};
+
+struct ClientOutcome {
+  std::string id;
+  std::string name;
+  Severity status = Severity::info; // info = ok
+  std::vector<std::string> notes;
+};
+
+struct Plan {
+  std::string topology_path;
+  std::string organization;
+  Model model = Model::consolidated;
+  ExchangeVersion exchange = ExchangeVersion::v2019;
+  Strategy strategy_requested = Strategy::auto_;
+  Strategy strategy_used = Strategy::san;
+  std::string strategy_reason;
+  std::vector<Namespace> namespaces;
+  std::vector<CertificatePlan> certificates;
+  std::vector<DnsRecord> dns_records;
+  std::vector<ClientOutcome> clients;
+  std::vector<Finding> findings;
+
+  Severity worst() const; // info when nothing to report
+};
+
+// Derives the whole plan. `catalog` resolves the topology's supported client ids.
+Plan make_plan(const Topology& topo, const ClientCatalog& catalog);
+
+// Steps of make_plan, exposed for tests.
+std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Finding>& findings);
+
+} // namespace certplan

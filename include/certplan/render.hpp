@@ -1,0 +1,20 @@
+// Renderers: plans and client lists to text, JSON (cli.md keys) and Markdown. They decide
+// nothing; the same value always renders to the same bytes.
+#pragma once
+
+#include <certplan/clients.hpp>
+#include <certplan/plan.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace certplan {
+
+enum class Format { text, json, markdown };
+std::optional<Format> format_from_string(std::string_view s);
+
+std::string render_plan(const Plan& plan, Format format);
+std::string render_clients(const ClientCatalog& catalog, Format format);
+
+} // namespace certplan

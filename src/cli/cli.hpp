@@ -1,0 +1,48 @@
+// The thin command line: parse with CLI11, call the library, render, map to an exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+namespace certplan::cli {
+
+// Exit statuses of cli.md (the monitoring-plugin convention).
+enum ExitCode : int { exit_ok = 0, exit_warning = 1, exit_failure = 2, exit_unusable = 3 };
+
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// --format, -o, --at and --no-color, shared by every command.
+struct CommonOptions {
+  std::string format = "text";
+  std::string output;
+  std::string at;
+  bool no_color = false;
+};
+void add_common_options(CLI::App& app, CommonOptions& opts, const std::string& formats);
+
+// Writes `text` to -o FILE (atomically) or to io.out.
+void emit(const CommonOptions& opts, Io& io, const std::string& text);
+
+// A configured subcommand returns the action to run once parsing succeeded.
+using Action = std::function<int(Io&)>;
+using Setup = std::function<void(CLI::App& sub, Action& action)>;
+
+struct CommandSpec {
+  const char* name;
+  const char* description;
+  Setup setup;
+};
+
+void setup_plan(CLI::App& sub, Action& action);
+void setup_clients(CLI::App& sub, Action& action);
+void setup_init(CLI::App& sub, Action& action);
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+} // namespace certplan::cli

@@ -1,0 +1,44 @@
+#include "cli/cli.hpp"
+
+#include <certplan/clients.hpp>
+#include <certplan/load.hpp>
+#include <certplan/plan.hpp>
+#include <certplan/render.hpp>
+
+#include <memory>
+
+namespace certplan::cli {
+namespace {
+
+struct PlanOptions {
+  CommonOptions common;
+  std::string topology;
+};
+
+int run_plan(const PlanOptions& opts, Io& io) {
+  const auto format = format_from_string(opts.common.format);
+  if (!format) {
+    throw Error(ErrorKind::usage, "--format must be text, json or markdown, not \"" + opts.common.format + "\"");
+  }
+  const auto& catalog = ClientCatalog::builtin();
+  const Topology topo = load_topology(opts.topology, catalog);
+  const Plan plan = make_plan(topo, catalog);
+  emit(opts.common, io, render_plan(plan, *format));
+  switch (plan.worst()) {
+  case Severity::info: return exit_ok;
+  case Severity::warning: return exit_warning;
+  case Severity::failure: return exit_failure;
+  }
+  return exit_failure;
+}
+
+} // namespace
+
+void setup_plan(CLI::App& sub, Action& action) {
+  auto opts = std::make_shared<PlanOptions>();
+  sub.add_option("TOPOLOGY", opts->topology, "topology file (TOML, see shared/spec/topology.md)")->required();
+  add_common_options(sub, opts->common, "text, json, markdown");
+  sub.callback([opts, &action] { action = [opts](Io& io) { return run_plan(*opts, io); }; });
+}
+
+} // namespace certplan::cli

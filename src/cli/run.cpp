@@ -1,0 +1,98 @@
+// The one place errors are caught and turned into exit statuses.
+#include "cli/cli.hpp"
+
+#include <certplan/error.hpp>
+#include <certplan/io.hpp>
+#include <certplan/render.hpp>
+
+#include <fmt/format.h>
+
+#include <ostream>
+#include <regex>
+
+namespace certplan::cli {
+namespace {
+
+// The commands of cli.md, in its order; the later issues add csr, audit, expiry, match.
+const std::vector<CommandSpec>& commands() {
+  static const std::vector<CommandSpec> k_commands = {
+      {"plan", "namespaces, certificate plan, DNS records and per-client warnings for a topology", setup_plan},
+      {"clients", "the built-in client profiles", setup_clients},
+      {"init", "print a commented starter topology for a model", setup_init},
+  };
+  return k_commands;
+}
+
+const char* k_footer = R"(
+EXIT STATUS
+  0  done, nothing to report
+  1  done, with warnings
+  2  done, with failures (a client that will fail, an uncovered endpoint)
+  3  could not do the job: usage error or invalid input (the message names file:line:column)
+
+EXAMPLES
+  certplan init --model regional > contoso.toml
+  certplan plan contoso.toml
+  certplan plan contoso.toml --format json -o plan.json
+  certplan clients --format markdown)";
+
+} // namespace
+
+void add_common_options(CLI::App& app, CommonOptions& opts, const std::string& formats) {
+  app.add_option("--format", opts.format, "output format: " + formats)->capture_default_str();
+  app.add_option("-o,--output", opts.output, "write to FILE (atomically) instead of standard output");
+  app.add_option("--at", opts.at, "reference time for validity decisions, YYYY-MM-DD[THH:MM:SSZ] (default: now)")
+      ->check([](const std::string& s) {
+        static const std::regex k_re(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?)");
+        return std::regex_match(s, k_re) ? std::string() : "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ";
+      });
+  app.add_flag("--no-color", opts.no_color, "no ANSI colours (certplan prints none yet)");
+}
+
+void emit(const CommonOptions& opts, Io& io, const std::string& text) {
+  if (opts.output.empty() || opts.output == "-") {
+    io.out << text;
+    io.out.flush();
+    return;
+  }
+  write_file_atomic(opts.output, text);
+}
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  Io io{out, err};
+  CLI::App app("certplan: plan TLS certificates and host-name namespaces for Exchange-style client access", "certplan");
+  app.require_subcommand(1);
+  app.footer(k_footer);
+  app.set_version_flag("--version", "certplan 0.1.0");
+  Action action;
+  for (const auto& spec : commands()) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.description);
+    sub->footer(k_footer);
+    spec.setup(*sub, action);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    err << "certplan: error: " << e.what() << "\n";
+    err << "Run with --help for usage.\n";
+    return exit_unusable;
+  }
+  try {
+    return action(io);
+  } catch (const Error& e) {
+    err << "certplan: " << (e.where() ? e.where()->to_string() + ": " : std::string()) << "error: " << e.message()
+        << "\n";
+    return exit_unusable;
+  } catch (const std::exception& e) {
+    err << "certplan: internal error: " << e.what() << "\n";
+    return exit_unusable;
+  }
+}
+
+} // namespace certplan::cli

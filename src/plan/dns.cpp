@@ -1,0 +1,229 @@
+// DNS records: what the external zone (and, for split DNS, the internal copy of it) must
+// hold for the planned namespaces (R1-R6; seed 000's A/CNAME layout).
+#include "plan/plan_internal.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace certplan {
+namespace {
+
+class Zones {
+public:
+  explicit Zones(const Topology& topo) {
+    for (const auto& f : topo.forests) {
+      for (const auto& d : f.smtp_domains) {
+        m_domains.insert(d.ascii);
+      }
+    }
+    if (topo.hosting) {
+      m_domains.insert(topo.hosting->provider_domain.ascii);
+    }
+    for (const auto& t : topo.tenants) {
+      for (const auto& d : t.domains) {
+        m_domains.insert(d.ascii);
+      }
+    }
+  }
+
+  // The longest known domain the name is in; else its parent (the registrable part is
+  // unknown without a public-suffix list).
+  std::string zone_of(std::string_view name) const {
+    for (std::string_view rest = name;;) {
+      if (m_domains.count(std::string(rest)) != 0) {
+        return std::string(rest);
+      }
+      const auto dot = rest.find('.');
+      if (dot == std::string_view::npos) {
+        break;
+      }
+      rest.remove_prefix(dot + 1);
+    }
+    const std::string parent = parent_zone(name);
+    return label_count(parent) >= 2 ? parent : std::string(name);
+  }
+
+private:
+  std::set<std::string> m_domains;
+};
+
+struct Addresses {
+  std::vector<std::string> primary;
+  std::vector<std::string> secondary;
+};
+
+Addresses addresses(const Topology& topo, const std::string& site_name) {
+  Addresses a;
+  for (const auto& site : topo.sites) {
+    if (site.name != site_name) {
+      continue;
+    }
+    for (const auto& s : site.servers) {
+      if (!s.has_role("client-access")) {
+        continue;
+      }
+      if (!s.ip.empty()) {
+        a.primary.push_back(s.ip);
+      }
+      if (!s.secondary_ip.empty()) {
+        a.secondary.push_back(s.secondary_ip);
+      }
+    }
+  }
+  if (a.primary.empty()) {
+    a.primary.push_back(fmt::format("<IP of site {}>", site_name));
+  }
+  if (a.secondary.empty()) {
+    a.secondary.push_back(fmt::format("<second IP of site {}>", site_name));
+  }
+  return a;
+}
+
+std::string fqdn_dot(std::string_view name) { return std::string(name) + "."; }
+
+} // namespace
+
+std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces) {
+  const Zones zones(topo);
+  std::vector<DnsRecord> out;
+  const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
+    std::string zone = zones.zone_of(name.starts_with("_autodiscover._tcp.") ? name.substr(19) : name);
+    out.push_back({std::move(name), std::move(type), std::move(value), std::move(zone), std::move(view), std::move(note)});
+  };
+  const Site& first = primary_site(topo);
+  const auto ns_of_site = [&](const std::string& site) -> std::string {
+    for (const auto& s : topo.sites) {
+      if (s.name == site && s.ns) {
+        return s.ns->ascii;
+      }
+    }
+    return first.ns->ascii;
+  };
+
+  // Provider-side and organisation names.
+  for (const auto& ns : namespaces) {
+    if (!ns.tenant.empty() || ns.scope == Scope::internal) {
+      continue;
+    }
+    const auto addr = addresses(topo, ns.site);
+    const std::string& name = ns.fqdn.ascii;
+    if (ns.role == "site") {
+      // multisite-single-namespace: every internet-facing site answers (load balanced).
+      for (const auto& site : ns.sites) {
+        const bool facing = std::any_of(topo.sites.begin(), topo.sites.end(),
+                                        [&](const Site& s) { return s.name == site && s.internet_facing; });
+        if (!facing) {
+          continue;
+        }
+        for (const auto& ip : addresses(topo, site).primary) {
+          add(name, "A", ip, "external", "namespace of site " + site);
+        }
+      }
+    } else if (ns.role == "legacy") {
+      add(name, "A", fmt::format("<IP of the legacy Exchange servers of site {}>", ns.site), "external",
+          "legacy namespace (R4)");
+    } else if (ns.role == "autodiscover" && topo.hosting && name == "autodiscover." + topo.hosting->provider_domain.ascii) {
+      for (const auto& ip : addr.primary) {
+        add(name, "A", ip, "external", "provider autodiscover (seed 000)");
+      }
+    } else if (ns.role == "autodiscover") {
+      add(name, "CNAME", fqdn_dot(ns_of_site(ns.site)), "external", "autodiscover on the certificate (R2)");
+    } else if (ns.role == "autodiscover-redirect") {
+      for (const auto& ip : addr.secondary) {
+        add(name, "A", ip, "external", "HTTP-only redirect site, nothing on 443 (R2, white paper)");
+      }
+    } else if (ns.role == "redirect") {
+      for (const auto& ip : addr.secondary) {
+        add(name, "A", ip, "external", "redirect web site on the second IP (seed 000)");
+      }
+    } else if (ns.role == "server") {
+      const auto& site = *std::find_if(topo.sites.begin(), topo.sites.end(), [&](const Site& s) { return s.name == ns.site; });
+      for (const auto& server : site.servers) {
+        if (server.fqdn && server.fqdn->ascii == name) {
+          add(name, "A", server.ip.empty() ? fmt::format("<IP of {}>", server.name) : server.ip, "external",
+              "server FQDN");
+        }
+      }
+    } else if (ns.role == "protocol") {
+      add(name, "CNAME", fqdn_dot(ns_of_site(ns.site)), "external",
+          fmt::format("{} host (R5)", to_string(ns.services.front())));
+    }
+  }
+
+  // R2 with SRV: the record points at the namespace on the certificate.
+  if (topo.services.autodiscover && topo.certificates.autodiscover == AutodiscoverMethod::srv) {
+    for (const auto& f : topo.forests) {
+      if (const Site* s = autodiscover_site(topo, f.name)) {
+        for (const auto& d : f.smtp_domains) {
+          if (topo.hosting && d == topo.hosting->provider_domain) {
+            continue; // the provider's own autodiscover name is on the certificate
+          }
+          add("_autodiscover._tcp." + d.ascii, "SRV", fmt::format("0 0 443 {}", fqdn_dot(s->ns->ascii)), "external",
+              "autodiscover SRV (R2; Outlook 2007 needs KB940881)");
+        }
+      }
+    }
+  }
+
+  // Inbound mail for the accepted domains.
+  const std::string mx_host = topo.services.smtp.host ? topo.services.smtp.host->ascii : first.ns->ascii;
+  for (const auto& f : topo.forests) {
+    const Site* s = autodiscover_site(topo, f.name);
+    const std::string host = topo.services.smtp.host || s == nullptr ? mx_host : s->ns->ascii;
+    for (const auto& d : f.smtp_domains) {
+      add(d.ascii, "MX", fmt::format("10 {}", fqdn_dot(host)), "external",
+          "inbound mail (point it at your mail hygiene service if one receives first)");
+    }
+  }
+
+  // Hosted tenants (seeds 000, 002).
+  if (topo.hosting) {
+    const auto& h = *topo.hosting;
+    const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
+    for (const auto& t : topo.tenants) {
+      for (const auto& d : t.domains) {
+        switch (h.autodiscover) {
+        case AutodiscoverMethod::redirect:
+          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(h.redirect_host->ascii), "external",
+              fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
+          break;
+        case AutodiscoverMethod::srv:
+          add("_autodiscover._tcp." + d.ascii, "SRV", fmt::format("0 0 443 {}", fqdn_dot(provider_ad)), "external",
+              fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
+          break;
+        case AutodiscoverMethod::san:
+          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(provider_ad), "external",
+              fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
+          break;
+        }
+        add(d.ascii, "MX", fmt::format("10 {}", fqdn_dot(mx_host)), "external", fmt::format("tenant {}: inbound mail", t.name));
+      }
+      if (t.webmail) {
+        add(t.webmail->ascii, "CNAME", fqdn_dot(h.webmail_redirect_host->ascii), "external",
+            fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
+      }
+    }
+  }
+
+  // Split DNS (R6): the external names resolve inside to the client-access servers, so
+  // InternalUrl and the SCP can use them. Tenants' zones are theirs, not the provider's.
+  if (topo.organization.model != Model::hosted) {
+    for (const auto& ns : namespaces) {
+      if (ns.scope != Scope::external || !ns.on_certificate) {
+        continue;
+      }
+      if (ns.role == "site") {
+        for (const auto& ip : addresses(topo, ns.site).primary) {
+          add(ns.fqdn.ascii, "A", ip, "internal", "split DNS: internal clients use the external name (R6)");
+        }
+      } else if (ns.role == "autodiscover" || ns.role == "protocol") {
+        add(ns.fqdn.ascii, "CNAME", fqdn_dot(ns_of_site(ns.site)), "internal", "split DNS (R6)");
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace certplan

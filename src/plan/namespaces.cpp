@@ -1,0 +1,353 @@
+// Namespace derivation (R1-R6): which host names clients connect to, per model.
+#include "plan/plan_internal.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace certplan {
+namespace {
+
+class NamespaceList {
+public:
+  explicit NamespaceList(std::vector<Namespace>& out) : m_out(out) {}
+
+  // Adds `ns`, or merges its services and sites into an entry with the same name (a POP
+  // and an IMAP host published on one name, say).
+  void add(Namespace ns) {
+    const auto it = m_index.find(ns.fqdn.ascii);
+    if (it == m_index.end()) {
+      m_index.emplace(ns.fqdn.ascii, m_out.size());
+      m_out.push_back(std::move(ns));
+      return;
+    }
+    Namespace& have = m_out[it->second];
+    for (const Service s : ns.services) {
+      if (std::find(have.services.begin(), have.services.end(), s) == have.services.end()) {
+        have.services.push_back(s);
+      }
+    }
+    std::sort(have.services.begin(), have.services.end());
+    for (const auto& s : ns.sites) {
+      if (std::find(have.sites.begin(), have.sites.end(), s) == have.sites.end()) {
+        have.sites.push_back(s);
+      }
+    }
+    have.rank = std::min(have.rank, ns.rank);
+    have.on_certificate = have.on_certificate || ns.on_certificate;
+  }
+
+  bool contains(const std::string& ascii) const { return m_index.count(ascii) != 0; }
+
+private:
+  std::vector<Namespace>& m_out;
+  std::unordered_map<std::string, std::size_t> m_index;
+};
+
+std::vector<Service> site_services(const Services& sv) {
+  std::vector<Service> out;
+  for (const Service s : k_all_services) {
+    if (!sv.enabled(s)) {
+      continue;
+    }
+    // Protocols published on their own host (R5) are not on the site namespace.
+    if ((s == Service::pop3 && sv.pop3.host) || (s == Service::imap4 && sv.imap4.host) ||
+        (s == Service::smtp && sv.smtp.host)) {
+      continue;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+HostName autodiscover_name(const HostName& domain) {
+  return {"autodiscover." + domain.ascii, "autodiscover." + domain.display};
+}
+
+} // namespace
+
+const Site* autodiscover_site(const Topology& topo, const std::string& forest) {
+  for (const auto& s : topo.sites) {
+    if (s.internet_facing && s.forest == forest) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+const Site& primary_site(const Topology& topo) {
+  for (const auto& s : topo.sites) {
+    if (s.internet_facing) {
+      return s;
+    }
+  }
+  return topo.sites.front();
+}
+
+std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Finding>& findings) {
+  std::vector<Namespace> out;
+  NamespaceList list(out);
+  const Model model = topo.organization.model;
+  const auto& sv = topo.services;
+  const auto& cs = topo.certificates;
+  const bool internal_ok = cs.include_internal_names; // loader allows it only for private authorities
+
+  // R1/R3: the site namespaces.
+  for (const auto& site : topo.sites) {
+    if (!site.internet_facing) {
+      continue;
+    }
+    Namespace ns;
+    ns.fqdn = *site.ns;
+    ns.services = site_services(sv);
+    ns.site = site.name;
+    ns.forest = site.forest;
+    ns.role = "site";
+    ns.rank = 0;
+    if (model == Model::proxy_sites) {
+      // R3: users of the other sites are proxied through this one; no extra names.
+      for (const auto& other : topo.sites) {
+        if (other.forest == site.forest) {
+          ns.sites.push_back(other.name);
+        }
+      }
+    } else if (model == Model::multisite_single_namespace) {
+      for (const auto& other : topo.sites) {
+        if (other.internet_facing) {
+          ns.sites.push_back(other.name);
+        }
+      }
+      ns.site = primary_site(topo).name;
+    } else {
+      ns.sites = {site.name};
+    }
+    if (cs.authority == Authority::public_ && is_internal_name(ns.fqdn.ascii)) {
+      findings.push_back({"R6", Severity::failure,
+                          fmt::format("namespace {} of site {} is an internal name: no public CA will certify it "
+                                      "(CA/B BR 4.2.2). Publish the site under a registered domain "
+                                      "(mail.<your domain>) and use split DNS for internal clients.",
+                                      ns.fqdn.display, site.name),
+                          ""});
+    }
+    list.add(std::move(ns));
+  }
+
+  // R2: autodiscover per SMTP domain, on the forest's first internet-facing site.
+  if (sv.autodiscover) {
+    for (const auto& f : topo.forests) {
+      const Site* ad_site = autodiscover_site(topo, f.name);
+      if (ad_site == nullptr) {
+        continue;
+      }
+      for (std::size_t i = 0; i < f.smtp_domains.size(); ++i) {
+        if (cs.autodiscover == AutodiscoverMethod::srv) {
+          continue; // SRV points at the site namespace: no extra name (R2)
+        }
+        Namespace ns;
+        ns.fqdn = autodiscover_name(f.smtp_domains[i]);
+        ns.services = {Service::autodiscover};
+        ns.site = ad_site->name;
+        ns.sites = {ad_site->name};
+        ns.forest = f.name;
+        ns.role = cs.autodiscover == AutodiscoverMethod::san ? "autodiscover" : "autodiscover-redirect";
+        ns.on_certificate = cs.autodiscover == AutodiscoverMethod::san;
+        ns.rank = i == 0 ? 1 : 3;
+        list.add(std::move(ns));
+      }
+    }
+  }
+
+  const Site& first = primary_site(topo);
+
+  // R4: legacy namespaces go on their site's certificate.
+  for (const auto& site : topo.sites) {
+    if (site.legacy_ns) {
+      Namespace ns;
+      ns.fqdn = *site.legacy_ns;
+      ns.services = site_services(sv);
+      ns.site = site.name;
+      ns.sites = {site.name};
+      ns.forest = site.forest;
+      ns.role = "legacy";
+      list.add(std::move(ns));
+    }
+  }
+
+  // Hosted (R3, seed 000): the provider's autodiscover name, target of every tenant's
+  // redirect, SRV record or CNAME.
+  if (topo.hosting) {
+    Namespace ns;
+    ns.fqdn = autodiscover_name(topo.hosting->provider_domain);
+    ns.services = {Service::autodiscover};
+    ns.site = first.name;
+    ns.sites = {first.name};
+    ns.forest = first.forest;
+    ns.role = "autodiscover";
+    ns.rank = 1;
+    list.add(std::move(ns));
+  }
+
+  // Server FQDNs (extension include_server_fqdn; seed 000 puts EX01.PROVIDER.COM on).
+  if (cs.include_server_fqdn) {
+    for (const auto& site : topo.sites) {
+      if (!site.internet_facing) {
+        continue;
+      }
+      for (const auto& server : site.servers) {
+        if (!server.fqdn || !server.has_role("client-access")) {
+          continue;
+        }
+        const bool internal = is_internal_name(server.fqdn->ascii);
+        if (internal && !internal_ok) {
+          findings.push_back({"R6", Severity::warning,
+                              fmt::format("include_server_fqdn: {} is an internal name and stays off the "
+                                          "certificate; a public CA would refuse it (R6).",
+                                          server.fqdn->display),
+                              ""});
+          continue;
+        }
+        Namespace ns;
+        ns.fqdn = *server.fqdn;
+        ns.services = site_services(sv);
+        ns.site = site.name;
+        ns.sites = {site.name};
+        ns.forest = site.forest;
+        ns.role = "server";
+        ns.scope = internal ? Scope::internal : Scope::external;
+        ns.rank = internal ? 5 : 2;
+        list.add(std::move(ns));
+      }
+    }
+  }
+
+  // R5: protocols on their own host, on the primary site's certificate.
+  for (const auto& [service, proto] : {std::pair{Service::pop3, &sv.pop3}, std::pair{Service::imap4, &sv.imap4},
+                                       std::pair{Service::smtp, &sv.smtp}}) {
+    if (proto->enabled && proto->host) {
+      Namespace ns;
+      ns.fqdn = *proto->host;
+      ns.services = {service};
+      ns.site = first.name;
+      ns.sites = {first.name};
+      ns.forest = first.forest;
+      ns.role = "protocol";
+      list.add(std::move(ns));
+    }
+  }
+
+  // Hosted tenants (R2, seeds 000 and 002).
+  if (topo.hosting) {
+    const auto& h = *topo.hosting;
+    if (h.autodiscover == AutodiscoverMethod::redirect && h.redirect_host) {
+      Namespace ns;
+      ns.fqdn = *h.redirect_host;
+      ns.services = {Service::autodiscover};
+      ns.site = first.name;
+      ns.sites = {first.name};
+      ns.forest = first.forest;
+      ns.role = "redirect";
+      ns.on_certificate = false; // HTTP only: it answers with a 302 (seed 002)
+      list.add(std::move(ns));
+    }
+    const bool any_webmail =
+        std::any_of(topo.tenants.begin(), topo.tenants.end(), [](const Tenant& t) { return t.webmail.has_value(); });
+    if (h.webmail_redirect_host && any_webmail) {
+      Namespace ns;
+      ns.fqdn = *h.webmail_redirect_host;
+      ns.services = {Service::owa};
+      ns.site = first.name;
+      ns.sites = {first.name};
+      ns.forest = first.forest;
+      ns.role = "redirect";
+      ns.on_certificate = false;
+      list.add(std::move(ns));
+    }
+    for (const auto& t : topo.tenants) {
+      if (h.autodiscover != AutodiscoverMethod::srv) {
+        for (const auto& d : t.domains) {
+          Namespace ns;
+          ns.fqdn = autodiscover_name(d);
+          ns.services = {Service::autodiscover};
+          ns.site = first.name;
+          ns.sites = {first.name};
+          ns.forest = first.forest;
+          ns.tenant = t.name;
+          ns.role = h.autodiscover == AutodiscoverMethod::san ? "tenant-autodiscover" : "tenant-autodiscover-redirect";
+          ns.on_certificate = h.autodiscover == AutodiscoverMethod::san;
+          ns.rank = 4;
+          list.add(std::move(ns));
+        }
+      }
+      if (t.webmail) {
+        Namespace ns;
+        ns.fqdn = *t.webmail;
+        ns.services = {Service::owa};
+        ns.site = first.name;
+        ns.sites = {first.name};
+        ns.forest = first.forest;
+        ns.tenant = t.name;
+        ns.role = "tenant-webmail";
+        ns.on_certificate = false; // http:// only, redirected by the webmail redirect site
+        list.add(std::move(ns));
+      }
+    }
+  }
+
+  // R6: internal names, only for private authorities that asked for them.
+  if (internal_ok) {
+    for (const auto& site : topo.sites) {
+      for (const auto& server : site.servers) {
+        if (!server.has_role("client-access")) {
+          continue;
+        }
+        std::vector<std::pair<HostName, std::string>> names;
+        if (server.fqdn) {
+          names.emplace_back(*server.fqdn, "server");
+        }
+        std::string why;
+        if (auto nb = normalize_host(server.name, why)) {
+          names.emplace_back(*nb, "netbios");
+        }
+        for (const auto& [n, role] : names) {
+          if (list.contains(n.ascii)) {
+            continue;
+          }
+          Namespace ns;
+          ns.fqdn = n;
+          ns.services = site_services(sv);
+          ns.site = site.name;
+          ns.sites = {site.name};
+          ns.forest = site.forest;
+          ns.role = role;
+          ns.scope = Scope::internal;
+          ns.rank = 5;
+          list.add(std::move(ns));
+        }
+      }
+    }
+  } else {
+    // R6: say how internal clients reach the services without internal names.
+    std::vector<std::string> internal;
+    for (const auto& site : topo.sites) {
+      for (const auto& server : site.servers) {
+        if (server.has_role("client-access") && server.fqdn && is_internal_name(server.fqdn->ascii)) {
+          internal.push_back(server.fqdn->display);
+        }
+      }
+    }
+    if (!internal.empty()) {
+      findings.push_back(
+          {"R6", Severity::info,
+           fmt::format("Internal server names ({}) are not on any certificate. Use split DNS: create the external "
+                       "zone internally (records with view \"internal\" below), set every virtual directory's "
+                       "InternalUrl and the SCP (Set-ClientAccessServer -AutodiscoverServiceInternalUri) to "
+                       "https://{}/...",
+                       fmt::join(internal, ", "), first.ns ? first.ns->display : std::string("<namespace>")),
+           ""});
+    }
+  }
+  return out;
+}
+
+} // namespace certplan

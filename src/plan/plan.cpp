@@ -1,0 +1,138 @@
+// make_plan: topology -> namespaces -> certificates -> DNS -> client consequences.
+#include "plan/plan_internal.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace certplan {
+
+std::string_view to_string(Scope s) { return s == Scope::external ? "external" : "internal"; }
+
+std::string_view to_string(CertKind k) {
+  switch (k) {
+  case CertKind::san: return "san";
+  case CertKind::wildcard: return "wildcard";
+  case CertKind::single_name: return "single-name";
+  }
+  return "?";
+}
+
+std::string_view to_string(Severity s) {
+  switch (s) {
+  case Severity::info: return "info";
+  case Severity::warning: return "warning";
+  case Severity::failure: return "failure";
+  }
+  return "?";
+}
+
+Severity Plan::worst() const {
+  Severity w = Severity::info;
+  for (const auto& f : findings) {
+    w = std::max(w, f.severity);
+  }
+  return w;
+}
+
+namespace {
+
+// R8 auto: SAN unless every supported client accepts wildcards and a wildcard plan needs
+// fewer certificates.
+Strategy choose_strategy(const Topology& topo, const std::vector<Namespace>& namespaces, const SupportedClients& clients,
+                         std::string& reason) {
+  const auto requested = topo.certificates.strategy;
+  if (requested != Strategy::auto_) {
+    reason = fmt::format("strategy \"{}\" from the topology", to_string(requested));
+    return requested;
+  }
+  std::vector<Finding> scratch;
+  const auto san = plan_certificates(topo, namespaces, Strategy::san, clients, scratch).size();
+  if (!clients.all_accept_wildcards()) {
+    std::vector<std::string> refusing;
+    for (const auto* c : clients.list) {
+      if (c->wildcard == WildcardSupport::none) {
+        refusing.push_back(c->id);
+      }
+    }
+    reason = fmt::format("auto chose SAN: {} reject{} wildcard certificates (R14)", fmt::join(refusing, ", "),
+                         refusing.size() == 1 ? "s" : "");
+    return Strategy::san;
+  }
+  const auto wild = plan_certificates(topo, namespaces, Strategy::wildcard, clients, scratch).size();
+  if (wild < san) {
+    reason = fmt::format("auto chose wildcard: every supported client accepts wildcards and it needs {} "
+                         "certificate{} instead of {}",
+                         wild, wild == 1 ? "" : "s", san);
+    return Strategy::wildcard;
+  }
+  reason = fmt::format("auto chose SAN: a wildcard plan would not need fewer certificates ({} vs {})", wild, san);
+  return Strategy::san;
+}
+
+} // namespace
+
+Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
+  Plan plan;
+  plan.topology_path = topo.path;
+  plan.organization = topo.organization.name;
+  plan.model = topo.organization.model;
+  plan.exchange = topo.organization.exchange;
+  plan.strategy_requested = topo.certificates.strategy;
+
+  SupportedClients clients;
+  for (const auto& ref : topo.clients) {
+    clients.list.push_back(catalog.find(ref.id)); // the loader checked every id
+  }
+
+  std::vector<Finding> findings;
+  if (topo.organization.model == Model::multisite_single_namespace) {
+    findings.push_back({"R3", Severity::warning,
+                        "The white paper recommends against one namespace over several internet-facing sites: "
+                        "ActiveSync does not follow redirection. Prefer the regional model, or clear ExternalURL "
+                        "on the virtual directories so that the other sites proxy.",
+                        ""});
+  }
+  plan.namespaces = derive_namespaces(topo, findings);
+  plan.strategy_used = choose_strategy(topo, plan.namespaces, clients, plan.strategy_reason);
+  findings.push_back({"R8", Severity::info, plan.strategy_reason, ""});
+  plan.certificates = plan_certificates(topo, plan.namespaces, plan.strategy_used, clients, findings);
+  plan.dns_records = plan_dns(topo, plan.namespaces);
+
+  if (topo.certificates.key.algorithm == "ecdsa") {
+    if (topo.organization.exchange < ExchangeVersion::v2016) {
+      findings.push_back({"R10", Severity::failure,
+                          fmt::format("Exchange {} cannot use ECDSA certificates; use an RSA key (rsa:2048 or larger)",
+                                      to_string(topo.organization.exchange)),
+                          ""});
+    } else {
+      findings.push_back({"R10", Severity::warning,
+                          "ECDSA certificates need the April 2024 hotfix update and, from the November 2024 "
+                          "security update, EnableEccCertificateSupport = 1; never for the Auth or federation "
+                          "certificate, which stay RSA",
+                          ""});
+    }
+  }
+  if (topo.hosting && topo.hosting->autodiscover == AutodiscoverMethod::redirect) {
+    const Site& site = primary_site(topo);
+    const bool has_second = std::any_of(site.servers.begin(), site.servers.end(),
+                                        [](const Server& s) { return !s.secondary_ip.empty(); });
+    if (!has_second) {
+      findings.push_back({"R12", Severity::warning,
+                          fmt::format("The autodiscover redirect site needs its own IP address with nothing on port "
+                                      "443 (clients try https://autodiscover.<tenant> first); give a client-access "
+                                      "server of site {} a secondary_ip",
+                                      site.name),
+                          ""});
+    }
+  }
+  if (topo.clients.empty()) {
+    findings.push_back({"R13", Severity::info,
+                        "No [clients] supported list: no client-specific check was made (see `certplan clients`)", ""});
+  }
+  plan.clients = evaluate_clients(topo, plan, clients, findings);
+  plan.findings = std::move(findings);
+  return plan;
+}
+
+} // namespace certplan

@@ -1,0 +1,32 @@
+// Private to the plan module: the steps make_plan chains.
+#pragma once
+
+#include <certplan/plan.hpp>
+
+namespace certplan {
+
+// The forest's first internet-facing site, where its autodiscover names resolve.
+const Site* autodiscover_site(const Topology& topo, const std::string& forest);
+// The first internet-facing site: home of protocol hosts and provider-wide names.
+const Site& primary_site(const Topology& topo);
+
+struct SupportedClients {
+  std::vector<const ClientProfile*> list;
+  bool all_accept_wildcards() const;
+  // Clients that may not send SNI (no or unknown).
+  std::vector<const ClientProfile*> without_sni() const;
+};
+
+// R7-R9, R12, R16: certificates for the on-certificate namespaces.
+std::vector<CertificatePlan> plan_certificates(const Topology& topo, const std::vector<Namespace>& namespaces,
+                                               Strategy strategy, const SupportedClients& clients,
+                                               std::vector<Finding>& findings);
+
+// External and internal (split DNS) records.
+std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces);
+
+// R10, R12-R16 and R2 from each supported client's point of view.
+std::vector<ClientOutcome> evaluate_clients(const Topology& topo, const Plan& plan, const SupportedClients& clients,
+                                            std::vector<Finding>& findings);
+
+} // namespace certplan

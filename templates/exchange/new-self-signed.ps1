@@ -1,0 +1,1 @@
+New-ExchangeCertificate -KeySize {keysize} -SubjectName "{subject}" -DomainName {domains} -PrivateKeyExportable $true -Services "{services}"

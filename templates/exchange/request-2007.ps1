@@ -1,0 +1,1 @@
+New-ExchangeCertificate -GenerateRequest -Path C:\certreq\{id}.req -KeySize {keysize} -SubjectName "{subject}" -DomainName {domains} -PrivateKeyExportable $true

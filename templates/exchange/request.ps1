@@ -1,0 +1,1 @@
+Set-Content -Path "C:\certreq\{id}.req" -Value (New-ExchangeCertificate -GenerateRequest -KeySize {keysize} -SubjectName "{subject}" -DomainName {domains} -PrivateKeyExportable $true)

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""CLI tests: run the real certplan binary on the examples and on bad input.
+
+usage: run_cli_tests.py CERTPLAN SOURCE_ROOT [CASE...]
+Runs every case (or the named ones); exit status 0 only if all pass.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+EXE = pathlib.Path(sys.argv[1]).resolve()
+ROOT = pathlib.Path(sys.argv[2]).resolve()
+EXAMPLES = ROOT / "examples"
+MODELS = ["consolidated", "proxy-sites", "multisite-single-namespace", "regional", "multi-forest", "hosted"]
+
+
+def run(*args, cwd=None):
+    p = subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def plan_json(name):
+    code, out, err = run("plan", EXAMPLES / name, "--format", "json")
+    assert code in (0, 1, 2), f"{name}: exit {code}: {err}"
+    return code, json.loads(out)
+
+
+def case_every_example_plans():
+    files = sorted(EXAMPLES.glob("*.toml"))
+    assert len(files) >= 6, files
+    for f in files:
+        code, j = plan_json(f.name)
+        assert j["schema"] == "certplan.plan/1"
+        assert j["namespaces"] and j["certificates"] and j["dns_records"], f.name
+        for key in ("fqdn", "services", "site", "scope"):
+            assert key in j["namespaces"][0], (f.name, key)
+        for c in j["certificates"]:
+            assert c["subject"]["cn"] == c["sans"][0], (f.name, c["id"])
+            assert c["kind"] in ("san", "wildcard", "single-name")
+            assert len(c["sans"]) == len(set(c["sans"])), (f.name, "duplicate SAN")
+        worst = j["summary"]["worst"]
+        assert code == {"info": 0, "warning": 1, "failure": 2}[worst], (f.name, code, worst)
+
+
+def case_every_model_has_an_example():
+    for m in MODELS:
+        found = [f for f in EXAMPLES.glob("*.toml") if plan_json(f.name)[1]["model"] == m]
+        assert found, f"no example for model {m}"
+
+
+def case_consolidated_auto_is_san_with_wm5():
+    _, j = plan_json("consolidated.toml")
+    assert j["strategy"]["used"] == "san", j["strategy"]
+    assert "windows-mobile-5" in j["strategy"]["reason"]
+    c = j["certificates"][0]
+    assert c["sans"][0] == "mail.contoso.com" and c["sans"][1] == "autodiscover.contoso.com", c["sans"]
+
+
+def case_wildcard_wm5_fails_r14():
+    code, j = plan_json("wildcard-wm5.toml")
+    assert code == 2, code
+    r14 = [w for w in j["warnings"] if w["rule"] == "R14"]
+    assert r14 and r14[0]["severity"] == "failure" and r14[0]["client"] == "windows-mobile-5", r14
+    wm5 = [c for c in j["clients"] if c["id"] == "windows-mobile-5"][0]
+    assert wm5["status"] == "fail"
+
+
+def case_regional_one_cert_per_site():
+    _, j = plan_json("regional.toml")
+    assert j["model"] == "regional"
+    sites = [tuple(c["sites"]) for c in j["certificates"]]
+    assert len(sites) == len(set(sites)) >= 3, sites
+    assert any("legacy.usa.contoso.com" in c["sans"] for c in j["certificates"])
+
+
+def case_multi_forest_cert_per_forest():
+    _, j = plan_json("multi-forest.toml")
+    forests = [c["forest"] for c in j["certificates"]]
+    assert sorted(set(forests)) == ["contoso", "contosoonline"], forests
+
+
+def case_hosted_seed000():
+    _, j = plan_json("hosted.toml")
+    sans = j["certificates"][0]["sans"]
+    assert sans[:2] == ["mail.provider.com", "autodiscover.provider.com"], sans
+    assert "ex01.provider.com" in sans
+    assert not any("tenant.com" in s for c in j["certificates"] for s in c["sans"])
+    rec = {(r["name"], r["type"]): r["value"] for r in j["dns_records"]}
+    assert rec[("autodiscover.tenant.com", "CNAME")] == "autodiscoverredirect.provider.com."
+    assert rec[("webmail.tenant.com", "CNAME")] == "webmailredirect.provider.com."
+
+
+def case_hosted_san_splits_r9():
+    _, j = plan_json("hosted-san.toml")
+    certs = j["certificates"]
+    assert len(certs) > 1, certs
+    assert any(w["rule"] == "R9" for w in j["warnings"])
+    everything = [s for c in certs for s in c["sans"]]
+    assert len(everything) == len(set(everything))
+    assert certs[0]["sans"][0] == "mail.provider.com"
+
+
+def case_bad_input_exit_3_with_position():
+    with tempfile.TemporaryDirectory() as d:
+        bad = pathlib.Path(d) / "bad.toml"
+        text = (EXAMPLES / "consolidated.toml").read_text()
+        text = text.replace("[organization]", "[organization]\nnmae = \"x\"", 1)
+        bad.write_text(text)
+        out_file = pathlib.Path(d) / "plan.json"
+        code, out, err = run("plan", bad, "-o", out_file)
+        assert code == 3, code
+        assert out == "", out
+        line = text.splitlines().index('nmae = "x"') + 1
+        assert f"bad.toml:{line}:1: error: unknown key 'nmae' in [organization]" in err, err
+        assert not out_file.exists()
+        code, out, err = run("plan", pathlib.Path(d) / "missing.toml")
+        assert code == 3 and out == "" and "missing.toml" in err, err
+
+
+def case_usage_errors_exit_3():
+    assert run("frobnicate")[0] == 3
+    assert run("plan")[0] == 3
+    code, _, err = run("plan", EXAMPLES / "consolidated.toml", "--format", "yaml")
+    assert code == 3 and "--format" in err, err
+    code, _, err = run("plan", EXAMPLES / "consolidated.toml", "--at", "tomorrow")
+    assert code == 3, code
+    assert run("--help")[0] == 0
+    code, out, _ = run("plan", "--help")
+    assert code == 0 and "EXIT STATUS" in out
+
+
+def case_output_file_is_atomic_and_identical():
+    with tempfile.TemporaryDirectory() as d:
+        target = pathlib.Path(d) / "plan.md"
+        code, out, _ = run("plan", EXAMPLES / "regional.toml", "--format", "markdown", "-o", target)
+        assert out == ""
+        _, again, _ = run("plan", EXAMPLES / "regional.toml", "--format", "markdown")
+        assert target.read_text() == again
+        assert sorted(os.listdir(d)) == ["plan.md"], os.listdir(d)
+
+
+def case_deterministic_output():
+    for f in sorted(EXAMPLES.glob("*.toml")):
+        for fmt in ("text", "json", "markdown"):
+            a = run("plan", f, "--format", fmt)
+            b = run("plan", f, "--format", fmt, cwd="/")
+            assert a == b, (f.name, fmt)
+
+
+def case_init_templates_load_and_plan():
+    with tempfile.TemporaryDirectory() as d:
+        for m in MODELS:
+            code, out, err = run("init", "--model", m)
+            assert code == 0, err
+            p = pathlib.Path(d) / f"{m}.toml"
+            p.write_text(out)
+            code, pj, err = run("plan", p, "--format", "json")
+            assert code in (0, 1, 2), (m, err)
+            assert json.loads(pj)["model"] == m
+        assert run("init", "--model", "galactic")[0] == 3
+
+
+def case_clients_lists_profiles():
+    code, out, _ = run("clients", "--format", "json")
+    assert code == 0
+    j = json.loads(out)
+    assert j["schema"] == "certplan.clients/1"
+    ids = [c["id"] for c in j["clients"]]
+    assert "windows-mobile-5" in ids and ids == sorted(ids)
+    wm5 = [c for c in j["clients"] if c["id"] == "windows-mobile-5"][0]
+    assert wm5["wildcard"] == "none"
+    code, out, _ = run("clients")
+    assert code == 0 and "windows-mobile-5" in out
+
+
+CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+def main():
+    names = sys.argv[3:] or list(CASES)
+    failed = 0
+    for n in names:
+        try:
+            CASES[n]()
+            print(f"ok   {n}")
+        except Exception as e:  # noqa: BLE001 - report every failure and go on
+            failed += 1
+            print(f"FAIL {n}: {type(e).__name__}: {e}")
+    print(f"{len(names) - failed} passed, {failed} failed")
+    return 1 if failed or not names else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

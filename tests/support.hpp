@@ -1,0 +1,77 @@
+// Shared test helpers.
+#pragma once
+
+#if __has_include(<catch2/catch_test_macros.hpp>)
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+#else
+#include <catch2/catch.hpp>
+#endif
+
+#include <certplan/clients.hpp>
+#include <certplan/error.hpp>
+#include <certplan/load.hpp>
+#include <certplan/plan.hpp>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+namespace test {
+
+inline certplan::Topology topo(std::string_view text) {
+  return certplan::parse_topology(text, "t.toml", certplan::ClientCatalog::builtin());
+}
+
+inline certplan::Plan plan(std::string_view text) {
+  return certplan::make_plan(topo(text), certplan::ClientCatalog::builtin());
+}
+
+// The position and message of the error parsing `text` raises ("" when none).
+inline std::string load_error(std::string_view text) {
+  try {
+    topo(text);
+  } catch (const certplan::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+inline bool has_finding(const certplan::Plan& p, std::string_view rule, certplan::Severity s) {
+  return std::any_of(p.findings.begin(), p.findings.end(),
+                     [&](const certplan::Finding& f) { return f.rule == rule && f.severity == s; });
+}
+
+inline const certplan::Namespace* find_ns(const certplan::Plan& p, std::string_view fqdn) {
+  for (const auto& n : p.namespaces) {
+    if (n.fqdn.ascii == fqdn) {
+      return &n;
+    }
+  }
+  return nullptr;
+}
+
+// A small consolidated topology, for tests that vary one part of it.
+inline const char* k_consolidated = R"(schema = 1
+[organization]
+name = "Contoso"
+exchange = "2016"
+model = "consolidated"
+
+[[forest]]
+name = "contoso"
+ad_domain = "contoso.local"
+smtp_domains = ["contoso.com", "contoso.co.uk"]
+
+[[site]]
+name = "NewYork"
+internet_facing = true
+namespace = "mail.contoso.com"
+  [[site.server]]
+  name = "CAS01"
+  fqdn = "cas01.contoso.local"
+  roles = ["client-access", "mailbox"]
+  ip = "203.0.113.10"
+)";
+
+} // namespace test

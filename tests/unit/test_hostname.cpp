@@ -1,0 +1,60 @@
+// Host-name normalisation (topology.md): lower case, trailing dot, IDN to A-label, limits.
+#include "support.hpp"
+
+#include <certplan/hostname.hpp>
+
+using certplan::normalize_host;
+
+namespace {
+std::string norm(std::string_view s) {
+  std::string why;
+  const auto h = normalize_host(s, why);
+  return h ? h->ascii : "ERR: " + why;
+}
+} // namespace
+
+TEST_CASE("names are lower-cased and lose one trailing dot", "[hostname]") {
+  REQUIRE(norm("MAIL.Contoso.COM.") == "mail.contoso.com");
+  REQUIRE(norm("mail.contoso.com..").starts_with("ERR: empty label"));
+}
+
+TEST_CASE("IDNs become A-labels and keep their display form", "[hostname]") {
+  std::string why;
+  const auto h = normalize_host("mail.bücher.example", why);
+  REQUIRE(h);
+  REQUIRE(h->ascii == "mail.xn--bcher-kva.example");
+  REQUIRE(h->display == "mail.bücher.example");
+  REQUIRE(norm("MAIL.BÜCHER.example") == "mail.xn--bcher-kva.example");
+}
+
+TEST_CASE("limits of topology.md are enforced", "[hostname]") {
+  REQUIRE(norm(std::string(63, 'a') + ".com") == std::string(63, 'a') + ".com");
+  REQUIRE(norm(std::string(64, 'a') + ".com") == "ERR: label longer than 63 octets");
+  std::string long_name;
+  for (int i = 0; i < 51; ++i) {
+    long_name += "abcd.";
+  }
+  long_name += "com"; // 258 octets
+  REQUIRE(norm(long_name) == "ERR: name longer than 253 octets");
+  REQUIRE(norm("192.0.2.1") == "ERR: an IP address is not a host name");
+  REQUIRE(norm("2001:db8::1") == "ERR: an IP address is not a host name");
+  REQUIRE(norm("") == "ERR: empty host name");
+  REQUIRE(norm("-mail.contoso.com").starts_with("ERR: a label cannot start"));
+  REQUIRE(norm("*.contoso.com").starts_with("ERR: wildcards"));
+  REQUIRE(norm("mail_1.contoso.com").starts_with("ERR: character '_'"));
+}
+
+TEST_CASE("internal names are those no public CA may certify (R6)", "[hostname]") {
+  REQUIRE(certplan::is_internal_name("server01"));
+  REQUIRE(certplan::is_internal_name("cas01.contoso.local"));
+  REQUIRE(certplan::is_internal_name("ex.corp"));
+  REQUIRE(certplan::is_internal_name("nas.home.arpa"));
+  REQUIRE_FALSE(certplan::is_internal_name("mail.contoso.com"));
+  REQUIRE_FALSE(certplan::is_internal_name("mail.contoso.ad")); // Andorra is a real ccTLD
+}
+
+TEST_CASE("zones and label counts", "[hostname]") {
+  REQUIRE(certplan::parent_zone("mail.usa.contoso.com") == "usa.contoso.com");
+  REQUIRE(certplan::parent_zone("com").empty());
+  REQUIRE(certplan::label_count("mail.contoso.com") == 3);
+}

@@ -1,0 +1,86 @@
+// DNS records (R2, R6; seeds 000 and 002).
+#include "support.hpp"
+
+namespace {
+
+std::string hosted(std::string_view method) {
+  return std::string(R"(schema = 1
+[organization]
+name = "HostingCompany"
+model = "hosted"
+[[forest]]
+name = "provider"
+smtp_domains = ["provider.com"]
+[[site]]
+name = "DC1"
+namespace = "mail.provider.com"
+  [[site.server]]
+  name = "EX01"
+  ip = "192.0.2.10"
+  secondary_ip = "192.0.2.11"
+[hosting]
+provider_domain = "provider.com"
+autodiscover = ")") + std::string(method) + R"("
+redirect_host = "autodiscoverredirect.provider.com"
+webmail_redirect_host = "webmailredirect.provider.com"
+[[tenant]]
+name = "TenantCompany"
+domains = ["tenant.com", "tenant.net"]
+webmail = "webmail.tenant.com"
+)";
+}
+
+const certplan::DnsRecord* find(const certplan::Plan& p, std::string_view name, std::string_view type,
+                                std::string_view view = "external") {
+  for (const auto& r : p.dns_records) {
+    if (r.name == name && r.type == type && r.view == view) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("hosted redirect: tenant CNAMEs to the redirect site on the second IP", "[plan][dns]") {
+  const auto p = test::plan(hosted("redirect"));
+  REQUIRE(find(p, "autodiscover.tenant.com", "CNAME")->value == "autodiscoverredirect.provider.com.");
+  REQUIRE(find(p, "autodiscover.tenant.com", "CNAME")->zone == "tenant.com");
+  REQUIRE(find(p, "autodiscover.tenant.net", "CNAME") != nullptr);
+  REQUIRE(find(p, "autodiscoverredirect.provider.com", "A")->value == "192.0.2.11");
+  REQUIRE(find(p, "webmailredirect.provider.com", "A")->value == "192.0.2.11");
+  REQUIRE(find(p, "webmail.tenant.com", "CNAME")->value == "webmailredirect.provider.com.");
+  REQUIRE(find(p, "mail.provider.com", "A")->value == "192.0.2.10");
+  REQUIRE(find(p, "autodiscover.provider.com", "A")->value == "192.0.2.10");
+  REQUIRE(find(p, "tenant.com", "MX")->value == "10 mail.provider.com.");
+  REQUIRE(find(p, "_autodiscover._tcp.tenant.com", "SRV") == nullptr);
+}
+
+TEST_CASE("hosted srv: an SRV record per tenant domain to the provider's autodiscover", "[plan][dns]") {
+  const auto p = test::plan(hosted("srv"));
+  const auto* srv = find(p, "_autodiscover._tcp.tenant.net", "SRV");
+  REQUIRE(srv != nullptr);
+  REQUIRE(srv->value == "0 0 443 autodiscover.provider.com.");
+  REQUIRE(srv->zone == "tenant.net");
+  REQUIRE(find(p, "autodiscover.tenant.com", "CNAME") == nullptr);
+}
+
+TEST_CASE("hosted san: tenant names on the certificate, CNAME to the provider", "[plan][dns]") {
+  const auto p = test::plan(hosted("san"));
+  REQUIRE(find(p, "autodiscover.tenant.com", "CNAME")->value == "autodiscover.provider.com.");
+  const auto& sans = p.certificates[0].sans;
+  REQUIRE(std::find(sans.begin(), sans.end(), "autodiscover.tenant.net") != sans.end());
+}
+
+TEST_CASE("split DNS: internal view mirrors the external names (R6)", "[plan][dns]") {
+  const auto p = test::plan(test::k_consolidated);
+  REQUIRE(find(p, "mail.contoso.com", "A", "internal")->value == "203.0.113.10");
+  REQUIRE(find(p, "autodiscover.contoso.co.uk", "CNAME", "internal")->value == "mail.contoso.com.");
+  REQUIRE(find(p, "autodiscover.contoso.co.uk", "CNAME")->zone == "contoso.co.uk");
+}
+
+TEST_CASE("autodiscover by SRV for the organisation's domains (R2)", "[plan][dns]") {
+  const auto p = test::plan(std::string(test::k_consolidated) + "[certificates]\nautodiscover = \"srv\"\n");
+  REQUIRE(find(p, "_autodiscover._tcp.contoso.co.uk", "SRV")->value == "0 0 443 mail.contoso.com.");
+  REQUIRE(p.certificates[0].sans == std::vector<std::string>{"mail.contoso.com"});
+}

@@ -1,0 +1,38 @@
+// Renderers: cli.md's JSON keys, and byte-identical output for the same input.
+#include "support.hpp"
+
+#include <certplan/render.hpp>
+
+#include <nlohmann/json.hpp>
+
+TEST_CASE("plan JSON has the schema and the keys of cli.md", "[render][json]") {
+  const auto p = test::plan(std::string(test::k_consolidated) + "[clients]\nsupported = [\"windows-mobile-5\"]\n");
+  const auto j = nlohmann::json::parse(certplan::render_plan(p, certplan::Format::json));
+  REQUIRE(j["schema"] == "certplan.plan/1");
+  REQUIRE(j["namespaces"][0]["fqdn"] == "mail.contoso.com");
+  REQUIRE(j["namespaces"][0]["scope"] == "external");
+  REQUIRE(j["namespaces"][0]["site"] == "NewYork");
+  REQUIRE(j["namespaces"][0]["services"].is_array());
+  REQUIRE(j["certificates"][0]["subject"]["cn"] == "mail.contoso.com");
+  REQUIRE(j["certificates"][0]["sans"][1] == "autodiscover.contoso.com");
+  REQUIRE(j["certificates"][0]["kind"] == "san");
+  REQUIRE(j["dns_records"][0].contains("zone"));
+  REQUIRE(j["dns_records"][0].contains("view"));
+  REQUIRE(j["warnings"][0].contains("rule"));
+  REQUIRE(j["warnings"][0].contains("message"));
+  REQUIRE(certplan::render_plan(p, certplan::Format::json).starts_with("{\n  \"schema\""));
+}
+
+TEST_CASE("the same topology renders byte-identically", "[render]") {
+  for (const auto f : {certplan::Format::text, certplan::Format::json, certplan::Format::markdown}) {
+    REQUIRE(certplan::render_plan(test::plan(test::k_consolidated), f) ==
+            certplan::render_plan(test::plan(test::k_consolidated), f));
+  }
+}
+
+TEST_CASE("markdown escapes pipes and uses tables", "[render][markdown]") {
+  const auto md = certplan::render_plan(test::plan(test::k_consolidated), certplan::Format::markdown);
+  REQUIRE(md.starts_with("# Certificate plan: Contoso\n"));
+  REQUIRE(md.find("| fqdn | scope |") != std::string::npos);
+  REQUIRE(md.find("```powershell") != std::string::npos);
+}

@@ -1,0 +1,142 @@
+// Loader errors: one case per error kind, each asserting file:line:column (topology.md).
+#include "support.hpp"
+
+using certplan::Error;
+using certplan::ErrorKind;
+
+namespace {
+
+std::string with(std::string_view extra) { return std::string(test::k_consolidated) + std::string(extra); }
+
+} // namespace
+
+TEST_CASE("a valid topology loads with normalised names", "[topology][load]") {
+  const auto t = test::topo(with("[clients]\nsupported = [\"outlook-2016\"]\n"));
+  REQUIRE(t.organization.name == "Contoso");
+  REQUIRE(t.organization.model == certplan::Model::consolidated);
+  REQUIRE(t.forests.size() == 1);
+  REQUIRE(t.forests[0].smtp_domains[1].ascii == "contoso.co.uk");
+  REQUIRE(t.sites[0].forest == "contoso"); // implied when there is one forest
+  REQUIRE(t.sites[0].ns->ascii == "mail.contoso.com");
+  REQUIRE(t.clients.size() == 1);
+  REQUIRE(t.services.mapi); // default on for 2016
+  REQUIRE(t.services.ecp);
+}
+
+TEST_CASE("TOML syntax errors carry the parser's position", "[topology][load]") {
+  const auto e = test::load_error("schema = 1\n[organization]\nname = \"Contoso\n");
+  REQUIRE(e.starts_with("t.toml:3:"));
+  REQUIRE(e.find("TOML syntax") != std::string::npos);
+}
+
+TEST_CASE("unknown keys name the key, its table and the allowed keys", "[topology][load]") {
+  auto text = std::string(test::k_consolidated);
+  text.replace(text.find("exchange = \"2016\""), 17, "exchnage = \"2016\"");
+  const auto e = test::load_error(text);
+  REQUIRE(e.starts_with("t.toml:4:1: unknown key 'exchnage' in [organization]"));
+  REQUIRE(e.find("allowed keys: name, exchange, model") != std::string::npos);
+}
+
+TEST_CASE("unknown keys in nested tables are errors too", "[topology][load]") {
+  const auto e = test::load_error(with("[certificates]\nstrategy = \"san\"\n  [certificates.subject]\n  contry = \"US\"\n"));
+  REQUIRE(e.starts_with("t.toml:24:3: unknown key 'contry' in [certificates.subject]"));
+}
+
+TEST_CASE("wrong types name the key and both types", "[topology][load]") {
+  const auto e = test::load_error(with("[certificates]\nmax_names = \"100\"\n"));
+  REQUIRE(e == "t.toml:22:13: 'max_names' must be an integer, not a string");
+}
+
+TEST_CASE("bad enumerations list the allowed values", "[topology][load]") {
+  const auto e = test::load_error(with("[certificates]\nstrategy = \"wildcards\"\n"));
+  REQUIRE(e.starts_with("t.toml:22:12: 'strategy' must be one of auto | san | wildcard | single-name"));
+}
+
+TEST_CASE("missing required keys point at their table", "[topology][load]") {
+  auto text = std::string(test::k_consolidated);
+  text.erase(text.find("model = \"consolidated\"\n"), 23);
+  const auto e = test::load_error(text);
+  REQUIRE(e == "t.toml:2:1: missing required key 'model' in [organization]");
+}
+
+TEST_CASE("a missing schema is reported at the top of the file", "[topology][load]") {
+  auto text = std::string(test::k_consolidated);
+  text.erase(0, 11);
+  REQUIRE(test::load_error(text).starts_with("t.toml:1:1: missing required key 'schema'"));
+}
+
+TEST_CASE("dangling references name what exists", "[topology][load]") {
+  const auto e = test::load_error(with("[[site]]\nname = \"Boston\"\nforest = \"contosso\"\ninternet_facing = false\n"));
+  REQUIRE(e == "t.toml:23:10: site 'Boston' names forest 'contosso', which is not defined (forests: contoso)");
+}
+
+TEST_CASE("duplicate ids point at the second and name the first", "[topology][load]") {
+  const auto e = test::load_error(with("[[site]]\nname = \"NewYork\"\ninternet_facing = false\n"));
+  REQUIRE(e == "t.toml:22:8: duplicate site name 'NewYork' (first defined at t.toml:12:1)");
+}
+
+TEST_CASE("invalid host names say why", "[topology][load]") {
+  SECTION("empty label") {
+    auto text = std::string(test::k_consolidated);
+    text.replace(text.find("\"mail.contoso.com\""), 18, "\"mail..contoso.com\"");
+    REQUIRE(test::load_error(text) == "t.toml:15:13: invalid host name \"mail..contoso.com\" for 'namespace': empty label");
+  }
+  SECTION("an IP address") {
+    auto text = std::string(test::k_consolidated);
+    text.replace(text.find("\"mail.contoso.com\""), 18, "\"203.0.113.5\"");
+    REQUIRE(test::load_error(text) ==
+            "t.toml:15:13: invalid host name \"203.0.113.5\" for 'namespace': an IP address is not a host name");
+  }
+  SECTION("an array element keeps its own column") {
+    auto text = std::string(test::k_consolidated);
+    text.replace(text.find("\"contoso.co.uk\""), 15, "\"contoso_uk\"");
+    REQUIRE(test::load_error(text).starts_with("t.toml:10:32: invalid host name \"contoso_uk\" for 'smtp_domains'"));
+  }
+}
+
+TEST_CASE("unknown client ids list the known ones", "[topology][load]") {
+  const auto e = test::load_error(with("[clients]\nsupported = [\"outlook-2016\", \"outlook-2099\"]\n"));
+  REQUIRE(e.starts_with("t.toml:22:30: unknown client \"outlook-2099\"; known clients: "));
+  REQUIRE(e.find("windows-mobile-5") != std::string::npos);
+}
+
+TEST_CASE("internal names on a public certificate are refused at the key (R6)", "[topology][load]") {
+  const auto e = test::load_error(with("[certificates]\ninclude_internal_names = true\n"));
+  REQUIRE(e.starts_with("t.toml:22:26: 'include_internal_names = true' needs authority"));
+}
+
+TEST_CASE("model constraints are input errors with a position", "[topology][load]") {
+  SECTION("consolidated has one site") {
+    REQUIRE(test::load_error(with("[[site]]\nname = \"Boston\"\ninternet_facing = false\n"))
+                .starts_with("t.toml:21:1: model \"consolidated\" has exactly one site"));
+  }
+  SECTION("regional namespaces are distinct") {
+    auto text = with("[[site]]\nname = \"Boston\"\nnamespace = \"mail.contoso.com\"\n");
+    text.replace(text.find("\"consolidated\""), 14, "\"regional\"");
+    REQUIRE(test::load_error(text).starts_with("t.toml:23:13: model \"regional\": each internet-facing site"));
+  }
+  SECTION("tenants only in the hosted model") {
+    REQUIRE(test::load_error(with("[[tenant]]\nname = \"T\"\ndomains = [\"t.com\"]\n"))
+                .starts_with("t.toml:21:1: [[tenant]] is only allowed with model = \"hosted\""));
+  }
+  SECTION("MAPI over HTTP needs 2013 or later") {
+    auto text = with("[services]\nmapi = true\n");
+    text.replace(text.find("\"2016\""), 6, "\"2010\"");
+    REQUIRE(test::load_error(text) == "t.toml:22:8: 'mapi' (MAPI over HTTP) needs Exchange 2013 SP1 or later");
+  }
+}
+
+TEST_CASE("load errors are of kind input", "[topology][load]") {
+  try {
+    test::topo("schema = 2\n");
+    FAIL("no error");
+  } catch (const Error& e) {
+    REQUIRE(e.kind() == ErrorKind::input);
+    REQUIRE(e.where()->line == 1);
+    REQUIRE(e.where()->column == 10);
+  }
+}
+
+TEST_CASE("a missing file is an input error naming the file", "[topology][load]") {
+  REQUIRE_THROWS_AS(certplan::load_topology("/nonexistent/x.toml", certplan::ClientCatalog::builtin()), Error);
+}
