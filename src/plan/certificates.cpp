@@ -45,16 +45,18 @@ struct Group {
 };
 
 // R7: the CN (the first site namespace) first, then by rank; ties keep derivation order.
-void r7_sort(std::vector<const Namespace*>& names, const std::unordered_map<const Namespace*, std::size_t>& seq) {
+// `seq` gives a namespace's derivation index.
+template <typename Seq>
+void r7_sort(std::vector<const Namespace*>& names, const Seq& seq) {
   const Namespace* cn = nullptr;
   for (const auto* n : names) {
-    if (n->rank == 0 && (cn == nullptr || seq.at(n) < seq.at(cn))) {
+    if (n->rank == 0 && (cn == nullptr || seq(n) < seq(cn))) {
       cn = n;
     }
   }
   const auto key = [&](const Namespace* n) {
     // A second site namespace (multi-forest) ranks with the site's other names.
-    return std::pair{n == cn ? -1 : (n->rank == 0 ? 2 : n->rank), seq.at(n)};
+    return std::pair{n == cn ? -1 : (n->rank == 0 ? 2 : n->rank), seq(n)};
   };
   std::sort(names.begin(), names.end(), [&](const Namespace* a, const Namespace* b) { return key(a) < key(b); });
 }
@@ -63,11 +65,8 @@ class Planner {
 public:
   Planner(const Topology& topo, const std::vector<Namespace>& namespaces, const SupportedClients& clients,
           std::vector<Finding>& findings)
-      : m_topo(topo), m_namespaces(namespaces), m_clients(clients), m_findings(findings) {
-    for (std::size_t i = 0; i < namespaces.size(); ++i) {
-      m_seq.emplace(&namespaces[i], i);
-    }
-  }
+      : m_topo(topo), m_namespaces(namespaces), m_clients(clients), m_findings(findings),
+        m_seq{namespaces.data()} {}
 
   std::vector<CertificatePlan> san();
   std::vector<CertificatePlan> wildcard();
@@ -86,8 +85,23 @@ private:
   const std::vector<Namespace>& m_namespaces;
   const SupportedClients& m_clients;
   std::vector<Finding>& m_findings;
-  std::unordered_map<const Namespace*, std::size_t> m_seq;
+  // Namespaces live in one vector, so the derivation index is the pointer's offset.
+  struct Seq {
+    const Namespace* base;
+    std::size_t operator()(const Namespace* n) const { return static_cast<std::size_t>(n - base); }
+  } m_seq;
   std::set<std::string> m_ids;
+
+  // The certificate's name that publishes `service` as its own host (R5); else its CN.
+  std::string host_for(const CertificatePlan& c, Service service) const {
+    for (const auto& ns : m_namespaces) {
+      if (ns.role == "protocol" && std::find(ns.services.begin(), ns.services.end(), service) != ns.services.end() &&
+          std::find(c.sans.begin(), c.sans.end(), ns.fqdn.ascii) != c.sans.end()) {
+        return ns.fqdn.ascii;
+      }
+    }
+    return c.cn;
+  }
 };
 
 std::vector<Group> Planner::groups() const {
@@ -345,11 +359,11 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
     }
     for (const auto& s : c.services) {
       if (s == "POP") {
-        parts.emplace_back("POP3 (Set-PopSettings -X509CertificateName " + c.cn + ")");
+        parts.emplace_back("POP3 (Set-PopSettings -X509CertificateName " + host_for(c, Service::pop3) + ")");
       } else if (s == "IMAP") {
-        parts.emplace_back("IMAP4 (Set-ImapSettings -X509CertificateName " + c.cn + ")");
+        parts.emplace_back("IMAP4 (Set-ImapSettings -X509CertificateName " + host_for(c, Service::imap4) + ")");
       } else if (s == "SMTP") {
-        parts.emplace_back("SMTP (receive connector FQDN " + c.cn + ")");
+        parts.emplace_back("SMTP (receive connector FQDN " + host_for(c, Service::smtp) + ")");
       } else if (s == "UM") {
         parts.emplace_back("UM");
       }

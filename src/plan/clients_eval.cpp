@@ -129,7 +129,9 @@ void Evaluator::autodiscover(const ClientProfile& p, ClientOutcome& o) {
   if (!p.uses_service(Service::autodiscover) || !m_topo.services.autodiscover) {
     return;
   }
-  const auto judge = [&](AutodiscoverMethod m, std::size_t domains, const std::string& who, const std::string& target) {
+  // `target`: where autodiscover sends the client; `manual`: the server a user types instead.
+  const auto judge = [&](AutodiscoverMethod m, std::size_t domains, const std::string& who, const std::string& target,
+                         const std::string& manual) {
     const std::string scope = domains == 1 ? who : fmt::format("{} ({} domains)", who, domains);
     switch (m) {
     case AutodiscoverMethod::san:
@@ -138,7 +140,7 @@ void Evaluator::autodiscover(const ClientProfile& p, ClientOutcome& o) {
       } else {
         note(o, "R2", Severity::warning,
              fmt::format("{}: https://autodiscover.<domain> lookup is {} for this client; users may have to enter {} by hand",
-                         scope, to_string(p.autodiscover.https_autodiscover), target));
+                         scope, to_string(p.autodiscover.https_autodiscover), manual));
       }
       return;
     case AutodiscoverMethod::redirect:
@@ -155,7 +157,7 @@ void Evaluator::autodiscover(const ClientProfile& p, ClientOutcome& o) {
       } else {
         note(o, "R2", Severity::warning,
              fmt::format("{}: {} {}; users enter {} by hand", scope,
-                         f == Follow::no ? "does not follow" : "is UNVERIFIED to follow", what, target));
+                         f == Follow::no ? "does not follow" : "is UNVERIFIED to follow", what, manual));
       }
       return;
     }
@@ -169,14 +171,15 @@ void Evaluator::autodiscover(const ClientProfile& p, ClientOutcome& o) {
       org_target = s->ns->display;
     }
   }
-  judge(m_topo.certificates.autodiscover, org_domains, "organization domains", org_target);
+  judge(m_topo.certificates.autodiscover, org_domains, "organization domains", org_target, org_target);
   if (m_topo.hosting) {
     std::size_t n = 0;
     for (const auto& t : m_topo.tenants) {
       n += t.domains.size();
     }
     if (n != 0) {
-      judge(m_topo.hosting->autodiscover, n, "tenant domains", "autodiscover." + m_topo.hosting->provider_domain.display);
+      judge(m_topo.hosting->autodiscover, n, "tenant domains", "autodiscover." + m_topo.hosting->provider_domain.display,
+            primary_site(m_topo).ns->display);
     }
   }
 }

@@ -26,78 +26,80 @@ ordered_json subject_json(const CertificatePlan& c) {
 } // namespace
 
 std::string plan_json(const Plan& plan) {
-  ordered_json j;
-  j["schema"] = "certplan.plan/1";
-  j["topology"] = plan.topology_path;
-  j["organization"] = plan.organization;
-  j["model"] = to_string(plan.model);
-  j["exchange"] = to_string(plan.exchange);
-  j["strategy"] = {{"requested", to_string(plan.strategy_requested)},
-                   {"used", to_string(plan.strategy_used)},
-                   {"reason", plan.strategy_reason}};
-  j["namespaces"] = ordered_json::array();
+  // ordered_json keeps keys in a vector of pair<const string, json>: growing an object
+  // copies its members. So objects are built whole (initializer lists) and the big arrays
+  // are moved into keys that already exist; a hoster's plan has 100,000s of values.
+  ordered_json namespaces = ordered_json::array();
   for (const auto& n : plan.namespaces) {
-    ordered_json o;
-    o["fqdn"] = n.fqdn.ascii;
-    if (n.fqdn.display != n.fqdn.ascii) {
-      o["display"] = n.fqdn.display;
-    }
-    o["services"] = ordered_json::array();
+    ordered_json services = ordered_json::array();
     for (const auto s : n.services) {
-      o["services"].push_back(to_string(s));
+      services.push_back(to_string(s));
     }
-    o["site"] = n.site;
-    o["sites"] = n.sites;
-    o["forest"] = n.forest;
-    o["scope"] = to_string(n.scope);
-    o["role"] = n.role;
-    if (!n.tenant.empty()) {
-      o["tenant"] = n.tenant;
-    }
-    o["on_certificate"] = n.on_certificate;
-    j["namespaces"].push_back(std::move(o));
+    namespaces.push_back(ordered_json{{"fqdn", n.fqdn.ascii},
+                                      {"display", n.fqdn.display},
+                                      {"services", std::move(services)},
+                                      {"site", n.site},
+                                      {"sites", n.sites},
+                                      {"forest", n.forest},
+                                      {"scope", to_string(n.scope)},
+                                      {"role", n.role},
+                                      {"tenant", n.tenant},
+                                      {"on_certificate", n.on_certificate}});
   }
-  j["certificates"] = ordered_json::array();
+  ordered_json certificates = ordered_json::array();
   for (const auto& c : plan.certificates) {
-    ordered_json o;
-    o["id"] = c.id;
-    o["kind"] = to_string(c.kind);
-    o["subject"] = subject_json(c);
-    o["sans"] = c.sans;
-    o["sites"] = c.sites;
-    o["services"] = c.services;
-    o["forest"] = c.forest;
-    o["authority"] = to_string(c.authority);
-    o["key"] = c.key;
-    o["binding"] = c.binding;
-    o["needs_own_ip"] = c.needs_own_ip;
-    if (!c.principal_name.empty()) {
-      o["principal_name"] = c.principal_name;
-    }
-    o["exchange_command"] = c.exchange_command;
-    j["certificates"].push_back(std::move(o));
+    certificates.push_back(ordered_json{{"id", c.id},
+                                        {"kind", to_string(c.kind)},
+                                        {"subject", subject_json(c)},
+                                        {"sans", c.sans},
+                                        {"sites", c.sites},
+                                        {"services", c.services},
+                                        {"forest", c.forest},
+                                        {"authority", to_string(c.authority)},
+                                        {"key", c.key},
+                                        {"binding", c.binding},
+                                        {"needs_own_ip", c.needs_own_ip},
+                                        {"principal_name", c.principal_name},
+                                        {"exchange_command", c.exchange_command}});
   }
-  j["dns_records"] = ordered_json::array();
+  ordered_json dns = ordered_json::array();
   for (const auto& r : plan.dns_records) {
-    j["dns_records"].push_back(
-        {{"name", r.name}, {"type", r.type}, {"value", r.value}, {"zone", r.zone}, {"view", r.view}, {"note", r.note}});
+    dns.push_back(ordered_json{
+        {"name", r.name}, {"type", r.type}, {"value", r.value}, {"zone", r.zone}, {"view", r.view}, {"note", r.note}});
   }
-  j["clients"] = ordered_json::array();
+  ordered_json clients = ordered_json::array();
   for (const auto& c : plan.clients) {
-    j["clients"].push_back({{"id", c.id}, {"name", c.name}, {"status", status_word(c.status)}, {"notes", c.notes}});
+    clients.push_back(ordered_json{{"id", c.id}, {"name", c.name}, {"status", status_word(c.status)}, {"notes", c.notes}});
   }
-  j["warnings"] = ordered_json::array();
+  ordered_json warnings = ordered_json::array();
   for (const auto& f : plan.findings) {
-    ordered_json o{{"rule", f.rule}, {"severity", to_string(f.severity)}, {"message", f.message}};
-    if (!f.client.empty()) {
-      o["client"] = f.client;
-    }
-    j["warnings"].push_back(std::move(o));
+    warnings.push_back(ordered_json{
+        {"rule", f.rule}, {"severity", to_string(f.severity)}, {"message", f.message}, {"client", f.client}});
   }
-  j["summary"] = {{"namespaces", plan.namespaces.size()},
-                  {"certificates", plan.certificates.size()},
-                  {"dns_records", plan.dns_records.size()},
-                  {"worst", to_string(plan.worst())}};
+  ordered_json j{{"schema", "certplan.plan/1"},
+                 {"topology", plan.topology_path},
+                 {"organization", plan.organization},
+                 {"model", to_string(plan.model)},
+                 {"exchange", to_string(plan.exchange)},
+                 {"strategy",
+                  {{"requested", to_string(plan.strategy_requested)},
+                   {"used", to_string(plan.strategy_used)},
+                   {"reason", plan.strategy_reason}}},
+                 {"namespaces", nullptr},
+                 {"certificates", nullptr},
+                 {"dns_records", nullptr},
+                 {"clients", nullptr},
+                 {"warnings", nullptr},
+                 {"summary",
+                  {{"namespaces", plan.namespaces.size()},
+                   {"certificates", plan.certificates.size()},
+                   {"dns_records", plan.dns_records.size()},
+                   {"worst", to_string(plan.worst())}}}};
+  j["namespaces"] = std::move(namespaces);
+  j["certificates"] = std::move(certificates);
+  j["dns_records"] = std::move(dns);
+  j["clients"] = std::move(clients);
+  j["warnings"] = std::move(warnings);
   return j.dump(2) + "\n";
 }
 

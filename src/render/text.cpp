@@ -39,32 +39,34 @@ public:
       return out;
     }
     std::vector<std::size_t> width(m_header.size(), 0);
-    for (const auto* r : rows_with_header()) {
-      for (std::size_t i = 0; i < r->size(); ++i) {
-        width[i] = std::max(width[i], (*r)[i].size());
+    const auto measure = [&](const std::vector<std::string>& r) {
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        width[i] = std::max(width[i], r[i].size());
       }
-    }
-    for (const auto* r : rows_with_header()) {
-      std::string line = "  ";
-      for (std::size_t i = 0; i < r->size(); ++i) {
-        line += i + 1 == r->size() ? (*r)[i] : fmt::format("{:<{}}  ", (*r)[i], width[i]);
+    };
+    measure(m_header);
+    std::for_each(m_rows.begin(), m_rows.end(), measure);
+    // Plain appends: a hoster's plan has tens of thousands of rows.
+    const auto line = [&](const std::vector<std::string>& r) {
+      const std::size_t start = out.size();
+      out += "  ";
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        out += r[i];
+        if (i + 1 < r.size()) {
+          out.append(width[i] - r[i].size() + 2, ' ');
+        }
       }
-      while (!line.empty() && line.back() == ' ') {
-        line.pop_back();
+      while (out.size() > start && out.back() == ' ') {
+        out.pop_back();
       }
-      out += line + "\n";
-    }
+      out += '\n';
+    };
+    line(m_header);
+    std::for_each(m_rows.begin(), m_rows.end(), line);
     return out;
   }
 
 private:
-  std::vector<const std::vector<std::string>*> rows_with_header() const {
-    std::vector<const std::vector<std::string>*> all{&m_header};
-    for (const auto& r : m_rows) {
-      all.push_back(&r);
-    }
-    return all;
-  }
   std::vector<std::string> m_header;
   std::vector<std::vector<std::string>> m_rows;
 };

@@ -662,15 +662,16 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
     }
   }
   owner.emplace(topo.hosting->provider_domain.ascii, "the provider");
+  std::map<std::string, std::size_t> tenant_index;
   for (const auto* t : tables(*n, "tenant")) {
     check_keys(*t, k_tenant_keys, "[[tenant]]");
     Tenant tn;
     tn.pos = pos(*t);
     tn.name = nonempty_string(require(*t, "name", "[[tenant]]"), "name");
-    for (const auto& other : topo.tenants) {
-      if (other.name == tn.name) {
-        fail(*t->get("name"), fmt::format("duplicate tenant name '{}' (first defined at {})", tn.name, other.pos.to_string()));
-      }
+    // A hoster has many thousands of tenants: look names up, don't scan.
+    if (const auto [it, fresh] = tenant_index.emplace(tn.name, topo.tenants.size()); !fresh) {
+      fail(*t->get("name"), fmt::format("duplicate tenant name '{}' (first defined at {})", tn.name,
+                                        topo.tenants[it->second].pos.to_string()));
     }
     const auto& dn = require(*t, "domains", "[[tenant]]");
     tn.domains = host_list(dn, "domains", true);

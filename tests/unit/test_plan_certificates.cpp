@@ -29,6 +29,8 @@ TEST_CASE("R7: CN, primary autodiscover, the site's other names, other domains' 
                                              "autodiscover.contoso.co.uk"});
   REQUIRE(c.services == std::vector<std::string>{"IIS", "POP", "IMAP", "SMTP"});
   REQUIRE(c.principal_name == "msstd:mail.contoso.com"); // R16
+  REQUIRE(c.binding.find("Set-PopSettings -X509CertificateName pop.contoso.com") != std::string::npos);
+  REQUIRE(c.binding.find("receive connector FQDN smtp.contoso.com") != std::string::npos);
   // R7: both -SubjectName (CN) and -DomainName in plan order.
   REQUIRE(c.exchange_command.find("-SubjectName \"CN=mail.contoso.com\"") != std::string::npos);
   REQUIRE(c.exchange_command.find("-DomainName mail.contoso.com, autodiscover.contoso.com, legacy.contoso.com") !=

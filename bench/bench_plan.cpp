@@ -1,0 +1,35 @@
+// Stage timings of one plan: read+parse, make_plan, render (text and JSON). A benchmark,
+// run on demand (bench/plan_scale.py drives the whole binary; this splits the stages).
+#include <certplan/clients.hpp>
+#include <certplan/io.hpp>
+#include <certplan/load.hpp>
+#include <certplan/plan.hpp>
+#include <certplan/render.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    fmt::print(stderr, "usage: bench-plan TOPOLOGY\n");
+    return 3;
+  }
+  using clock = std::chrono::steady_clock;
+  const auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  const auto& catalog = certplan::ClientCatalog::builtin();
+  const auto t0 = clock::now();
+  const auto topo = certplan::load_topology(argv[1], catalog);
+  const auto t1 = clock::now();
+  const auto plan = certplan::make_plan(topo, catalog);
+  const auto t2 = clock::now();
+  const auto text = certplan::render_plan(plan, certplan::Format::text);
+  const auto t3 = clock::now();
+  const auto json = certplan::render_plan(plan, certplan::Format::json);
+  const auto t4 = clock::now();
+  fmt::print("load {:.1f} ms, plan {:.1f} ms, text {:.1f} ms ({} bytes), json {:.1f} ms ({} bytes); "
+             "{} namespaces, {} certificates, {} DNS records\n",
+             ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), text.size(), ms(t4 - t3), json.size(), plan.namespaces.size(),
+             plan.certificates.size(), plan.dns_records.size());
+  return 0;
+}
