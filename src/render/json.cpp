@@ -9,6 +9,18 @@ using nlohmann::ordered_json;
 
 namespace {
 
+// An object with room for `n` members: ordered_json keeps members in a vector, and growing
+// it copies them (their keys are const), so reserve first and append in order.
+ordered_json object(std::size_t n) {
+  ordered_json o = ordered_json::object();
+  o.get_ref<ordered_json::object_t&>().reserve(n);
+  return o;
+}
+
+void put(ordered_json& o, const char* key, ordered_json value) {
+  o.get_ref<ordered_json::object_t&>().emplace_back(key, std::move(value));
+}
+
 ordered_json subject_json(const CertificatePlan& c) {
   ordered_json s;
   s["cn"] = c.cn;
@@ -30,21 +42,24 @@ std::string plan_json(const Plan& plan) {
   // copies its members. So objects are built whole (initializer lists) and the big arrays
   // are moved into keys that already exist; a hoster's plan has 100,000s of values.
   ordered_json namespaces = ordered_json::array();
+  namespaces.get_ref<ordered_json::array_t&>().reserve(plan.namespaces.size());
   for (const auto& n : plan.namespaces) {
     ordered_json services = ordered_json::array();
     for (const auto s : n.services) {
       services.push_back(to_string(s));
     }
-    namespaces.push_back(ordered_json{{"fqdn", n.fqdn.ascii},
-                                      {"display", n.fqdn.display},
-                                      {"services", std::move(services)},
-                                      {"site", n.site},
-                                      {"sites", n.sites},
-                                      {"forest", n.forest},
-                                      {"scope", to_string(n.scope)},
-                                      {"role", n.role},
-                                      {"tenant", n.tenant},
-                                      {"on_certificate", n.on_certificate}});
+    ordered_json o = object(10);
+    put(o, "fqdn", n.fqdn.ascii);
+    put(o, "display", n.fqdn.display);
+    put(o, "services", std::move(services));
+    put(o, "site", n.site);
+    put(o, "sites", n.sites);
+    put(o, "forest", n.forest);
+    put(o, "scope", to_string(n.scope));
+    put(o, "role", n.role);
+    put(o, "tenant", n.tenant);
+    put(o, "on_certificate", n.on_certificate);
+    namespaces.push_back(std::move(o));
   }
   ordered_json certificates = ordered_json::array();
   for (const auto& c : plan.certificates) {
@@ -63,9 +78,16 @@ std::string plan_json(const Plan& plan) {
                                         {"exchange_command", c.exchange_command}});
   }
   ordered_json dns = ordered_json::array();
+  dns.get_ref<ordered_json::array_t&>().reserve(plan.dns_records.size());
   for (const auto& r : plan.dns_records) {
-    dns.push_back(ordered_json{
-        {"name", r.name}, {"type", r.type}, {"value", r.value}, {"zone", r.zone}, {"view", r.view}, {"note", r.note}});
+    ordered_json o = object(6);
+    put(o, "name", r.name);
+    put(o, "type", r.type);
+    put(o, "value", r.value);
+    put(o, "zone", r.zone);
+    put(o, "view", r.view);
+    put(o, "note", r.note);
+    dns.push_back(std::move(o));
   }
   ordered_json clients = ordered_json::array();
   for (const auto& c : plan.clients) {
