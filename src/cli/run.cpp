@@ -19,6 +19,8 @@ const std::vector<CommandSpec>& commands() {
       {"plan", "namespaces, certificate plan, DNS records and per-client warnings for a topology", setup_plan},
       {"clients", "the built-in client profiles", setup_clients},
       {"init", "print a commented starter topology for a model", setup_init},
+      {"trace", "simulate a client's autodiscover lookup for USER@DOMAIN over the plan", setup_trace},
+      {"tenant", "hosted model: add or remove a tenant in the topology and print its runbook", setup_tenant},
   };
   return k_commands;
 }

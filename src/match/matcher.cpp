@@ -1,0 +1,1 @@
+// src/match/matcher.cpp

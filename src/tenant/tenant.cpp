@@ -1,0 +1,2 @@
+// tenant onboarding (filled in by issue 3 work)
+#include <certplan/tenant.hpp>

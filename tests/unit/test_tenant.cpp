@@ -1,0 +1,2 @@
+// tenant tests (issue 3)
+#include "support.hpp"
