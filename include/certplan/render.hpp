@@ -4,6 +4,7 @@
 
 #include <certplan/clients.hpp>
 #include <certplan/plan.hpp>
+#include <certplan/trace.hpp>
 
 #include <optional>
 #include <string>
@@ -16,5 +17,6 @@ std::optional<Format> format_from_string(std::string_view s);
 
 std::string render_plan(const Plan& plan, Format format);
 std::string render_clients(const ClientCatalog& catalog, Format format);
+std::string render_traces(const std::vector<Trace>& traces, Format format);
 
 } // namespace certplan

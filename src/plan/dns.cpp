@@ -49,10 +49,7 @@ private:
   std::set<std::string> m_domains;
 };
 
-struct Addresses {
-  std::vector<std::string> primary;
-  std::vector<std::string> secondary;
-};
+} // namespace
 
 Addresses addresses(const Topology& topo, const std::string& site_name) {
   Addresses a;
@@ -80,6 +77,8 @@ Addresses addresses(const Topology& topo, const std::string& site_name) {
   }
   return a;
 }
+
+namespace {
 
 std::string fqdn_dot(std::string_view name) { return std::string(name) + "."; }
 

@@ -10,6 +10,14 @@ const Site* autodiscover_site(const Topology& topo, const std::string& forest);
 // The first internet-facing site: home of protocol hosts and provider-wide names.
 const Site& primary_site(const Topology& topo);
 
+// The client-access addresses of a site, as DNS records use them; a placeholder such as
+// "<IP of site X>" where the topology gives none (so plans still say where names point).
+struct Addresses {
+  std::vector<std::string> primary;   // IIS :443 (and :80)
+  std::vector<std::string> secondary; // the redirect web sites (seed 000)
+};
+Addresses addresses(const Topology& topo, const std::string& site_name);
+
 struct SupportedClients {
   std::vector<const ClientProfile*> list;
   bool all_accept_wildcards() const;

@@ -1,0 +1,39 @@
+// Does a certificate cover a host name (R17: RFC 6125 / RFC 9525, with per-client quirks).
+// Takes names, not certificates: the x509 adapter extracts them.
+#pragma once
+
+#include <certplan/clients.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace certplan {
+
+struct PresentedNames {
+  std::vector<std::string> dns; // SAN dNSName entries, in certificate order
+  std::vector<std::string> ip;  // SAN iPAddress entries, textual
+  std::string cn;               // subject CN ("" when absent)
+};
+
+struct MatchPolicy {
+  WildcardSupport wildcard = WildcardSupport::leftmost; // strict RFC 9525: leftmost
+  NameSource name_source = NameSource::san_only;        // san_or_cn: CN only when no DNS/IP SAN
+};
+
+// The strict policy of RFC 9525, and the one a client profile implies.
+MatchPolicy strict_policy();
+MatchPolicy policy_for(const ClientProfile& client);
+
+// One presented DNS identifier against one reference name (both any case; the reference
+// may end in one dot). A wildcard is the whole leftmost label over at least two labels and
+// matches exactly one label; `f*.x` only under WildcardSupport::partial (never in an
+// A-label); anything else with '*' or outside LDH is invalid and matches nothing.
+bool dns_id_matches(std::string_view presented, std::string_view reference, WildcardSupport wildcard);
+
+// Whether `names` cover `reference` (a host name or an IP address literal) under `policy`.
+// IP literals match only IP SANs; the CN counts only for san_or_cn clients on certificates
+// without DNS or IP SANs, and always for cn_only clients.
+bool covers(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy);
+
+} // namespace certplan
