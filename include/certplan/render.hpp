@@ -3,6 +3,7 @@
 #pragma once
 
 #include <certplan/clients.hpp>
+#include <certplan/compare.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/trace.hpp>
 
@@ -18,5 +19,6 @@ std::optional<Format> format_from_string(std::string_view s);
 std::string render_plan(const Plan& plan, Format format);
 std::string render_clients(const ClientCatalog& catalog, Format format);
 std::string render_traces(const std::vector<Trace>& traces, Format format);
+std::string render_comparison(const Comparison& comparison, Format format);
 
 } // namespace certplan

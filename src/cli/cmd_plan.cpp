@@ -1,6 +1,7 @@
 #include "cli/cli.hpp"
 
 #include <certplan/clients.hpp>
+#include <certplan/compare.hpp>
 #include <certplan/load.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/render.hpp>
@@ -13,6 +14,7 @@ namespace {
 struct PlanOptions {
   CommonOptions common;
   std::string topology;
+  bool compare_autodiscover = false;
 };
 
 int run_plan(const PlanOptions& opts, Io& io) {
@@ -22,6 +24,10 @@ int run_plan(const PlanOptions& opts, Io& io) {
   }
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(opts.topology, catalog);
+  if (opts.compare_autodiscover) {
+    emit(opts.common, io, render_comparison(compare_autodiscover(topo, catalog), *format));
+    return exit_ok;
+  }
   const Plan plan = make_plan(topo, catalog);
   emit(opts.common, io, render_plan(plan, *format));
   switch (plan.worst()) {
@@ -37,6 +43,8 @@ int run_plan(const PlanOptions& opts, Io& io) {
 void setup_plan(CLI::App& sub, Action& action) {
   auto opts = std::make_shared<PlanOptions>();
   sub.add_option("TOPOLOGY", opts->topology, "topology file (TOML, see shared/spec/topology.md)")->required();
+  sub.add_flag("--compare-autodiscover", opts->compare_autodiscover,
+               "hosted model: compare the redirect, srv and san options side by side");
   add_common_options(sub, opts->common, "text, json, markdown");
   sub.callback([opts, &action] { action = [opts](Io& io) { return run_plan(*opts, io); }; });
 }

@@ -26,10 +26,16 @@ int run_trace(const TraceOptions& opts, Io& io) {
   }
   // The issue writes `trace USER@DOMAIN TOPOLOGY`; cli.md puts the topology first for every
   // command. Both orders work: the address is the argument with an '@' that is not a file.
+  const auto is_address = [](const std::string& s) {
+    return s.find('@') != std::string::npos && !std::filesystem::exists(s);
+  };
   std::string email = opts.positionals[0];
   std::string topology = opts.positionals[1];
-  if (email.find('@') == std::string::npos || std::filesystem::exists(email)) {
+  if (!is_address(email)) {
     std::swap(email, topology);
+  }
+  if (!is_address(email)) {
+    throw Error(ErrorKind::usage, "trace needs an e-mail address USER@DOMAIN and a topology file");
   }
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(topology, catalog);

@@ -295,7 +295,7 @@ Trace& Tracer::finish(Trace& t) const {
   if (t.landed) {
     t.summary = fmt::format("lands at {}{}", t.landed_url,
                             t.prompted && t.warned ? " after a redirect prompt and a certificate warning"
-                            : t.prompted           ? " after a one-time redirect prompt"
+                            : t.prompted           ? " after a one-time prompt to allow the redirection"
                             : t.warned             ? " after a certificate warning"
                                                    : ", silently");
   } else {

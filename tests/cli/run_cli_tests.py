@@ -176,6 +176,31 @@ def case_clients_lists_profiles():
     assert code == 0 and "windows-mobile-5" in out
 
 
+def case_trace_each_option():
+    code, out, err = run("trace", "john@tenant.com", EXAMPLES / "hosted.toml", "--client", "outlook-2016", "--format", "json")
+    assert code == 1, (code, err)  # lands after the redirect prompt
+    t = json.loads(out)["traces"][0]
+    assert [s["method"] for s in t["steps"]][-2:] == ["http-redirect", "redirect-target"], t["steps"]
+    assert t["result"]["prompted"] and t["result"]["landed"]
+    # cli.md order (topology first) works too, with the same bytes.
+    assert run("trace", EXAMPLES / "hosted.toml", "john@tenant.com", "--client", "outlook-2016", "--format", "json")[1] == out
+    code, out, _ = run("trace", "kim@fabrikam.com", EXAMPLES / "hosted-san.toml", "--client", "ios-mail")
+    assert code == 0 and "silently" in out, out
+    code, _, err = run("trace", "nobody", EXAMPLES / "hosted.toml")
+    assert code == 3 and "USER@DOMAIN" in err, err
+
+
+def case_compare_autodiscover():
+    code, out, err = run("plan", EXAMPLES / "hosted.toml", "--compare-autodiscover", "--format", "json")
+    assert code == 0, err
+    j = json.loads(out)
+    assert j["schema"] == "certplan.compare/1"
+    assert [o["method"] for o in j["options"]] == ["redirect", "srv", "san"]
+    assert j["options"][2]["reissue_on_tenant_change"] is True
+    code, _, err = run("plan", EXAMPLES / "regional.toml", "--compare-autodiscover")
+    assert code == 3 and "hosted" in err, err
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
