@@ -74,4 +74,30 @@ namespace = "mail.contoso.com"
   ip = "203.0.113.10"
 )";
 
+// A hosted topology in seed 000's shape: provider.com served by DC1/EX01 (ex01.provider.com,
+// 192.0.2.10, redirect sites on 192.0.2.11). Each piece is TOML appended to its table.
+struct Hosted {
+  std::string autodiscover;  // [hosting] autodiscover; "" keeps the default
+  std::string clients;       // [clients] supported array; "" leaves [clients] out
+  std::string certificates;  // [certificates] keys
+  std::string hosting;       // extra [hosting] keys
+  std::string tenants = "[[tenant]]\nname = \"TenantCompany\"\ndomains = [\"tenant.com\"]\n";
+
+  std::string toml() const {
+    std::string t = "schema = 1\n[organization]\nname = \"HostingCompany\"\nexchange = \"2010\"\nmodel = \"hosted\"\n"
+                    "[[forest]]\nname = \"provider\"\nad_domain = \"provider.local\"\nsmtp_domains = [\"provider.com\"]\n"
+                    "[[site]]\nname = \"DC1\"\nnamespace = \"mail.provider.com\"\n"
+                    "  [[site.server]]\n  name = \"EX01\"\n  fqdn = \"ex01.provider.com\"\n  ip = \"192.0.2.10\"\n"
+                    "  secondary_ip = \"192.0.2.11\"\n";
+    if (!clients.empty()) {
+      t += "[clients]\nsupported = " + clients + "\n";
+    }
+    t += "[certificates]\n" + certificates + "[hosting]\nprovider_domain = \"provider.com\"\n";
+    if (!autodiscover.empty()) {
+      t += "autodiscover = \"" + autodiscover + "\"\n";
+    }
+    return t + hosting + tenants;
+  }
+};
+
 } // namespace test

@@ -6,31 +6,14 @@
 namespace {
 
 std::string hoster(std::size_t tenants, std::string_view clients) {
-  std::string t = R"(schema = 1
-[organization]
-name = "HostingCompany"
-model = "hosted"
-[[forest]]
-name = "provider"
-smtp_domains = ["provider.com"]
-[[site]]
-name = "DC1"
-namespace = "mail.provider.com"
-  [[site.server]]
-  name = "EX01"
-  ip = "192.0.2.10"
-  secondary_ip = "192.0.2.11"
-[certificates]
-max_names = 100
-[hosting]
-provider_domain = "provider.com"
-[clients]
-supported = )";
-  t += std::string(clients) + "\n";
+  test::Hosted h;
+  h.clients = std::string(clients);
+  h.certificates = "max_names = 100\n";
+  h.tenants.clear();
   for (std::size_t i = 0; i < tenants; ++i) {
-    t += "[[tenant]]\nname = \"T" + std::to_string(i) + "\"\ndomains = [\"t" + std::to_string(i) + ".com\"]\n";
+    h.tenants += "[[tenant]]\nname = \"T" + std::to_string(i) + "\"\ndomains = [\"t" + std::to_string(i) + ".com\"]\n";
   }
-  return t;
+  return h.toml();
 }
 
 const certplan::OptionSummary& option(const certplan::Comparison& c, certplan::AutodiscoverMethod m) {

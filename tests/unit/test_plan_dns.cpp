@@ -4,30 +4,11 @@
 namespace {
 
 std::string hosted(std::string_view method) {
-  return std::string(R"(schema = 1
-[organization]
-name = "HostingCompany"
-model = "hosted"
-[[forest]]
-name = "provider"
-smtp_domains = ["provider.com"]
-[[site]]
-name = "DC1"
-namespace = "mail.provider.com"
-  [[site.server]]
-  name = "EX01"
-  ip = "192.0.2.10"
-  secondary_ip = "192.0.2.11"
-[hosting]
-provider_domain = "provider.com"
-autodiscover = ")") + std::string(method) + R"("
-redirect_host = "autodiscoverredirect.provider.com"
-webmail_redirect_host = "webmailredirect.provider.com"
-[[tenant]]
-name = "TenantCompany"
-domains = ["tenant.com", "tenant.net"]
-webmail = "webmail.tenant.com"
-)";
+  test::Hosted h;
+  h.autodiscover = std::string(method);
+  h.hosting = "redirect_host = \"autodiscoverredirect.provider.com\"\nwebmail_redirect_host = \"webmailredirect.provider.com\"\n";
+  h.tenants = "[[tenant]]\nname = \"TenantCompany\"\ndomains = [\"tenant.com\", \"tenant.net\"]\nwebmail = \"webmail.tenant.com\"\n";
+  return h.toml();
 }
 
 const certplan::DnsRecord* find(const certplan::Plan& p, std::string_view name, std::string_view type,

@@ -118,33 +118,12 @@ namespace = "mail.asia.contosoonline.com"
 }
 
 TEST_CASE("hosted: provider names, redirect sites off the certificate, tenant names", "[plan][namespaces]") {
-  const auto p = test::plan(R"(schema = 1
-[organization]
-name = "HostingCompany"
-exchange = "2010"
-model = "hosted"
-[[forest]]
-name = "provider"
-smtp_domains = ["provider.com"]
-[[site]]
-name = "DC1"
-namespace = "mail.provider.com"
-  [[site.server]]
-  name = "EX01"
-  fqdn = "ex01.provider.com"
-  ip = "192.0.2.10"
-  secondary_ip = "192.0.2.11"
-[certificates]
-include_server_fqdn = true
-[hosting]
-provider_domain = "provider.com"
-autodiscover = "redirect"
-webmail_redirect_host = "webmailredirect.provider.com"
-[[tenant]]
-name = "TenantCompany"
-domains = ["tenant.com"]
-webmail = "webmail.tenant.com"
-)");
+  test::Hosted h;
+  h.autodiscover = "redirect";
+  h.certificates = "include_server_fqdn = true\n";
+  h.hosting = "webmail_redirect_host = \"webmailredirect.provider.com\"\n";
+  h.tenants = "[[tenant]]\nname = \"TenantCompany\"\ndomains = [\"tenant.com\"]\nwebmail = \"webmail.tenant.com\"\n";
+  const auto p = test::plan(h.toml());
   // Seed 000: EX01, MAIL and AUTODISCOVER on the provider certificate, nothing of the tenant.
   REQUIRE(p.certificates.size() == 1);
   REQUIRE(p.certificates[0].sans == std::vector<std::string>{"mail.provider.com", "autodiscover.provider.com", "ex01.provider.com"});

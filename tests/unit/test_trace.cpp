@@ -6,30 +6,10 @@
 namespace {
 
 std::string hosted(std::string_view method) {
-  return std::string(R"(schema = 1
-[organization]
-name = "HostingCompany"
-model = "hosted"
-[[forest]]
-name = "provider"
-ad_domain = "provider.local"
-smtp_domains = ["provider.com"]
-[[site]]
-name = "DC1"
-namespace = "mail.provider.com"
-  [[site.server]]
-  name = "EX01"
-  ip = "192.0.2.10"
-  secondary_ip = "192.0.2.11"
-[clients]
-supported = ["outlook-2016", "ios-mail"]
-[hosting]
-provider_domain = "provider.com"
-autodiscover = ")") + std::string(method) + R"("
-[[tenant]]
-name = "TenantCompany"
-domains = ["tenant.com"]
-)";
+  test::Hosted h;
+  h.autodiscover = std::string(method);
+  h.clients = R"(["outlook-2016", "ios-mail"])";
+  return h.toml();
 }
 
 certplan::Trace trace(std::string_view topology, std::string_view client, std::string_view email = "john@tenant.com",
