@@ -61,6 +61,17 @@ std::vector<Service> site_services(const Services& sv) {
   return out;
 }
 
+// A name served by one site (its sites list is that site alone).
+Namespace served_by(const Site& site, HostName fqdn, std::vector<Service> services) {
+  Namespace ns;
+  ns.fqdn = std::move(fqdn);
+  ns.services = std::move(services);
+  ns.site = site.name;
+  ns.sites = {site.name};
+  ns.forest = site.forest;
+  return ns;
+}
+
 HostName autodiscover_name(const HostName& domain) {
   return {"autodiscover." + domain.ascii, "autodiscover." + domain.display};
 }
@@ -144,12 +155,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
         if (cs.autodiscover == AutodiscoverMethod::srv) {
           continue; // SRV points at the site namespace: no extra name (R2)
         }
-        Namespace ns;
-        ns.fqdn = autodiscover_name(f.smtp_domains[i]);
-        ns.services = {Service::autodiscover};
-        ns.site = ad_site->name;
-        ns.sites = {ad_site->name};
-        ns.forest = f.name;
+        Namespace ns = served_by(*ad_site, autodiscover_name(f.smtp_domains[i]), {Service::autodiscover});
         ns.role = cs.autodiscover == AutodiscoverMethod::san ? "autodiscover" : "autodiscover-redirect";
         ns.on_certificate = cs.autodiscover == AutodiscoverMethod::san;
         ns.rank = i == 0 ? 1 : 3;
@@ -163,12 +169,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
   // R4: legacy namespaces go on their site's certificate.
   for (const auto& site : topo.sites) {
     if (site.legacy_ns) {
-      Namespace ns;
-      ns.fqdn = *site.legacy_ns;
-      ns.services = site_services(sv);
-      ns.site = site.name;
-      ns.sites = {site.name};
-      ns.forest = site.forest;
+      Namespace ns = served_by(site, *site.legacy_ns, site_services(sv));
       ns.role = "legacy";
       list.add(std::move(ns));
     }
@@ -177,12 +178,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
   // Hosted (R3, seed 000): the provider's autodiscover name, target of every tenant's
   // redirect, SRV record or CNAME.
   if (topo.hosting) {
-    Namespace ns;
-    ns.fqdn = autodiscover_name(topo.hosting->provider_domain);
-    ns.services = {Service::autodiscover};
-    ns.site = first.name;
-    ns.sites = {first.name};
-    ns.forest = first.forest;
+    Namespace ns = served_by(first, autodiscover_name(topo.hosting->provider_domain), {Service::autodiscover});
     ns.role = "autodiscover";
     ns.rank = 1;
     list.add(std::move(ns));
@@ -207,12 +203,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
                               ""});
           continue;
         }
-        Namespace ns;
-        ns.fqdn = *server.fqdn;
-        ns.services = site_services(sv);
-        ns.site = site.name;
-        ns.sites = {site.name};
-        ns.forest = site.forest;
+        Namespace ns = served_by(site, *server.fqdn, site_services(sv));
         ns.role = "server";
         ns.scope = internal ? Scope::internal : Scope::external;
         ns.rank = internal ? 5 : 2;
@@ -225,12 +216,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
   for (const auto& [service, proto] : {std::pair{Service::pop3, &sv.pop3}, std::pair{Service::imap4, &sv.imap4},
                                        std::pair{Service::smtp, &sv.smtp}}) {
     if (proto->enabled && proto->host) {
-      Namespace ns;
-      ns.fqdn = *proto->host;
-      ns.services = {service};
-      ns.site = first.name;
-      ns.sites = {first.name};
-      ns.forest = first.forest;
+      Namespace ns = served_by(first, *proto->host, {service});
       ns.role = "protocol";
       list.add(std::move(ns));
     }
@@ -240,12 +226,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
   if (topo.hosting) {
     const auto& h = *topo.hosting;
     if (h.autodiscover == AutodiscoverMethod::redirect && h.redirect_host) {
-      Namespace ns;
-      ns.fqdn = *h.redirect_host;
-      ns.services = {Service::autodiscover};
-      ns.site = first.name;
-      ns.sites = {first.name};
-      ns.forest = first.forest;
+      Namespace ns = served_by(first, *h.redirect_host, {Service::autodiscover});
       ns.role = "redirect";
       ns.on_certificate = false; // HTTP only: it answers with a 302 (seed 002)
       list.add(std::move(ns));
@@ -253,12 +234,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
     const bool any_webmail =
         std::any_of(topo.tenants.begin(), topo.tenants.end(), [](const Tenant& t) { return t.webmail.has_value(); });
     if (h.webmail_redirect_host && any_webmail) {
-      Namespace ns;
-      ns.fqdn = *h.webmail_redirect_host;
-      ns.services = {Service::owa};
-      ns.site = first.name;
-      ns.sites = {first.name};
-      ns.forest = first.forest;
+      Namespace ns = served_by(first, *h.webmail_redirect_host, {Service::owa});
       ns.role = "redirect";
       ns.on_certificate = false;
       list.add(std::move(ns));
@@ -266,12 +242,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
     for (const auto& t : topo.tenants) {
       if (h.autodiscover != AutodiscoverMethod::srv) {
         for (const auto& d : t.domains) {
-          Namespace ns;
-          ns.fqdn = autodiscover_name(d);
-          ns.services = {Service::autodiscover};
-          ns.site = first.name;
-          ns.sites = {first.name};
-          ns.forest = first.forest;
+          Namespace ns = served_by(first, autodiscover_name(d), {Service::autodiscover});
           ns.tenant = t.name;
           ns.role = h.autodiscover == AutodiscoverMethod::san ? "tenant-autodiscover" : "tenant-autodiscover-redirect";
           ns.on_certificate = h.autodiscover == AutodiscoverMethod::san;
@@ -280,12 +251,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
         }
       }
       if (t.webmail) {
-        Namespace ns;
-        ns.fqdn = *t.webmail;
-        ns.services = {Service::owa};
-        ns.site = first.name;
-        ns.sites = {first.name};
-        ns.forest = first.forest;
+        Namespace ns = served_by(first, *t.webmail, {Service::owa});
         ns.tenant = t.name;
         ns.role = "tenant-webmail";
         ns.on_certificate = false; // http:// only, redirected by the webmail redirect site
@@ -313,12 +279,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
           if (list.contains(n.ascii)) {
             continue;
           }
-          Namespace ns;
-          ns.fqdn = n;
-          ns.services = site_services(sv);
-          ns.site = site.name;
-          ns.sites = {site.name};
-          ns.forest = site.forest;
+          Namespace ns = served_by(site, n, site_services(sv));
           ns.role = role;
           ns.scope = Scope::internal;
           ns.rank = 5;
