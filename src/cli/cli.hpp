@@ -44,6 +44,7 @@ void setup_clients(CLI::App& sub, Action& action);
 void setup_init(CLI::App& sub, Action& action);
 void setup_trace(CLI::App& sub, Action& action);
 void setup_tenant(CLI::App& sub, Action& action);
+void setup_csr(CLI::App& sub, Action& action);
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 

@@ -17,6 +17,7 @@ namespace {
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> k_commands = {
       {"plan", "namespaces, certificate plan, DNS records and per-client warnings for a topology", setup_plan},
+      {"csr", "a private key and a PKCS#10 request per planned certificate, plus a manifest", setup_csr},
       {"clients", "the built-in client profiles", setup_clients},
       {"init", "print a commented starter topology for a model", setup_init},
       {"trace", "simulate a client's autodiscover lookup for USER@DOMAIN over the plan", setup_trace},

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <unistd.h>
 
@@ -65,6 +66,113 @@ std::string read_file(const std::string& path) {
   std::ostringstream buf;
   buf << in.rdbuf();
   return buf.str();
+}
+
+} // namespace certplan
+
+namespace certplan {
+
+void FileSet::add(std::string name, std::string data, unsigned mode, Existing existing) {
+  m_entries.push_back({std::move(name), std::move(data), mode, existing});
+}
+
+std::vector<std::string> FileSet::conflicts() const {
+  std::vector<std::string> out;
+  for (const auto& e : m_entries) {
+    struct stat st {};
+    if (e.existing == Existing::refuse && ::lstat((m_dir + "/" + e.name).c_str(), &st) == 0) {
+      out.push_back(e.name);
+    }
+  }
+  return out;
+}
+
+void FileSet::commit(const std::string& aside_suffix) {
+  if (::mkdir(m_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    throw Error(ErrorKind::io, fmt::format("{}: cannot create the directory: {}", m_dir, std::strerror(errno)));
+  }
+  std::string stage = m_dir + "/.certplan-stage-XXXXXX";
+  if (::mkdtemp(stage.data()) == nullptr) {
+    throw Error(ErrorKind::io, fmt::format("{}: cannot create a staging directory: {}", m_dir, std::strerror(errno)));
+  }
+  // Undo log, newest last: each entry puts one thing back.
+  std::vector<std::function<void()>> undo;
+  const auto cleanup_stage = [&] {
+    for (const auto& e : m_entries) {
+      ::unlink((stage + "/" + e.name).c_str());
+      ::unlink((stage + "/" + e.name + ".old").c_str());
+    }
+    ::rmdir(stage.c_str());
+  };
+  const auto fail = [&](const std::string& what, int err) {
+    for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+      (*it)();
+    }
+    cleanup_stage();
+    throw Error(ErrorKind::io, fmt::format("{}: {}: {} (nothing was changed)", m_dir, what, std::strerror(err)));
+  };
+  // 1. Write every file in the stage: a full disk fails here, before anything moved.
+  for (const auto& e : m_entries) {
+    const std::string path = stage + "/" + e.name;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(e.mode));
+    if (fd < 0) {
+      fail("cannot write " + e.name, errno);
+    }
+    std::size_t done = 0;
+    while (done < e.data.size()) {
+      const ssize_t n = ::write(fd, e.data.data() + done, e.data.size() - done);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        const int err = errno;
+        ::close(fd);
+        fail("cannot write " + e.name, err);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+      fail("cannot write " + e.name, errno);
+    }
+  }
+  // 2. Place them.
+  for (const auto& e : m_entries) {
+    const std::string target = m_dir + "/" + e.name;
+    const std::string staged = stage + "/" + e.name;
+    if (e.existing == Existing::refuse) {
+      if (!aside_suffix.empty() && ::access(target.c_str(), F_OK) == 0) {
+        const std::string aside = target + aside_suffix;
+        if (::link(target.c_str(), aside.c_str()) != 0) {
+          fail("cannot move " + e.name + " aside", errno);
+        }
+        ::unlink(target.c_str());
+        undo.emplace_back([target, aside] {
+          ::link(aside.c_str(), target.c_str());
+          ::unlink(aside.c_str());
+        });
+      }
+      // link(2) fails with EEXIST instead of replacing: a key is never overwritten, even by
+      // a file that appeared since conflicts() looked.
+      if (::link(staged.c_str(), target.c_str()) != 0) {
+        fail("cannot place " + e.name, errno);
+      }
+      undo.emplace_back([target] { ::unlink(target.c_str()); });
+    } else {
+      const std::string old = staged + ".old";
+      const bool had = ::link(target.c_str(), old.c_str()) == 0;
+      if (::rename(staged.c_str(), target.c_str()) != 0) {
+        fail("cannot place " + e.name, errno);
+      }
+      undo.emplace_back([target, old, had] {
+        if (had) {
+          ::rename(old.c_str(), target.c_str());
+        } else {
+          ::unlink(target.c_str());
+        }
+      });
+    }
+  }
+  cleanup_stage();
 }
 
 } // namespace certplan

@@ -201,6 +201,99 @@ def case_compare_autodiscover():
     assert code == 3 and "hosted" in err, err
 
 
+def openssl(*args, **kw):
+    return subprocess.run(["openssl", *map(str, args)], capture_output=True, text=True, timeout=120, **kw)
+
+
+def case_csr_openssl_verifies_planned_order():
+    with tempfile.TemporaryDirectory() as d:
+        for example in ("regional.toml", "hosted-san.toml", "wildcard-wm5.toml"):
+            out = pathlib.Path(d) / example
+            code, _, err = run("csr", EXAMPLES / example, "--out", out)
+            assert code == 0, err
+            _, plan = plan_json(example)
+            manifest = json.loads((out / "manifest.json").read_text())
+            assert manifest["schema"] == "certplan.csr/1"
+            assert [c["id"] for c in manifest["certificates"]] == [c["id"] for c in plan["certificates"]]
+            for c in plan["certificates"]:
+                csr = out / f"{c['id']}.csr"
+                v = openssl("req", "-in", csr, "-verify", "-noout")
+                assert v.returncode == 0 and "verify OK" in (v.stdout + v.stderr), v.stderr
+                text = openssl("req", "-in", csr, "-noout", "-text").stdout
+                san_line = text.split("X509v3 Subject Alternative Name:")[1].strip().splitlines()[0]
+                assert [n.strip()[4:] for n in san_line.split(",")] == c["sans"], (san_line, c["sans"])
+                assert f"CN = {c['subject']['cn']}" in text
+                assert (out / f"{c['id']}.key").stat().st_mode & 0o777 == 0o600
+                # The openssl config makes the same request.
+                o = openssl("req", "-new", "-config", out / f"{c['id']}.cnf", "-key", out / f"{c['id']}.key",
+                            "-out", pathlib.Path(d) / "same.csr")
+                assert o.returncode == 0, o.stderr
+                code, _, err = run("csr", "--check", pathlib.Path(d) / "same.csr", EXAMPLES / example)
+                assert code == 0, err
+
+
+def case_csr_encrypted_keys_and_secrets():
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, KEYPASS="correct horse")
+        p = subprocess.run([str(EXE), "csr", str(EXAMPLES / "consolidated.toml"), "--out", d, "--passphrase-env", "KEYPASS",
+                            "--key-type", "ecdsa:p256"], capture_output=True, text=True, env=env)
+        assert p.returncode == 0, p.stderr
+        key = pathlib.Path(d) / "redmond.key"
+        assert key.read_text().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        o = openssl("pkey", "-in", key, "-passin", "env:KEYPASS", "-noout", env=env)
+        assert o.returncode == 0, o.stderr
+        assert openssl("pkey", "-in", key, "-passin", "pass:wrong", "-noout").returncode != 0
+        everything = p.stdout + p.stderr + (pathlib.Path(d) / "manifest.json").read_text()
+        assert "correct horse" not in everything
+        pf = pathlib.Path(d) / "pass.txt"
+        pf.write_text("from a file\n")
+        code, _, err = run("csr", EXAMPLES / "consolidated.toml", "--out", pathlib.Path(d) / "f", "--passphrase-file", pf)
+        assert code == 0, err
+        assert openssl("pkey", "-in", pathlib.Path(d) / "f" / "redmond.key", "-passin", "pass:from a file", "-noout").returncode == 0
+
+
+def case_csr_never_overwrites_a_key():
+    with tempfile.TemporaryDirectory() as d:
+        assert run("csr", EXAMPLES / "regional.toml", "--out", d)[0] == 0
+        before = {f: (pathlib.Path(d) / f).read_bytes() for f in os.listdir(d)}
+        code, out, err = run("csr", EXAMPLES / "regional.toml", "--out", d)
+        assert code == 3 and out == "" and "never overwrites" in err, (code, err)
+        assert {f: (pathlib.Path(d) / f).read_bytes() for f in os.listdir(d)} == before
+        code, _, err = run("csr", EXAMPLES / "regional.toml", "--out", d, "--force", "--at", "2026-11-22")
+        assert code == 0, err
+        assert (pathlib.Path(d) / "newyork.key.20261122").read_bytes() == before["newyork.key"]
+        assert (pathlib.Path(d) / "newyork.key").read_bytes() != before["newyork.key"]
+
+
+def case_csr_check_finds_differences():
+    with tempfile.TemporaryDirectory() as d:
+        dp = pathlib.Path(d)
+        key = dp / "k.pem"
+        assert openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key).returncode == 0
+
+        def req(cn, sans, name):
+            r = openssl("req", "-new", "-key", key, "-subj", f"/C=US/O=Contoso Ltd/CN={cn}",
+                        "-addext", "subjectAltName=" + ",".join("DNS:" + s for s in sans), "-out", dp / name)
+            assert r.returncode == 0, r.stderr
+            return dp / name
+
+        good = ["mail.usa.contoso.com", "autodiscover.contoso.com", "legacy.usa.contoso.com"]
+        assert run("csr", "--check", req("mail.usa.contoso.com", good, "good.csr"), EXAMPLES / "regional.toml")[0] == 0
+        code, out, _ = run("csr", "--check", req("mail.usa.contoso.com", good[:2], "missing.csr"), EXAMPLES / "regional.toml")
+        assert code == 2 and "missing: legacy.usa.contoso.com" in out, out
+        code, out, _ = run("csr", "--check", req("mail.usa.contoso.com", good + ["extra.contoso.com"], "extra.csr"),
+                           EXAMPLES / "regional.toml")
+        assert code == 2 and "not planned: extra.contoso.com" in out, out
+        code, out, _ = run("csr", "--check", req("autodiscover.contoso.com", good, "cn.csr"), EXAMPLES / "regional.toml")
+        assert code == 2 and "CN is" in out, out
+        code, out, _ = run("csr", "--check", req("mail.usa.contoso.com", [good[1], good[0], good[2]], "order.csr"),
+                           EXAMPLES / "regional.toml")
+        assert code == 1 and "another order" in out, out
+        (dp / "junk.csr").write_text("not a request")
+        code, _, err = run("csr", "--check", dp / "junk.csr", EXAMPLES / "regional.toml")
+        assert code == 3 and "junk.csr" in err, err
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 

@@ -1,0 +1,43 @@
+// Keys, certificate requests and certificates, in certplan's own types. Every Botan call
+// lives behind this header (src/x509/), so a move to Botan 3 touches one folder.
+#pragma once
+
+#include <certplan/topology.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace certplan {
+
+// What a request must say: the CN, the SANs in CSR order (R7) and the other subject parts.
+struct CsrSpec {
+  std::string cn;
+  std::vector<std::string> sans;
+  SubjectParts subject;
+  KeySpec key;
+};
+
+struct GeneratedRequest {
+  std::string key_pem; // PKCS#8; "ENCRYPTED PRIVATE KEY" (PBES2, AES-256-CBC) with a passphrase
+  std::string csr_pem; // PKCS#10, SHA-256
+};
+
+// Generates a key and a request signed with it. Throws Error(input) for a bad key spec.
+GeneratedRequest generate_request(const CsrSpec& spec, const std::optional<std::string>& passphrase);
+
+// A request read back: names in encoded order, whether its self-signature verifies.
+struct RequestInfo {
+  std::string cn;
+  std::vector<std::string> sans; // dNSName entries in encoded order
+  std::vector<std::pair<std::string, std::string>> subject; // (short name, value), encoded order
+  std::string key_type;  // "rsa:2048", "ecdsa:p256", ...
+  std::string signature; // "sha256WithRSAEncryption", ...
+  bool signature_valid = false;
+};
+
+// Parses a PEM or DER PKCS#10 request. Throws Error(input) naming `source`.
+RequestInfo read_request(std::string_view data, const std::string& source);
+
+} // namespace certplan

@@ -1,0 +1,175 @@
+#include <certplan/csr.hpp>
+#include <certplan/error.hpp>
+#include <certplan/resources.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <set>
+#include <thread>
+
+namespace certplan {
+namespace {
+
+std::string openssl_config(const CertificatePlan& c, const KeySpec& key) {
+  std::string dn;
+  const auto& s = c.subject;
+  for (const auto& [k, v] : {std::pair{"C", &s.country}, std::pair{"ST", &s.state}, std::pair{"L", &s.locality},
+                             std::pair{"O", &s.organization}, std::pair{"OU", &s.unit}}) {
+    if (!v->empty()) {
+      dn += fmt::format("{} = {}\n", k, *v);
+    }
+  }
+  dn += fmt::format("CN = {}\n", c.cn);
+  std::string alt;
+  for (std::size_t i = 0; i < c.sans.size(); ++i) {
+    alt += fmt::format("DNS.{} = {}\n", i + 1, c.sans[i]);
+  }
+  const std::string newkey = key.algorithm == "rsa" ? "rsa:" + key.param
+                                                    : "ec -pkeyopt ec_paramgen_curve:" +
+                                                          std::string(key.param == "p256"   ? "P-256"
+                                                                      : key.param == "p384" ? "P-384"
+                                                                                            : "P-521");
+  return fmt::format(fmt::runtime(*embedded_resource("templates/csr/openssl.cnf")), fmt::arg("id", c.id),
+                     fmt::arg("dn", dn), fmt::arg("alt_names", alt), fmt::arg("newkey", newkey));
+}
+
+} // namespace
+
+std::vector<CsrOutput> make_requests(const Plan& plan, const Topology& topo, const std::vector<std::string>& ids,
+                                     const std::optional<KeySpec>& key, const std::optional<std::string>& passphrase,
+                                     unsigned jobs) {
+  std::vector<const CertificatePlan*> chosen;
+  for (const auto& id : ids) {
+    const auto it = std::find_if(plan.certificates.begin(), plan.certificates.end(),
+                                 [&](const CertificatePlan& c) { return c.id == id; });
+    if (it == plan.certificates.end()) {
+      std::vector<std::string> known;
+      for (const auto& c : plan.certificates) {
+        known.push_back(c.id);
+      }
+      throw Error(ErrorKind::usage, fmt::format("no planned certificate \"{}\" (planned: {})", id, fmt::join(known, ", ")));
+    }
+    chosen.push_back(&*it);
+  }
+  if (ids.empty()) {
+    for (const auto& c : plan.certificates) {
+      chosen.push_back(&c);
+    }
+  }
+  const KeySpec k = key.value_or(topo.certificates.key);
+  std::vector<CsrOutput> out(chosen.size());
+  std::vector<std::exception_ptr> errors(chosen.size());
+  std::atomic<std::size_t> next{0};
+  // Key generation dominates (RSA especially): one worker per core.
+  const auto work = [&] {
+    for (std::size_t i = next++; i < chosen.size(); i = next++) {
+      try {
+        const auto& c = *chosen[i];
+        const auto req = generate_request({c.cn, c.sans, c.subject, k}, passphrase);
+        out[i] = {c.id, c.cn, c.sans, k.to_string(), req.key_pem, req.csr_pem, c.exchange_command + "\n",
+                  openssl_config(c, k)};
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  const unsigned n = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(chosen.size())));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < n; ++t) {
+    pool.emplace_back(work);
+  }
+  work();
+  for (auto& t : pool) {
+    t.join();
+  }
+  for (const auto& e : errors) {
+    if (e) {
+      std::rethrow_exception(e);
+    }
+  }
+  return out;
+}
+
+std::string csr_manifest(const std::vector<CsrOutput>& outputs) {
+  nlohmann::ordered_json certs = nlohmann::ordered_json::array();
+  for (const auto& o : outputs) {
+    certs.push_back({{"id", o.id},
+                     {"key_file", o.id + ".key"},
+                     {"csr_file", o.id + ".csr"},
+                     {"cn", o.cn},
+                     {"sans", o.sans},
+                     {"key_type", o.key_type},
+                     {"exchange_command_file", o.id + ".ps1"},
+                     {"openssl_config_file", o.id + ".cnf"}});
+  }
+  const nlohmann::ordered_json j{{"schema", "certplan.csr/1"}, {"certificates", std::move(certs)}};
+  return j.dump(2) + "\n";
+}
+
+RequestCheck check_request(const Plan& plan, const RequestInfo& request) {
+  RequestCheck r;
+  const CertificatePlan* best = nullptr;
+  std::size_t best_overlap = 0;
+  for (const auto& c : plan.certificates) {
+    if (c.cn == request.cn) {
+      best = &c;
+      break;
+    }
+    const auto overlap = static_cast<std::size_t>(std::count_if(c.sans.begin(), c.sans.end(), [&](const std::string& n) {
+      return std::find(request.sans.begin(), request.sans.end(), n) != request.sans.end();
+    }));
+    if (overlap > best_overlap) {
+      best = &c;
+      best_overlap = overlap;
+    }
+  }
+  const auto note = [&](Severity s, std::string text) {
+    r.severity = std::max(r.severity, s);
+    r.notes.push_back(std::move(text));
+  };
+  if (!request.signature_valid) {
+    note(Severity::failure, "the request's signature does not verify");
+  }
+  if (best == nullptr) {
+    note(Severity::failure, "no planned certificate shares a name with this request");
+    return r;
+  }
+  r.certificate = best->id;
+  r.planned_cn = best->cn;
+  r.cn_ok = request.cn == best->cn;
+  if (!r.cn_ok) {
+    note(Severity::failure, fmt::format("CN is \"{}\", planned \"{}\" (R7: the CN is the site namespace)", request.cn, best->cn));
+  }
+  const std::set<std::string> planned(best->sans.begin(), best->sans.end());
+  const std::set<std::string> have(request.sans.begin(), request.sans.end());
+  for (const auto& n : best->sans) {
+    if (have.count(n) == 0) {
+      r.missing.push_back(n);
+    }
+  }
+  for (const auto& n : request.sans) {
+    if (planned.count(n) == 0) {
+      r.extra.push_back(n);
+    }
+  }
+  if (!r.missing.empty()) {
+    note(Severity::failure, fmt::format("missing: {}", fmt::join(r.missing, ", ")));
+  }
+  if (!r.extra.empty()) {
+    note(Severity::failure, fmt::format("not planned: {}", fmt::join(r.extra, ", ")));
+  }
+  r.order_ok = request.sans == best->sans;
+  if (!r.order_ok && r.missing.empty() && r.extra.empty()) {
+    note(Severity::warning, fmt::format("same names in another order; planned order (R7): {}", fmt::join(best->sans, ", ")));
+  }
+  if (r.severity == Severity::info) {
+    note(Severity::info, fmt::format("matches planned certificate {}: CN and {} SANs in order", best->id, best->sans.size()));
+  }
+  return r;
+}
+
+} // namespace certplan
