@@ -265,6 +265,17 @@ def case_csr_never_overwrites_a_key():
         assert (pathlib.Path(d) / "newyork.key").read_bytes() != before["newyork.key"]
 
 
+def case_csr_failure_half_way_changes_nothing():
+    # manifest.json is placed last; a directory of that name makes the last rename fail
+    # after every key and request was already placed: all of them must be taken back.
+    with tempfile.TemporaryDirectory() as d:
+        (pathlib.Path(d) / "manifest.json").mkdir()
+        (pathlib.Path(d) / "manifest.json" / "keep").write_text("x")
+        code, out, err = run("csr", EXAMPLES / "regional.toml", "--out", d)
+        assert code == 3 and "nothing was changed" in err, (code, err)
+        assert sorted(os.listdir(d)) == ["manifest.json"], os.listdir(d)
+
+
 def case_csr_check_finds_differences():
     with tempfile.TemporaryDirectory() as d:
         dp = pathlib.Path(d)
