@@ -1,5 +1,6 @@
 // Text and Markdown: the same sections, as aligned tables or as pipe tables.
 #include "render/render_internal.hpp"
+#include "render/table.hpp"
 
 #include <fmt/format.h>
 
@@ -7,69 +8,6 @@
 
 namespace certplan {
 namespace {
-
-class Table {
-public:
-  explicit Table(std::vector<std::string> header) : m_header(std::move(header)) {}
-  void row(std::vector<std::string> cells) { m_rows.push_back(std::move(cells)); }
-
-  std::string render(bool markdown) const {
-    std::string out;
-    if (markdown) {
-      const auto line = [&](const std::vector<std::string>& cells) {
-        out += "|";
-        for (const auto& c : cells) {
-          std::string esc;
-          for (const char ch : c) {
-            esc += ch == '|' ? std::string("\\|") : std::string(1, ch);
-          }
-          out += " " + esc + " |";
-        }
-        out += "\n";
-      };
-      line(m_header);
-      out += "|";
-      for (std::size_t i = 0; i < m_header.size(); ++i) {
-        out += "---|";
-      }
-      out += "\n";
-      for (const auto& r : m_rows) {
-        line(r);
-      }
-      return out;
-    }
-    std::vector<std::size_t> width(m_header.size(), 0);
-    const auto measure = [&](const std::vector<std::string>& r) {
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        width[i] = std::max(width[i], r[i].size());
-      }
-    };
-    measure(m_header);
-    std::for_each(m_rows.begin(), m_rows.end(), measure);
-    // Plain appends: a hoster's plan has tens of thousands of rows.
-    const auto line = [&](const std::vector<std::string>& r) {
-      const std::size_t start = out.size();
-      out += "  ";
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        out += r[i];
-        if (i + 1 < r.size()) {
-          out.append(width[i] - r[i].size() + 2, ' ');
-        }
-      }
-      while (out.size() > start && out.back() == ' ') {
-        out.pop_back();
-      }
-      out += '\n';
-    };
-    line(m_header);
-    std::for_each(m_rows.begin(), m_rows.end(), line);
-    return out;
-  }
-
-private:
-  std::vector<std::string> m_header;
-  std::vector<std::vector<std::string>> m_rows;
-};
 
 std::string heading(const std::string& title, bool markdown, int level = 2) {
   if (markdown) {

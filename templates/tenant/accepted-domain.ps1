@@ -1,1 +1,1 @@
-# placeholder
+New-AcceptedDomain -Name {domain} -DomainName {domain} -DomainType Authoritative{organization}

@@ -1,1 +1,1 @@
-# placeholder
+New-WebBinding -Name "{site}" -IPAddress "{ip}" -Port {port} -HostHeader {host}

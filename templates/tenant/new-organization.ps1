@@ -1,1 +1,1 @@
-# placeholder
+New-Organization -Name {name} -DomainName {domain} -Location en-US -ProgramID HostingSample -OfferID 2 -AdministratorPassword (Get-Credential).Password

@@ -1,1 +1,1 @@
-# placeholder
+Remove-AcceptedDomain -Identity {domain}

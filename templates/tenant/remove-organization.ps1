@@ -1,1 +1,1 @@
-# placeholder
+Remove-Organization -Identity {name}

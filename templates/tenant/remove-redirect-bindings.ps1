@@ -1,1 +1,1 @@
-# placeholder
+Remove-WebBinding -Name "{site}" -IPAddress "{ip}" -Port {port} -HostHeader {host}
