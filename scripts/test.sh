@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 ./scripts/setup-debian.sh
 if [ ! -f build/build.ninja ]; then
   meson setup build -Dwerror=true --wrap-mode=nodownload
+else
+  # build/ may come from run-example.sh, set up without -Dwerror: tests always use it.
+  meson configure build -Dwerror=true
 fi
 ninja -C build
 set +e
