@@ -41,3 +41,23 @@ struct RequestInfo {
 RequestInfo read_request(std::string_view data, const std::string& source);
 
 } // namespace certplan
+
+namespace certplan {
+
+// The fields certplan judges a certificate by, names in encoded order.
+struct CertificateInfo {
+  std::string subject_cn;
+  std::vector<std::string> dns_sans;
+  std::vector<std::string> ip_sans;
+  std::string issuer;
+  std::string not_before; // RFC 3339 UTC
+  std::string not_after;
+  std::string sha256_fingerprint; // "AB:CD:..."
+  bool self_signed = false;
+};
+
+// Every certificate in a PEM bundle (text around the blocks is ignored) or a DER file.
+// Throws Error(input) naming `source` when none can be read.
+std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source);
+
+} // namespace certplan

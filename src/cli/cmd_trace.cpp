@@ -5,6 +5,10 @@
 #include <certplan/plan.hpp>
 #include <certplan/render.hpp>
 #include <certplan/trace.hpp>
+#include <certplan/io.hpp>
+#include <certplan/x509.hpp>
+
+#include <algorithm>
 
 #include <filesystem>
 #include <memory>
@@ -17,7 +21,42 @@ struct TraceOptions {
   std::vector<std::string> positionals; // USER@DOMAIN and TOPOLOGY, in either order
   std::vector<std::string> clients;
   bool domain_joined = false;
+  bool installed = false;
 };
+
+// The certificates the deployment binds ([[installed]]), in place of the planned ones.
+std::vector<CertificatePlan> installed_certificates(const Topology& topo) {
+  if (topo.installed.empty()) {
+    throw Error(ErrorKind::usage, "--installed: " + topo.path + " has no [[installed]] certificates");
+  }
+  const auto base = std::filesystem::path(topo.path).parent_path();
+  std::vector<CertificatePlan> out;
+  for (const auto& in : topo.installed) {
+    const std::string file = (base / in.file).string();
+    const auto leaf = read_certificates(read_file(file), file).front(); // the first block is the leaf
+    CertificatePlan c;
+    c.id = in.file;
+    c.cn = leaf.subject_cn;
+    c.sans = leaf.dns_sans;
+    c.kind = std::any_of(c.sans.begin(), c.sans.end(), [](const std::string& n) { return n.starts_with("*."); })
+                 ? CertKind::wildcard
+                 : CertKind::san;
+    c.authority = leaf.self_signed ? Authority::self_signed : Authority::public_;
+    c.sites = in.sites;
+    if (c.sites.empty()) {
+      for (const auto& site : topo.sites) {
+        if (site.internet_facing) {
+          c.sites.push_back(site.name);
+        }
+      }
+    }
+    for (const auto& s : in.services) {
+      c.services.push_back(s == "iis" ? "IIS" : s == "smtp" ? "SMTP" : s == "pop" ? "POP" : s == "imap" ? "IMAP" : "UM");
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 int run_trace(const TraceOptions& opts, Io& io) {
   const auto format = format_from_string(opts.common.format);
@@ -39,7 +78,10 @@ int run_trace(const TraceOptions& opts, Io& io) {
   }
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(topology, catalog);
-  const Plan plan = make_plan(topo, catalog);
+  Plan plan = make_plan(topo, catalog);
+  if (opts.installed) {
+    plan.certificates = installed_certificates(topo);
+  }
   std::vector<const ClientProfile*> clients;
   for (const auto& id : opts.clients) {
     const auto* p = catalog.find(id);
@@ -80,6 +122,8 @@ void setup_trace(CLI::App& sub, Action& action) {
                                             "that uses autodiscover)");
   sub.add_flag("--domain-joined", opts->domain_joined,
                "the client is domain-joined on the corporate network (SCP lookup, internal DNS view)");
+  sub.add_flag("--installed", opts->installed,
+               "meet the certificates of [[installed]] (files relative to the topology) instead of the planned ones");
   add_common_options(sub, opts->common, "text, json, markdown");
   sub.callback([opts, &action] { action = [opts](Io& io) { return run_trace(*opts, io); }; });
 }

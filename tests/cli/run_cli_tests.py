@@ -190,6 +190,27 @@ def case_trace_each_option():
     assert code == 3 and "USER@DOMAIN" in err, err
 
 
+def case_trace_installed_certificates():
+    # An installed certificate without the tenant's autodiscover name: the SAN option's
+    # https step meets a name mismatch that the planned certificate would not have.
+    with tempfile.TemporaryDirectory() as d:
+        dp = pathlib.Path(d)
+        r = openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", dp / "k.pem", "-out", dp / "mail.pem", "-days", "30", "-subj", "/CN=mail.provider.com",
+                    "-addext", "subjectAltName=DNS:mail.provider.com,DNS:autodiscover.provider.com")
+        assert r.returncode == 0, r.stderr
+        topo = (EXAMPLES / "hosted-san.toml").read_text() + '\n[[installed]]\nfile = "mail.pem"\nservices = ["iis"]\n'
+        (dp / "t.toml").write_text(topo)
+        code, out, err = run("trace", "kim@fabrikam.com", dp / "t.toml", "--client", "outlook-2016", "--format", "json")
+        assert code == 0, err  # planned: the name is on a certificate
+        code, out, err = run("trace", "kim@fabrikam.com", dp / "t.toml", "--client", "outlook-2016", "--installed",
+                             "--format", "json")
+        steps = json.loads(out)["traces"][0]["steps"]
+        https = [s for s in steps if s["method"] == "https-autodiscover"][0]
+        assert https["outcome"] == "warning" and https["certificate"].startswith("mail.pem"), https
+        assert code in (1, 2), code
+
+
 def case_compare_autodiscover():
     code, out, err = run("plan", EXAMPLES / "hosted.toml", "--compare-autodiscover", "--format", "json")
     assert code == 0, err

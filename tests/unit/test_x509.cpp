@@ -3,6 +3,7 @@
 #include "support.hpp"
 
 #include <certplan/csr.hpp>
+#include <certplan/io.hpp>
 #include <certplan/x509.hpp>
 
 namespace {
@@ -69,4 +70,16 @@ TEST_CASE("make_requests follows the plan and checks what it made", "[x509][csr]
   REQUIRE(certplan::check_request(plan, wrong_cn).severity == certplan::Severity::failure);
   REQUIRE_THROWS_AS(certplan::make_requests(plan, topo, {"nope"}, std::nullopt, std::nullopt, 1), certplan::Error);
   REQUIRE(out[0].cnf.find("DNS.2 = autodiscover.contoso.com") != std::string::npos);
+}
+
+TEST_CASE("certificates are read with their SANs in encoded order (openssl-made fixture)", "[x509]") {
+  const auto text = certplan::read_file(std::string(CERTPLAN_TEST_DATA) + "/certs/san-order.pem");
+  const auto certs = certplan::read_certificates(text, "san-order.pem");
+  REQUIRE(certs.size() == 1);
+  REQUIRE(certs[0].subject_cn == "mail.contoso.com");
+  REQUIRE(certs[0].dns_sans == std::vector<std::string>{"mail.contoso.com", "z.contoso.com", "autodiscover.contoso.com"});
+  REQUIRE(certs[0].ip_sans == std::vector<std::string>{"192.0.2.7", "2001:db8:0:0:0:0:0:1"});
+  REQUIRE(certs[0].self_signed);
+  REQUIRE(certs[0].sha256_fingerprint.size() == 95);
+  REQUIRE_THROWS_AS(certplan::read_certificates("no certificate here", "x.pem"), certplan::Error);
 }
