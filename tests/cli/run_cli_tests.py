@@ -326,6 +326,20 @@ def case_csr_check_finds_differences():
         assert code == 3 and "junk.csr" in err, err
 
 
+def case_botan_only_in_the_adapter():
+    # style.md 4.5: a move to Botan 3 must touch src/x509 alone.
+    offenders, adapter = [], 0
+    for top in ("src", "include", "tests", "bench"):
+        for f in (ROOT / top).rglob("*"):
+            if f.suffix in (".cpp", ".hpp", ".h") and "<botan/" in f.read_text(errors="replace"):
+                if f.parent == ROOT / "src" / "x509":
+                    adapter += 1
+                else:
+                    offenders.append(str(f.relative_to(ROOT)))
+    assert not offenders, offenders
+    assert adapter >= 2, adapter  # the check must have looked at something
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
