@@ -4,6 +4,7 @@
 
 #include <certplan/topology.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,10 +55,43 @@ struct CertificateInfo {
   std::string not_after;
   std::string sha256_fingerprint; // "AB:CD:..."
   bool self_signed = false;
+  std::string key_type;       // "rsa:2048", "ecdsa:p256", "ecdsa:<curve>", ...
+  std::size_t key_bits = 0;
+  std::string signature_hash; // "SHA-256", "SHA-1", ...
+  bool eku_present = false;
+  bool server_auth = false;   // EKU lists id-kp-serverAuth
+  bool is_ca = false;
+  long long not_before_unix = 0;
+  long long not_after_unix = 0;
 };
 
 // Every certificate in a PEM bundle (text around the blocks is ignored) or a DER file.
 // Throws Error(input) naming `source` when none can be read.
 std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source);
+
+// Path validation of a bundle (leaf first, then untrusted intermediates) against a trust
+// store, at a fixed time; the host name is not checked here (certplan's matcher does that).
+struct ChainCheck {
+  bool trusted = false;
+  std::string status; // Botan's verdict in words ("Verified", "Certificate issuer not found", ...)
+};
+
+class ChainValidator {
+public:
+  // `trust_file`: PEM bundle of roots; "" uses the system store (/etc/ssl/certs).
+  explicit ChainValidator(const std::string& trust_file);
+  ~ChainValidator();
+  ChainValidator(const ChainValidator&) = delete;
+  ChainValidator& operator=(const ChainValidator&) = delete;
+
+  ChainCheck check(std::string_view bundle, const std::string& source, long long at_unix) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// Whether the PKCS#8 private key in `key_pem` belongs to the bundle's leaf certificate.
+bool key_matches(std::string_view key_pem, std::string_view bundle, const std::optional<std::string>& passphrase);
 
 } // namespace certplan

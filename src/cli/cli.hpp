@@ -45,6 +45,8 @@ void setup_init(CLI::App& sub, Action& action);
 void setup_trace(CLI::App& sub, Action& action);
 void setup_tenant(CLI::App& sub, Action& action);
 void setup_csr(CLI::App& sub, Action& action);
+void setup_audit(CLI::App& sub, Action& action);
+void setup_match(CLI::App& sub, Action& action);
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 

@@ -6,9 +6,15 @@
 #include <botan/data_src.h>
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
+#include <botan/x509path.h>
+#include <botan/certstor_flatfile.h>
+#include <botan/certstor_system.h>
+#include <botan/ecdsa.h>
+#include <botan/pkcs8.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -58,7 +64,54 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
   i.not_after = rfc3339(c.not_after());
   i.sha256_fingerprint = c.fingerprint("SHA-256");
   i.self_signed = c.is_self_signed();
+  const std::unique_ptr<Botan::Public_Key> key(c.subject_public_key());
+  i.key_bits = key->key_length();
+  if (key->algo_name() == "RSA") {
+    i.key_type = fmt::format("rsa:{}", i.key_bits);
+  } else if (key->algo_name() == "ECDSA") {
+    const std::string curve =
+        dynamic_cast<const Botan::EC_PublicKey&>(*key).domain().get_curve_oid().to_formatted_string();
+    i.key_type = curve == "secp256r1"   ? "ecdsa:p256"
+                 : curve == "secp384r1" ? "ecdsa:p384"
+                 : curve == "secp521r1" ? "ecdsa:p521"
+                                        : "ecdsa:" + curve;
+  } else {
+    i.key_type = key->algo_name();
+  }
+  // "RSA/EMSA3(SHA-256)", "ECDSA/EMSA1(SHA-1)" -> the hash inside the parentheses.
+  const std::string sig = c.signature_algorithm().get_oid().to_formatted_string();
+  for (const char* h : {"SHA-512", "SHA-384", "SHA-256", "SHA-224", "SHA-1", "MD5"}) {
+    if (sig.find(h) != std::string::npos) {
+      i.signature_hash = h;
+      break;
+    }
+  }
+  if (i.signature_hash.empty()) {
+    i.signature_hash = sig;
+  }
+  const auto& eku = c.extended_key_usage();
+  i.eku_present = !eku.empty();
+  i.server_auth = std::any_of(eku.begin(), eku.end(), [](const Botan::OID& o) { return o == Botan::OID({1, 3, 6, 1, 5, 5, 7, 3, 1}); });
+  i.is_ca = c.is_CA_cert();
+  i.not_before_unix = std::chrono::system_clock::to_time_t(c.not_before().to_std_timepoint());
+  i.not_after_unix = std::chrono::system_clock::to_time_t(c.not_after().to_std_timepoint());
   return i;
+}
+
+std::vector<Botan::X509_Certificate> parse_all(std::string_view data) {
+  std::vector<Botan::X509_Certificate> out;
+  Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  while (!src.end_of_data()) {
+    try {
+      out.emplace_back(src);
+    } catch (const Botan::Decoding_Error&) {
+      if (out.empty()) {
+        throw;
+      }
+      break;
+    }
+  }
+  return out;
 }
 
 } // namespace
@@ -66,16 +119,8 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
 std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source) {
   std::vector<CertificateInfo> out;
   try {
-    Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-    while (!src.end_of_data()) {
-      try {
-        out.push_back(info_of(Botan::X509_Certificate(src)));
-      } catch (const Botan::Decoding_Error&) {
-        if (out.empty()) {
-          throw;
-        }
-        break; // trailing text after the last block
-      }
+    for (const auto& c : parse_all(data)) {
+      out.push_back(info_of(c));
     }
   } catch (const std::exception& e) {
     throw Error(ErrorKind::input, fmt::format("{}: no readable certificate: {}", source, e.what()));
@@ -84,6 +129,55 @@ std::vector<CertificateInfo> read_certificates(std::string_view data, const std:
     throw Error(ErrorKind::input, fmt::format("{}: no certificate found", source));
   }
   return out;
+}
+
+} // namespace certplan
+
+namespace certplan {
+
+struct ChainValidator::Impl {
+  std::unique_ptr<Botan::Certificate_Store> store;
+};
+
+ChainValidator::ChainValidator(const std::string& trust_file) : m_impl(std::make_unique<Impl>()) {
+  try {
+    if (trust_file.empty()) {
+      m_impl->store = std::make_unique<Botan::System_Certificate_Store>();
+    } else {
+      m_impl->store = std::make_unique<Botan::Flatfile_Certificate_Store>(trust_file, true);
+    }
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::input, fmt::format("{}: cannot load the trust store: {}",
+                                              trust_file.empty() ? "system store" : trust_file, e.what()));
+  }
+}
+
+ChainValidator::~ChainValidator() = default;
+
+ChainCheck ChainValidator::check(std::string_view bundle, const std::string& source, long long at_unix) const {
+  try {
+    const auto chain = parse_all(bundle);
+    // Minimum strength 110 bits: RSA 2048 passes, 1024 does not; SHA-1 is not trusted (R10).
+    const Botan::Path_Validation_Restrictions restrictions(false, 110);
+    const auto result = Botan::x509_path_validate(chain, restrictions, *m_impl->store, "", Botan::Usage_Type::UNSPECIFIED,
+                                                  std::chrono::system_clock::from_time_t(static_cast<std::time_t>(at_unix)));
+    return {result.successful_validation(), result.result_string()};
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::input, fmt::format("{}: {}", source, e.what()));
+  }
+}
+
+bool key_matches(std::string_view key_pem, std::string_view bundle, const std::optional<std::string>& passphrase) {
+  try {
+    Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(key_pem.data()), key_pem.size());
+    const std::unique_ptr<Botan::Private_Key> key =
+        passphrase ? Botan::PKCS8::load_key(src, *passphrase) : Botan::PKCS8::load_key(src);
+    const auto chain = parse_all(bundle);
+    const std::unique_ptr<Botan::Public_Key> pub(chain.front().subject_public_key());
+    return key->public_key_bits() == pub->public_key_bits();
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::input, fmt::format("the private key cannot be read: {}", e.what()));
+  }
 }
 
 } // namespace certplan

@@ -2,6 +2,7 @@
 // signatures verify. Botan 3.5+ sorts AlternativeName: this is the test that catches it.
 #include "support.hpp"
 
+#include <certplan/audit.hpp>
 #include <certplan/csr.hpp>
 #include <certplan/io.hpp>
 #include <certplan/x509.hpp>
@@ -82,4 +83,14 @@ TEST_CASE("certificates are read with their SANs in encoded order (openssl-made 
   REQUIRE(certs[0].self_signed);
   REQUIRE(certs[0].sha256_fingerprint.size() == 95);
   REQUIRE_THROWS_AS(certplan::read_certificates("no certificate here", "x.pem"), certplan::Error);
+}
+
+TEST_CASE("R11: the public validity limit in force at notBefore (CA/B BR 6.3.2, SC-081)", "[x509]") {
+  REQUIRE(certplan::max_public_validity_days(1598918399) == 0);   // 2020-08-31T23:59:59Z
+  REQUIRE(certplan::max_public_validity_days(1598918400) == 398); // 2020-09-01
+  REQUIRE(certplan::max_public_validity_days(1773532799) == 398); // 2026-03-14T23:59:59Z
+  REQUIRE(certplan::max_public_validity_days(1773532800) == 200); // 2026-03-15
+  REQUIRE(certplan::max_public_validity_days(1805068800) == 100); // 2027-03-15
+  REQUIRE(certplan::max_public_validity_days(1868227199) == 100); // 2029-03-14T23:59:59Z
+  REQUIRE(certplan::max_public_validity_days(1868227200) == 47);  // 2029-03-15
 }

@@ -1,0 +1,259 @@
+#include "cli/cli.hpp"
+#include "render/table.hpp"
+
+#include <certplan/audit.hpp>
+#include <certplan/clients.hpp>
+#include <certplan/io.hpp>
+#include <certplan/load.hpp>
+#include <certplan/match.hpp>
+#include <certplan/plan.hpp>
+#include <certplan/render.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+namespace certplan::cli {
+namespace {
+
+// --at: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC); default now.
+long long reference_time(const std::string& at) {
+  if (at.empty()) {
+    return static_cast<long long>(std::time(nullptr));
+  }
+  std::tm tm{};
+  if (std::sscanf(at.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                  &tm.tm_sec) < 3) {
+    throw Error(ErrorKind::usage, "--at must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<long long>(::timegm(&tm));
+}
+
+struct AuditOptions {
+  CommonOptions common;
+  std::string topology;
+  std::vector<std::string> certs;
+  std::string trust;
+  std::string key;
+  std::string replacing;
+};
+
+std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Topology& topo, const ChainValidator& chains,
+                                                long long at, const std::string& first_override = "") {
+  std::vector<AuditCertificate> out;
+  const auto add = [&](const std::string& file, std::vector<std::string> services, std::vector<std::string> sites) {
+    const std::string data = read_file(file);
+    AuditCertificate c;
+    c.source = file;
+    c.leaf = read_certificates(data, file).front();
+    c.chain = chains.check(data, file, at);
+    c.services = std::move(services);
+    c.sites = std::move(sites);
+    if (out.empty() && !o.key.empty()) {
+      c.key_matches = key_matches(read_file(o.key), data, std::nullopt);
+    }
+    out.push_back(std::move(c));
+  };
+  // Certificates on the command line serve every internet-facing site's IIS endpoints.
+  for (std::size_t i = 0; i < o.certs.size(); ++i) {
+    add(i == 0 && !first_override.empty() ? first_override : o.certs[i], {"iis"}, {});
+  }
+  const auto base = std::filesystem::path(topo.path).parent_path();
+  for (const auto& in : topo.installed) {
+    const std::string file = (base / in.file).string();
+    add(out.empty() && !first_override.empty() ? first_override : file, in.services, in.sites);
+  }
+  if (out.empty()) {
+    throw Error(ErrorKind::usage, "no certificate to audit: give CERT files or [[installed]] entries in " + topo.path);
+  }
+  return out;
+}
+
+std::string mark(Severity s) { return s == Severity::info ? "ok" : s == Severity::warning ? "!" : "X"; }
+
+std::string render(const Audit& a, const std::vector<AuditResult>& regressions, Format f) {
+  std::size_t counts[3] = {0, 0, 0};
+  for (const auto& r : a.results) {
+    ++counts[static_cast<int>(r.status)];
+  }
+  if (f == Format::json) {
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    for (const auto& r : a.results) {
+      results.push_back({{"endpoint", r.endpoint},
+                         {"service", r.service},
+                         {"client", r.client},
+                         {"status", r.status == Severity::info ? "ok" : r.status == Severity::warning ? "warning" : "fail"},
+                         {"certificate", r.certificate.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.certificate)},
+                         {"reasons", r.reasons}});
+    }
+    nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+    for (const auto& x : a.findings) {
+      findings.push_back({{"rule", x.rule}, {"severity", to_string(x.severity)}, {"message", x.message}});
+    }
+    nlohmann::ordered_json regress = nlohmann::ordered_json::array();
+    for (const auto& r : regressions) {
+      regress.push_back({{"endpoint", r.endpoint}, {"service", r.service}, {"client", r.client}, {"reasons", r.reasons}});
+    }
+    const nlohmann::ordered_json j{{"schema", "certplan.audit/1"},
+                                   {"results", std::move(results)},
+                                   {"findings", std::move(findings)},
+                                   {"renewal_regressions", std::move(regress)},
+                                   {"summary", {{"ok", counts[0]}, {"warning", counts[1]}, {"fail", counts[2]}}}};
+    return j.dump(2) + "\n";
+  }
+  const bool md = f == Format::markdown;
+  // The matrix: endpoints (with service) down, clients across.
+  std::vector<std::string> clients;
+  std::map<std::pair<std::string, std::string>, std::map<std::string, Severity>> cells;
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& r : a.results) {
+    if (std::find(clients.begin(), clients.end(), r.client) == clients.end()) {
+      clients.push_back(r.client);
+    }
+    const auto key = std::pair{r.endpoint, r.service};
+    if (cells.find(key) == cells.end()) {
+      rows.push_back(key);
+    }
+    cells[key][r.client] = r.status;
+  }
+  std::vector<std::string> header{"endpoint", "service"};
+  header.insert(header.end(), clients.begin(), clients.end());
+  Table t(header);
+  for (const auto& key : rows) {
+    std::vector<std::string> row{key.first, key.second};
+    for (const auto& c : clients) {
+      const auto it = cells[key].find(c);
+      row.push_back(it == cells[key].end() ? "-" : mark(it->second));
+    }
+    t.row(std::move(row));
+  }
+  std::string out = md ? "# Certificate audit\n\n" : "Certificate audit (ok / ! warning / X fail)\n";
+  out += t.render(md) + "\n";
+  for (const auto& r : a.results) {
+    for (const auto& why : r.reasons) {
+      out += fmt::format("{}{} {} {}: {}\n", md ? "- " : "  ", r.endpoint, r.service, r.client, why);
+    }
+  }
+  for (const auto& x : a.findings) {
+    out += fmt::format("{}{} {}: {}\n", md ? "- " : "  ", x.rule, to_string(x.severity), x.message);
+  }
+  for (const auto& r : regressions) {
+    out += fmt::format("{}renewal drops {} {} for {}\n", md ? "- " : "  ", r.endpoint, r.service, r.client);
+  }
+  out += fmt::format("\n{} ok, {} warning, {} fail\n", counts[0], counts[1], counts[2]);
+  return out;
+}
+
+int run_audit(const AuditOptions& o, Io& io) {
+  const auto format = format_from_string(o.common.format);
+  if (!format) {
+    throw Error(ErrorKind::usage, "--format must be text, json or markdown, not \"" + o.common.format + "\"");
+  }
+  const auto& catalog = ClientCatalog::builtin();
+  const Topology topo = load_topology(o.topology, catalog);
+  const Plan plan = make_plan(topo, catalog);
+  const long long at = reference_time(o.common.at);
+  const ChainValidator chains(o.trust);
+  const auto certs = load_certificates(o, topo, chains, at);
+  Audit a = audit_endpoints(topo, plan, catalog, certs, at);
+  std::vector<AuditResult> regressions;
+  if (!o.replacing.empty()) {
+    // The old certificate in the new one's place (the first given), same bindings.
+    const auto old = load_certificates(o, topo, chains, at, o.replacing);
+    regressions = renewal_regressions(audit_endpoints(topo, plan, catalog, old, at), a);
+    for (const auto& r : regressions) {
+      a.findings.push_back({"renewal", Severity::failure,
+                            fmt::format("{} ({}) for {}: served by {}, not by the new certificate", r.endpoint, r.service,
+                                        r.client, o.replacing),
+                            r.client});
+    }
+  }
+  emit(o.common, io, render(a, regressions, *format));
+  const auto w = a.worst();
+  return w == Severity::info ? exit_ok : w == Severity::warning ? exit_warning : exit_failure;
+}
+
+struct MatchOptions {
+  CommonOptions common;
+  std::string cert;
+  std::vector<std::string> hosts;
+  std::string client;
+};
+
+int run_match(const MatchOptions& o, Io& io) {
+  const auto leaf = read_certificates(read_file(o.cert), o.cert).front();
+  MatchPolicy policy = strict_policy();
+  std::string profile = "strict RFC 9525 (R17)";
+  if (!o.client.empty()) {
+    const auto* p = ClientCatalog::builtin().find(o.client);
+    if (p == nullptr) {
+      throw Error(ErrorKind::usage, "unknown client \"" + o.client + "\"; known clients: " + ClientCatalog::builtin().ids_joined());
+    }
+    policy = policy_for(*p);
+    profile = o.client;
+  }
+  const PresentedNames names{leaf.dns_sans, leaf.ip_sans, leaf.subject_cn};
+  bool all = true;
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  std::string text;
+  for (const auto& h : o.hosts) {
+    const bool ok = covers(names, h, policy);
+    // Say which rule decided: a wildcard the profile refuses, the CN, or no name at all.
+    std::string why;
+    if (ok) {
+      why = std::any_of(leaf.dns_sans.begin(), leaf.dns_sans.end(), [&](const std::string& n) { return dns_id_matches(n, h, WildcardSupport::none) || n == h; })
+                ? "R17: a SAN names it"
+                : policy.name_source != NameSource::san_only && dns_id_matches(leaf.subject_cn, h, policy.wildcard) && leaf.dns_sans.empty()
+                      ? "R17: the CN names it (no SAN; this profile reads the CN)"
+                      : "R17: a wildcard SAN covers it (one label)";
+    } else if (covers(names, h, strict_policy())) {
+      why = "R14: only a wildcard covers it, and this client refuses wildcards";
+    } else if (!leaf.dns_sans.empty() && dns_id_matches(leaf.subject_cn, h, WildcardSupport::leftmost)) {
+      why = "R17: only the CN names it, and the CN is ignored when DNS SANs are present";
+    } else {
+      why = "R17: no SAN names it";
+    }
+    all = all && ok;
+    text += fmt::format("{}  {}  {}\n", ok ? "covered    " : "NOT covered", h, why);
+    results.push_back({{"host", h}, {"covered", ok}, {"reason", why}});
+  }
+  if (format_from_string(o.common.format) == Format::json) {
+    const nlohmann::ordered_json j{{"schema", "certplan.match/1"}, {"certificate", o.cert}, {"profile", profile},
+                                   {"results", std::move(results)}};
+    emit(o.common, io, j.dump(2) + "\n");
+  } else {
+    emit(o.common, io, fmt::format("{} ({}), profile {}\n{}", o.cert, leaf.subject_cn, profile, text));
+  }
+  return all ? exit_ok : exit_failure;
+}
+
+} // namespace
+
+void setup_audit(CLI::App& sub, Action& action) {
+  auto o = std::make_shared<AuditOptions>();
+  sub.add_option("TOPOLOGY", o->topology, "topology file")->required();
+  sub.add_option("CERT", o->certs, "certificate files (PEM, DER, bundles with chain); each serves every internet-facing "
+                                   "site's IIS endpoints; [[installed]] entries are audited too");
+  sub.add_option("--trust", o->trust, "PEM bundle of trusted roots (default: the system store)");
+  sub.add_option("--key", o->key, "private key (unencrypted PKCS#8) that must belong to the first certificate");
+  sub.add_option("--replacing", o->replacing, "the certificate the first one replaces: fail on what the renewal drops");
+  add_common_options(sub, o->common, "text, json, markdown");
+  sub.callback([o, &action] { action = [o](Io& io) { return run_audit(*o, io); }; });
+}
+
+void setup_match(CLI::App& sub, Action& action) {
+  auto o = std::make_shared<MatchOptions>();
+  sub.add_option("CERT", o->cert, "certificate file (PEM or DER; the first certificate is judged)")->required();
+  sub.add_option("HOST", o->hosts, "host names or IP addresses")->required();
+  sub.add_option("--client", o->client, "judge as this client profile would (default: strict RFC 9525)");
+  add_common_options(sub, o->common, "text, json");
+  sub.callback([o, &action] { action = [o](Io& io) { return run_match(*o, io); }; });
+}
+
+} // namespace certplan::cli
