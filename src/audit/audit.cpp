@@ -65,7 +65,7 @@ public:
   }
 
   // Certificates bound to `service` at `site`, in the order given.
-  std::vector<std::size_t> bound(std::string_view service, const std::string& site) const {
+  const std::vector<std::size_t>& bound(std::string_view service, const std::string& site) const {
     const std::string key = std::string(service) + "|" + site;
     auto it = m_bound.find(key);
     if (it == m_bound.end()) {
@@ -83,7 +83,7 @@ public:
   // The certificate a client meets for `host`: with SNI the server picks one naming the host;
   // without, the binding's first. Returns the index or npos.
   std::size_t pick(const std::string& host, std::string_view service, const std::string& site, bool sni) const {
-    const auto b = bound(service, site);
+    const auto& b = bound(service, site);
     if (b.empty()) {
       return npos;
     }
@@ -100,6 +100,12 @@ public:
       }
     }
     return b.front();
+  }
+
+  // Whether certificate `i` names `host` exactly in its SANs (every client accepts that).
+  bool names_exactly(std::size_t i, const std::string& host) const {
+    const auto* list = find(m_exact, host);
+    return list != nullptr && !m_certs[i].leaf.dns_sans.empty() && std::find(list->begin(), list->end(), i) != list->end();
   }
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
@@ -134,12 +140,14 @@ private:
 };
 
 void judge_certificate(const AuditCertificate& c, const ClientProfile& client, const Namespace& ns,
-                       std::string_view service, long long at, Judge& j) {
+                       std::string_view service, long long at, bool named_exactly, Judge& j) {
   const auto& leaf = c.leaf;
   const std::string& host = ns.fqdn.ascii;
-  // Names (R17, R14, R13).
-  const PresentedNames names{leaf.dns_sans, leaf.ip_sans, leaf.subject_cn};
-  if (!covers(names, host, policy_for(client))) {
+  // Names (R17, R14, R13). An exact SAN satisfies every profile but CN-only ones; only the
+  // rest needs the matcher (which scans every name).
+  const bool exact = named_exactly && client.name_source != NameSource::cn_only;
+  const PresentedNames names = exact ? PresentedNames{} : PresentedNames{leaf.dns_sans, leaf.ip_sans, leaf.subject_cn};
+  if (!exact && !covers(names, host, policy_for(client))) {
     if (client.wildcard == WildcardSupport::none && covers(names, host, strict_policy())) {
       j.add(Severity::failure, "R14", fmt::format("{} rejects wildcard certificates; {} is covered only by a wildcard", client.id, host));
     } else if (client.name_source == NameSource::cn_only) {
@@ -277,7 +285,7 @@ Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalo
           j.add(Severity::failure, "R1", fmt::format("no certificate is bound to {} at site {}", service, ns.site));
         } else {
           r.certificate = certificates[i].leaf.sha256_fingerprint;
-          judge_certificate(certificates[i], *client, ns, service, at_unix, j);
+          judge_certificate(certificates[i], *client, ns, service, at_unix, index.names_exactly(i, ns.fqdn.ascii), j);
         }
         a.results.push_back(std::move(r));
       }
@@ -291,7 +299,10 @@ Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalo
     }
   }
   for (const auto& site : topo.sites) {
-    const auto b = site.internet_facing ? index.bound("iis", site.name) : std::vector<std::size_t>{};
+    if (!site.internet_facing) {
+      continue;
+    }
+    const auto& b = index.bound("iis", site.name);
     if (b.size() > 1 && !no_sni.empty()) {
       a.findings.push_back({"R12", Severity::warning,
                             fmt::format("site {} binds {} certificates to IIS and {} may send no SNI: each needs its own IP "

@@ -75,7 +75,7 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
   return out;
 }
 
-std::string mark(Severity s) { return s == Severity::info ? "ok" : s == Severity::warning ? "!" : "X"; }
+std::string mark(Severity s) { return s == Severity::info ? "✓" : s == Severity::warning ? "!" : "✗"; }
 
 std::string render(const Audit& a, const std::vector<AuditResult>& regressions, Format f) {
   std::size_t counts[3] = {0, 0, 0};
@@ -133,7 +133,7 @@ std::string render(const Audit& a, const std::vector<AuditResult>& regressions, 
     }
     t.row(std::move(row));
   }
-  std::string out = md ? "# Certificate audit\n\n" : "Certificate audit (ok / ! warning / X fail)\n";
+  std::string out = md ? "# Certificate audit\n\n" : "Certificate audit (✓ ok, ! warning, ✗ fail)\n";
   out += t.render(md) + "\n";
   for (const auto& r : a.results) {
     for (const auto& why : r.reasons) {

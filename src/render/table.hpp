@@ -7,6 +7,12 @@
 
 namespace certplan {
 
+// Columns are aligned by code points, not bytes, so "✓" counts as one.
+inline std::size_t display_width(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 class Table {
 public:
   explicit Table(std::vector<std::string> header) : m_header(std::move(header)) {}
@@ -40,7 +46,7 @@ public:
     std::vector<std::size_t> width(m_header.size(), 0);
     const auto measure = [&](const std::vector<std::string>& r) {
       for (std::size_t i = 0; i < r.size(); ++i) {
-        width[i] = std::max(width[i], r[i].size());
+        width[i] = std::max(width[i], display_width(r[i]));
       }
     };
     measure(m_header);
@@ -52,7 +58,7 @@ public:
       for (std::size_t i = 0; i < r.size(); ++i) {
         out += r[i];
         if (i + 1 < r.size()) {
-          out.append(width[i] - r[i].size() + 2, ' ');
+          out.append(width[i] - display_width(r[i]) + 2, ' ');
         }
       }
       while (out.size() > start && out.back() == ' ') {

@@ -117,13 +117,22 @@ std::vector<Botan::X509_Certificate> parse_all(std::string_view data) {
 } // namespace
 
 std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source) {
+  // Count the PEM blocks so that an unreadable one is named by its number.
+  std::size_t blocks = 0;
+  for (std::size_t at = data.find("-----BEGIN CERTIFICATE-----"); at != std::string_view::npos;
+       at = data.find("-----BEGIN CERTIFICATE-----", at + 1)) {
+    ++blocks;
+  }
   std::vector<CertificateInfo> out;
-  try {
-    for (const auto& c : parse_all(data)) {
-      out.push_back(info_of(c));
+  Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  while (!src.end_of_data() && (blocks == 0 ? out.empty() : out.size() < blocks)) {
+    try {
+      out.push_back(info_of(Botan::X509_Certificate(src)));
+    } catch (const std::exception& e) {
+      throw Error(ErrorKind::input, blocks == 0 ? fmt::format("{}: not a DER or PEM certificate: {}", source, e.what())
+                                                : fmt::format("{}: PEM block {} of {}: {}", source, out.size() + 1,
+                                                              blocks, e.what()));
     }
-  } catch (const std::exception& e) {
-    throw Error(ErrorKind::input, fmt::format("{}: no readable certificate: {}", source, e.what()));
   }
   if (out.empty()) {
     throw Error(ErrorKind::input, fmt::format("{}: no certificate found", source));
