@@ -282,7 +282,8 @@ Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalo
         Judge j(r);
         const std::size_t i = index.pick(ns.fqdn.ascii, service, ns.site, client->sni == Tri::yes);
         if (i == Index::npos) {
-          j.add(Severity::failure, "R1", fmt::format("no certificate is bound to {} at site {}", service, ns.site));
+          j.add(Severity::failure, service == "iis" ? "R1" : "R5",
+                fmt::format("no certificate is bound to {} at site {}", service, ns.site));
         } else {
           r.certificate = certificates[i].leaf.sha256_fingerprint;
           judge_certificate(certificates[i], *client, ns, service, at_unix, index.names_exactly(i, ns.fqdn.ascii), j);

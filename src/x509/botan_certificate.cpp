@@ -2,6 +2,8 @@
 #include <certplan/error.hpp>
 #include <certplan/x509.hpp>
 
+#include "x509/san_reader.hpp"
+
 #include <botan/ber_dec.h>
 #include <botan/data_src.h>
 #include <botan/pkix_types.h>
@@ -34,30 +36,9 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
   CertificateInfo i;
   const auto cns = c.subject_info("X520.CommonName");
   i.subject_cn = cns.empty() ? "" : cns.front();
-  // The SAN as encoded (Botan 3 would hand dNSNames back sorted).
-  const Botan::OID san({2, 5, 29, 17});
-  if (c.v3_extensions().extension_set(san)) {
-    Botan::BER_Decoder seq = Botan::BER_Decoder(c.v3_extensions().get_extension_bits(san)).start_cons(Botan::SEQUENCE);
-    while (seq.more_items()) {
-      const auto o = seq.get_next_object();
-      if (o.is_a(2, Botan::CONTEXT_SPECIFIC)) {
-        i.dns_sans.emplace_back(reinterpret_cast<const char*>(o.bits()), o.length());
-      } else if (o.is_a(7, Botan::CONTEXT_SPECIFIC) && (o.length() == 4 || o.length() == 16)) {
-        char buf[64] = {};
-        const auto* b = o.bits();
-        if (o.length() == 4) {
-          std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-        } else {
-          std::string s;
-          for (std::size_t k = 0; k < 16; k += 2) {
-            s += fmt::format("{}{:x}", k == 0 ? "" : ":", (b[k] << 8) | b[k + 1]);
-          }
-          std::snprintf(buf, sizeof buf, "%s", s.c_str());
-        }
-        i.ip_sans.emplace_back(buf);
-      }
-    }
-  }
+  auto san = x509::read_san(c.v3_extensions());
+  i.dns_sans = std::move(san.dns);
+  i.ip_sans = std::move(san.ip);
   const auto issuer_cn = c.issuer_info("X520.CommonName");
   i.issuer = issuer_cn.empty() ? c.issuer_dn().to_string() : issuer_cn.front();
   i.not_before = rfc3339(c.not_before());

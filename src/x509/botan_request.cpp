@@ -4,6 +4,8 @@
 #include <certplan/error.hpp>
 #include <certplan/x509.hpp>
 
+#include "x509/san_reader.hpp"
+
 #include <botan/auto_rng.h>
 #include <botan/ber_dec.h>
 #include <botan/der_enc.h>
@@ -152,16 +154,7 @@ RequestInfo read_request(std::string_view data, const std::string& source) {
         info.cn = value.value();
       }
     }
-    // Read the SAN bytes ourselves: they keep the encoded order on every Botan version.
-    if (req.extensions().extension_set(k_san_oid)) {
-      Botan::BER_Decoder seq = Botan::BER_Decoder(req.extensions().get_extension_bits(k_san_oid)).start_cons(Botan::SEQUENCE);
-      while (seq.more_items()) {
-        const auto obj = seq.get_next_object();
-        if (obj.is_a(2, Botan::CONTEXT_SPECIFIC)) {
-          info.sans.emplace_back(reinterpret_cast<const char*>(obj.bits()), obj.length());
-        }
-      }
-    }
+    info.sans = x509::read_san(req.extensions()).dns;
     const std::unique_ptr<Botan::Public_Key> pub(req.subject_public_key());
     info.key_type = key_type_of(*pub);
     info.signature = req.signature_algorithm().get_oid().to_formatted_string();

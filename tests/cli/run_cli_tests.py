@@ -9,7 +9,10 @@ import os
 import pathlib
 import subprocess
 import sys
+
 import tempfile
+
+import harness
 
 EXE = pathlib.Path(sys.argv[1]).resolve()
 ROOT = pathlib.Path(sys.argv[2]).resolve()
@@ -340,21 +343,8 @@ def case_botan_only_in_the_adapter():
     assert adapter >= 2, adapter  # the check must have looked at something
 
 
-CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-
-
 def main():
-    names = sys.argv[3:] or list(CASES)
-    failed = 0
-    for n in names:
-        try:
-            CASES[n]()
-            print(f"ok   {n}")
-        except Exception as e:  # noqa: BLE001 - report every failure and go on
-            failed += 1
-            print(f"FAIL {n}: {type(e).__name__}: {e}")
-    print(f"{len(names) - failed} passed, {failed} failed")
-    return 1 if failed or not names else 0
+    return harness.run_cases(globals(), sys.argv[3:])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ import os
 import pathlib
 import subprocess
 import sys
+
 import tempfile
+
+import harness
 
 EXE = pathlib.Path(sys.argv[1]).resolve()
 ROOT = pathlib.Path(sys.argv[2]).resolve()
@@ -192,21 +195,8 @@ def case_match_per_client():
         assert p.returncode == 3
 
 
-CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-
-
 def main():
-    names = sys.argv[3:] or list(CASES)
-    failed = 0
-    for n in names:
-        try:
-            CASES[n]()
-            print(f"ok   {n}")
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            print(f"FAIL {n}: {type(e).__name__}: {e}")
-    print(f"{len(names) - failed} passed, {failed} failed")
-    return 1 if failed or not names else 0
+    return harness.run_cases(globals(), sys.argv[3:])
 
 
 if __name__ == "__main__":

@@ -12,8 +12,10 @@ import shutil
 import stat
 import subprocess
 import sys
+
 import tempfile
-import traceback
+
+import harness
 
 EXE = pathlib.Path(sys.argv[1]).resolve()
 ROOT = pathlib.Path(sys.argv[2]).resolve()
@@ -184,20 +186,7 @@ def case_output_file_gets_the_runbook():
 
 
 def main():
-    cases = [(name, fn) for name, fn in globals().items() if name.startswith("case_") and callable(fn)]
-    passed = failed = 0
-    for name, fn in cases:
-        try:
-            fn()
-        except Exception:  # one failing case must not hide the others
-            failed += 1
-            print(f"FAIL {name[5:]}")
-            traceback.print_exc()
-        else:
-            passed += 1
-            print(f"ok   {name[5:]}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return harness.run_cases(globals(), sys.argv[3:])
 
 
 if __name__ == "__main__":
