@@ -54,6 +54,7 @@ struct CertificateInfo {
   std::string not_before; // RFC 3339 UTC
   std::string not_after;
   std::string sha256_fingerprint; // "AB:CD:..."
+  std::string serial;             // hex, as the x509 exporters print it
   bool self_signed = false;
   std::string key_type;       // "rsa:2048", "ecdsa:p256", "ecdsa:<curve>", ...
   std::size_t key_bits = 0;

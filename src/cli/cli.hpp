@@ -47,6 +47,7 @@ void setup_tenant(CLI::App& sub, Action& action);
 void setup_csr(CLI::App& sub, Action& action);
 void setup_audit(CLI::App& sub, Action& action);
 void setup_match(CLI::App& sub, Action& action);
+void setup_expiry(CLI::App& sub, Action& action);
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 

@@ -44,6 +44,9 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
   i.not_before = rfc3339(c.not_before());
   i.not_after = rfc3339(c.not_after());
   i.sha256_fingerprint = c.fingerprint("SHA-256");
+  for (const auto b : c.serial_number()) {
+    i.serial += fmt::format("{:02X}", b);
+  }
   i.self_signed = c.is_self_signed();
   const std::unique_ptr<Botan::Public_Key> key(c.subject_public_key());
   i.key_bits = key->key_length();

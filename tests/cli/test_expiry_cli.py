@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""CLI tests of `certplan expiry` over files and folders, with certificates made by openssl.
+
+usage: test_expiry_cli.py CERTPLAN SOURCE_ROOT [CASE...]
+"""
+import datetime
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+import harness
+
+EXE = pathlib.Path(sys.argv[1]).resolve()
+
+
+def make(d, name, days):
+    d = pathlib.Path(d)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", d / f"{name}.key", "-out", d / f"{name}.pem", "-days", str(days), "-subj",
+                    f"/CN={name}.contoso.com", "-addext", f"subjectAltName=DNS:{name}.contoso.com"],
+                   check=True, capture_output=True)
+    (d / f"{name}.key").unlink()
+    return d / f"{name}.pem"
+
+
+def at(days_from_now):
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days_from_now)).strftime("%Y-%m-%d")
+
+
+def expiry(*args):
+    p = subprocess.run([str(EXE), "expiry", *map(str, args)], capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def case_statuses_and_exit_codes_at_a_fixed_time():
+    with tempfile.TemporaryDirectory() as d:
+        make(d, "long", 400)
+        make(d, "soon", 40)
+        code, out, err = expiry(d, "--at", at(1), "--format", "json")
+        j = json.loads(out)
+        assert j["schema"] == "certplan.expiry/1"
+        st = {c["subject_cn"]: c["status"] for c in j["certificates"]}
+        assert st == {"long.contoso.com": "ok", "soon.contoso.com": "ok"}, st
+        assert code == 0, err
+        code, out, _ = expiry(d, "--at", at(15))  # soon: about 25 days left, inside 30
+        assert code == 1 and "warning" in out
+        code, out, _ = expiry(d, "--at", at(36), "--format", "json")  # about 4 days left
+        assert code == 2 and {c["subject_cn"]: c["status"] for c in json.loads(out)["certificates"]}["soon.contoso.com"] == "critical"
+        code, out, _ = expiry(d, "--at", at(60), "--format", "json")
+        j = json.loads(out)
+        soon = [c for c in j["certificates"] if c["subject_cn"] == "soon.contoso.com"][0]
+        assert code == 2 and soon["status"] == "expired" and soon["days_left"] < 0, soon
+        # Sorted by notAfter; cli.md keys present.
+        assert [c["subject_cn"] for c in j["certificates"]] == ["soon.contoso.com", "long.contoso.com"]
+        for k in ("source", "subject_cn", "sans", "issuer", "not_before", "not_after", "days_left", "status", "sha256_fingerprint"):
+            assert k in j["certificates"][0], k
+
+
+def case_share_of_lifetime_threshold():
+    with tempfile.TemporaryDirectory() as d:
+        make(d, "short", 10)
+        # 5 of 10 days left: inside a 60% warning window, outside 40%.
+        assert expiry(d, "--at", at(5), "--warn", "60%", "--crit", "1")[0] == 1
+        assert expiry(d, "--at", at(5), "--warn", "40%", "--crit", "1")[0] == 0
+        assert expiry(d, "--warn", "150%")[0] == 3
+
+
+def case_duplicates_merged_and_garbage_reported():
+    with tempfile.TemporaryDirectory() as d:
+        dp = pathlib.Path(d)
+        pem = make(d, "one", 100)
+        (dp / "sub").mkdir()
+        (dp / "sub" / "copy.crt").write_bytes(pem.read_bytes())
+        (dp / "sub" / "garbage.pem").write_text("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")
+        code, out, err = expiry(d, "--at", at(1), "--format", "json")
+        j = json.loads(out)
+        assert len(j["certificates"]) == 1 and len(j["certificates"][0]["sources"]) == 2, j
+        assert j["summary"]["unreadable"] == 1 and "garbage.pem" in err and "PEM block 1" in err, err
+        assert code == 1
+        assert expiry(dp / "sub" / "garbage.pem")[0] == 3  # nothing readable at all
+
+
+def case_other_formats():
+    with tempfile.TemporaryDirectory() as d:
+        make(d, "one", 100)
+        _, out, _ = expiry(d, "--format", "prometheus")
+        assert "# TYPE x509_cert_not_after gauge" in out and 'subject_CN="one.contoso.com"' in out, out
+        assert any(line.startswith("x509_cert_not_before{") for line in out.splitlines())
+        _, out, _ = expiry(d, "--format", "csv")
+        assert out.splitlines()[0].startswith("source,subject_cn,") and "one.contoso.com" in out
+        raw = subprocess.run([str(EXE), "expiry", d, "--format", "ics"], capture_output=True).stdout  # bytes: CRLF kept
+        assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and b"BEGIN:VEVENT\r\n" in raw and raw.endswith(b"END:VCALENDAR\r\n"), raw
+
+
+def main():
+    return harness.run_cases(globals(), sys.argv[3:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
