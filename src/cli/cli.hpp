@@ -26,6 +26,9 @@ struct CommonOptions {
 };
 void add_common_options(CLI::App& app, CommonOptions& opts, const std::string& formats);
 
+// --at as Unix time (UTC; the flag's check already validated its shape); now when absent.
+long long reference_time(const CommonOptions& opts);
+
 // Writes `text` to -o FILE (atomically) or to io.out.
 void emit(const CommonOptions& opts, Io& io, const std::string& text);
 

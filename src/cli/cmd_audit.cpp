@@ -20,21 +20,6 @@
 namespace certplan::cli {
 namespace {
 
-// --at: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC); default now.
-long long reference_time(const std::string& at) {
-  if (at.empty()) {
-    return static_cast<long long>(std::time(nullptr));
-  }
-  std::tm tm{};
-  if (std::sscanf(at.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                  &tm.tm_sec) < 3) {
-    throw Error(ErrorKind::usage, "--at must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<long long>(::timegm(&tm));
-}
-
 struct AuditOptions {
   CommonOptions common;
   std::string topology;
@@ -158,7 +143,7 @@ int run_audit(const AuditOptions& o, Io& io) {
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(o.topology, catalog);
   const Plan plan = make_plan(topo, catalog);
-  const long long at = reference_time(o.common.at);
+  const long long at = reference_time(o.common);
   const ChainValidator chains(o.trust);
   const auto certs = load_certificates(o, topo, chains, at);
   Audit a = audit_endpoints(topo, plan, catalog, certs, at);

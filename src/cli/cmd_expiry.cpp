@@ -11,17 +11,6 @@
 namespace certplan::cli {
 namespace {
 
-long long reference_time_of(const std::string& at) {
-  if (at.empty()) {
-    return static_cast<long long>(std::time(nullptr));
-  }
-  std::tm tm{};
-  std::sscanf(at.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<long long>(::timegm(&tm));
-}
-
 struct ExpiryOptions {
   CommonOptions common;
   std::vector<std::string> sources;
@@ -74,7 +63,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   if (found.empty()) {
     throw Error(ErrorKind::input, "no certificate could be read from the sources given");
   }
-  const auto report = make_expiry_report(found, problems, reference_time_of(o.common.at), warn, crit);
+  const auto report = make_expiry_report(found, problems, reference_time(o.common), warn, crit);
   emit(o.common, io, render_expiry(report, o.common.format));
   ExpiryStatus worst = ExpiryStatus::ok;
   for (const auto& e : report.certificates) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <ctime>
 #include <ostream>
 #include <regex>
 
@@ -53,6 +55,18 @@ void add_common_options(CLI::App& app, CommonOptions& opts, const std::string& f
         return std::regex_match(s, k_re) ? std::string() : "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ";
       });
   app.add_flag("--no-color", opts.no_color, "no ANSI colours (certplan prints none yet)");
+}
+
+long long reference_time(const CommonOptions& opts) {
+  if (opts.at.empty()) {
+    return static_cast<long long>(std::time(nullptr));
+  }
+  std::tm tm{};
+  std::sscanf(opts.at.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+              &tm.tm_sec);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<long long>(::timegm(&tm));
 }
 
 void emit(const CommonOptions& opts, Io& io, const std::string& text) {
