@@ -96,3 +96,21 @@ private:
 bool key_matches(std::string_view key_pem, std::string_view bundle, const std::optional<std::string>& passphrase);
 
 } // namespace certplan
+
+namespace certplan {
+
+// What a live TLS endpoint presented (Botan's TLS client; up to TLS 1.2 on Botan 2).
+struct ProbeResult {
+  bool reachable = false;              // TCP connected (and STARTTLS accepted)
+  std::vector<CertificateInfo> chain;  // leaf first, as the server sent it
+  std::string error;                   // why there is no chain ("" on success)
+};
+
+enum class StartTls { none, smtp, imap, pop3 };
+
+// Connects to host:port, optionally speaks STARTTLS first, and captures the certificate
+// chain during the handshake. Never throws for network trouble: it is reported in `error`.
+ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::string& sni, StartTls starttls,
+                           int timeout_ms);
+
+} // namespace certplan

@@ -21,7 +21,7 @@ const std::vector<CommandSpec>& commands() {
       {"plan", "namespaces, certificate plan, DNS records and per-client warnings for a topology", setup_plan},
       {"csr", "a private key and a PKCS#10 request per planned certificate, plus a manifest", setup_csr},
       {"audit", "every endpoint x every supported client: covered or not, and why", setup_audit},
-      {"expiry", "expiry report over certificate files and folders (live endpoints: not yet)", setup_expiry},
+      {"expiry", "expiry report over certificate files, folders and live host:port endpoints", setup_expiry},
       {"match", "does this certificate cover these names (strict RFC 9525, or --client ID)", setup_match},
       {"clients", "the built-in client profiles", setup_clients},
       {"init", "print a commented starter topology for a model", setup_init},

@@ -201,7 +201,7 @@ std::string render_expiry(const ExpiryReport& r, const std::string& format) {
   }
   out = (md ? "# Certificate expiry\n\n" : "") + t.render(md);
   for (const auto& p : r.problems) {
-    out += fmt::format("{}unreadable: {}\n", md ? "- " : "  ", p.message);
+    out += fmt::format("{}not read: {}\n", md ? "- " : "  ", p.message);
   }
   return out;
 }

@@ -94,6 +94,75 @@ def case_other_formats():
         assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and b"BEGIN:VEVENT\r\n" in raw and raw.endswith(b"END:VCALENDAR\r\n"), raw
 
 
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def tls_pair(d, name):
+    d = pathlib.Path(d)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", d / f"{name}.key", "-out", d / f"{name}.pem", "-days", "50", "-subj",
+                    f"/CN={name}.contoso.com", "-addext", f"subjectAltName=DNS:{name}.contoso.com"],
+                   check=True, capture_output=True)
+    return d / f"{name}.pem", d / f"{name}.key"
+
+
+def serve(args):
+    import time
+    p = subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    time.sleep(0.5)
+    return p
+
+
+def case_live_endpoints_https_tls13_and_dead():
+    with tempfile.TemporaryDirectory() as d:
+        cert, key = tls_pair(d, "web")
+        p12, p13, dead = free_port(), free_port(), free_port()
+        servers = [serve(["openssl", "s_server", "-accept", f"127.0.0.1:{p12}", "-cert", cert, "-key", key, "-www", "-quiet"]),
+                   serve(["openssl", "s_server", "-accept", f"127.0.0.1:{p13}", "-cert", cert, "-key", key, "-tls1_3",
+                          "-www", "-quiet"])]
+        try:
+            code, out, err = expiry(f"127.0.0.1:{p12}", "--sni", "web.contoso.com", "--format", "json", "--at", at(1))
+            j = json.loads(out)
+            assert code == 0 and j["certificates"][0]["subject_cn"] == "web.contoso.com", (code, err)
+            assert j["certificates"][0]["source"] == f"127.0.0.1:{p12}"
+            code, out, err = expiry(f"127.0.0.1:{p12}", f"127.0.0.1:{p13}", f"127.0.0.1:{dead}", "--timeout", "3",
+                                    "--format", "json", "--at", at(1))
+            j = json.loads(out)
+            assert code == 2, code  # a dead endpoint counts as critical; the live one is still reported
+            assert len(j["certificates"]) == 1
+            msgs = {p["source"]: p["message"] for p in j["problems"]}
+            assert "protocol_version" in msgs[f"127.0.0.1:{p13}"], msgs  # TLS 1.3 only, not "dead"
+            assert "refused" in msgs[f"127.0.0.1:{dead}"].lower(), msgs
+            assert f"127.0.0.1:{dead}" in err
+        finally:
+            for s in servers:
+                s.kill()
+
+
+def case_live_starttls_smtp_imap_pop3():
+    here = pathlib.Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory() as d:
+        cert, key = tls_pair(d, "mx")
+        servers, sources = [], []
+        try:
+            for proto in ("smtp", "imap", "pop3"):
+                port = free_port()
+                servers.append(serve([sys.executable, here / "fake_starttls.py", proto, port, cert, key]))
+                code, out, err = expiry(f"127.0.0.1:{port}", "--starttls", proto, "--format", "json", "--at", at(1),
+                                        "--timeout", "5")
+                assert code == 0, (proto, err)
+                assert json.loads(out)["certificates"][0]["subject_cn"] == "mx.contoso.com", proto
+        finally:
+            for s in servers:
+                s.kill()
+
+
 def main():
     return harness.run_cases(globals(), sys.argv[3:])
 

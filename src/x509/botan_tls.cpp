@@ -1,0 +1,234 @@
+// Live probes: TCP, optional STARTTLS, then Botan's TLS client only far enough to see the
+// chain (shared/deps.md §5(f)). The chain callback runs before the handshake ends, so even a
+// server that then demands a client certificate yields its chain.
+#include <certplan/x509.hpp>
+
+
+#include <botan/auto_rng.h>
+#include <botan/credentials_manager.h>
+#include <botan/tls_client.h>
+#include <botan/tls_session_manager.h>
+#include <botan/x509cert.h>
+
+#include <fmt/format.h>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <fcntl.h>
+#include <cstring>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace certplan {
+
+
+namespace {
+
+class Socket {
+public:
+  Socket(const std::string& host, unsigned port, int timeout_ms) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    const int rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
+    if (rc != 0) {
+      m_error = fmt::format("cannot resolve {}: {}", host, ::gai_strerror(rc));
+      return;
+    }
+    for (addrinfo* a = res; a != nullptr && m_fd < 0; a = a->ai_next) {
+      const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+      if (fd < 0) {
+        continue;
+      }
+      if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0 && errno == EINPROGRESS) {
+        pollfd p{fd, POLLOUT, 0};
+        int err = ETIMEDOUT;
+        socklen_t len = sizeof err;
+        if (::poll(&p, 1, timeout_ms) == 1) {
+          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        }
+        if (err != 0) {
+          m_error = fmt::format("connect to {}:{}: {}", host, port, std::strerror(err));
+          ::close(fd);
+          continue;
+        }
+      }
+      m_fd = fd;
+      m_error.clear();
+    }
+    ::freeaddrinfo(res);
+    if (m_fd >= 0) {
+      // Blocking from here on, with timeouts on every read and write.
+      ::fcntl(m_fd, F_SETFL, 0);
+      timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+      ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
+  }
+  ~Socket() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  int fd() const { return m_fd; }
+  const std::string& error() const { return m_error; }
+
+  bool send_all(const uint8_t* d, std::size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::send(m_fd, d, n, MSG_NOSIGNAL);
+      if (w <= 0) {
+        return false;
+      }
+      d += w;
+      n -= static_cast<std::size_t>(w);
+    }
+    return true;
+  }
+  bool send_line(const std::string& s) { return send_all(reinterpret_cast<const uint8_t*>(s.data()), s.size()); }
+  // Byte by byte, so nothing of the TLS handshake that follows is swallowed.
+  std::optional<std::string> read_line() {
+    std::string line;
+    char c = 0;
+    while (line.size() < 4096) {
+      if (::recv(m_fd, &c, 1, 0) != 1) {
+        return std::nullopt;
+      }
+      if (c == '\n') {
+        return line;
+      }
+      if (c != '\r') {
+        line += c;
+      }
+    }
+    return std::nullopt;
+  }
+
+private:
+  int m_fd = -1;
+  std::string m_error = "no address";
+};
+
+// RFC 3207 (SMTP), RFC 2595 (IMAP STARTTLS, POP3 STLS).
+std::string starttls(Socket& s, StartTls kind) {
+  const auto expect = [&](const char* prefix) -> std::string {
+    while (true) {
+      const auto l = s.read_line();
+      if (!l) {
+        return "connection closed or timed out during STARTTLS";
+      }
+      if (kind == StartTls::smtp && l->size() > 3 && (*l)[3] == '-') {
+        continue; // multi-line reply
+      }
+      if (kind == StartTls::imap && l->starts_with("* ") && std::string_view(prefix) != "* OK") {
+        continue; // untagged
+      }
+      return l->starts_with(prefix) ? "" : "unexpected reply \"" + *l + "\" during STARTTLS";
+    }
+  };
+  std::string e;
+  switch (kind) {
+  case StartTls::smtp:
+    if (!(e = expect("220")).empty() || !s.send_line("EHLO certplan.invalid\r\n") || !(e = expect("250")).empty() ||
+        !s.send_line("STARTTLS\r\n") || !(e = expect("220")).empty()) {
+      return e.empty() ? "send failed during STARTTLS" : e;
+    }
+    return "";
+  case StartTls::imap:
+    if (!(e = expect("* OK")).empty() || !s.send_line("a1 STARTTLS\r\n") || !(e = expect("a1 OK")).empty()) {
+      return e.empty() ? "send failed during STARTTLS" : e;
+    }
+    return "";
+  case StartTls::pop3:
+    if (!(e = expect("+OK")).empty() || !s.send_line("STLS\r\n") || !(e = expect("+OK")).empty()) {
+      return e.empty() ? "send failed during STLS" : e;
+    }
+    return "";
+  case StartTls::none:
+    return "";
+  }
+  return "";
+}
+
+class Capture final : public Botan::TLS::Callbacks {
+public:
+  explicit Capture(Socket& s) : m_socket(s) {}
+  void tls_emit_data(const uint8_t data[], size_t size) override { m_socket.send_all(data, size); }
+  void tls_record_received(uint64_t, const uint8_t[], size_t) override {}
+  void tls_alert(Botan::TLS::Alert alert) override { m_alert = alert.type_string(); }
+  bool tls_session_established(const Botan::TLS::Session&) override { return false; }
+  void tls_verify_cert_chain(const std::vector<Botan::X509_Certificate>& chain,
+                             const std::vector<std::shared_ptr<const Botan::OCSP::Response>>&,
+                             const std::vector<Botan::Certificate_Store*>&, Botan::Usage_Type, const std::string&,
+                             const Botan::TLS::Policy&) override {
+    m_chain = chain; // judged later by certplan, never here
+  }
+  std::vector<Botan::X509_Certificate> m_chain;
+  std::string m_alert;
+
+private:
+  Socket& m_socket;
+};
+
+// Old servers too: a monitoring probe must see what is deployed, not refuse it.
+class LenientPolicy final : public Botan::TLS::Policy {
+public:
+  bool allow_tls10() const override { return true; }
+  bool allow_tls11() const override { return true; }
+  size_t minimum_rsa_bits() const override { return 1024; }
+  size_t minimum_signature_strength() const override { return 80; }
+  std::vector<std::string> allowed_signature_hashes() const override { return {"SHA-512", "SHA-384", "SHA-256", "SHA-1"}; }
+};
+
+} // namespace
+
+ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::string& sni, StartTls kind, int timeout_ms) {
+  ProbeResult r;
+  Socket s(host, port, timeout_ms);
+  if (s.fd() < 0) {
+    r.error = s.error();
+    return r;
+  }
+  if (const auto e = starttls(s, kind); !e.empty()) {
+    r.error = e;
+    return r;
+  }
+  r.reachable = true;
+  try {
+    Capture cb(s);
+    Botan::AutoSeeded_RNG rng;
+    Botan::TLS::Session_Manager_Noop sessions;
+    Botan::Credentials_Manager creds;
+    LenientPolicy policy;
+    Botan::TLS::Client client(cb, sessions, creds, policy, rng, Botan::TLS::Server_Information(sni, static_cast<uint16_t>(port)));
+    uint8_t buf[16384];
+    while (cb.m_chain.empty() && !client.is_active() && !client.is_closed()) {
+      const ssize_t n = ::recv(s.fd(), buf, sizeof buf, 0);
+      if (n <= 0) {
+        break;
+      }
+      client.received_data(buf, static_cast<size_t>(n));
+    }
+    for (const auto& c : cb.m_chain) {
+      const auto pem = c.PEM_encode();
+      r.chain.push_back(read_certificates(pem, host).front());
+    }
+    if (r.chain.empty()) {
+      // Botan 2 has no TLS 1.3: a 1.3-only server answers with protocol_version.
+      r.error = cb.m_alert.empty() ? "no certificate received (timeout or connection closed)"
+                                   : fmt::format("TLS alert {}{}", cb.m_alert,
+                                                 cb.m_alert == "protocol_version" ? " (the server may offer only TLS 1.3)" : "");
+    }
+  } catch (const std::exception& e) {
+    if (r.chain.empty()) {
+      r.error = fmt::format("TLS handshake: {}", e.what());
+    }
+  }
+  return r;
+}
+
+} // namespace certplan
