@@ -112,20 +112,29 @@ def tls_pair(d, name):
     return d / f"{name}.pem", d / f"{name}.key"
 
 
-def serve(args):
+def serve(args, port):
+    """Starts a server and waits (up to 10 s) until its port accepts connections."""
+    import socket
     import time
-    p = subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    time.sleep(0.5)
-    return p
+    p = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return p
+        except OSError:
+            time.sleep(0.05)
+    p.kill()
+    raise AssertionError(f"server on port {port} did not start: {args}")
 
 
 def case_live_endpoints_https_tls13_and_dead():
     with tempfile.TemporaryDirectory() as d:
         cert, key = tls_pair(d, "web")
         p12, p13, dead = free_port(), free_port(), free_port()
-        servers = [serve(["openssl", "s_server", "-accept", f"127.0.0.1:{p12}", "-cert", cert, "-key", key, "-www", "-quiet"]),
+        servers = [serve(["openssl", "s_server", "-accept", f"127.0.0.1:{p12}", "-cert", cert, "-key", key, "-www", "-quiet"], p12),
                    serve(["openssl", "s_server", "-accept", f"127.0.0.1:{p13}", "-cert", cert, "-key", key, "-tls1_3",
-                          "-www", "-quiet"])]
+                          "-www", "-quiet"], p13)]
         try:
             code, out, err = expiry(f"127.0.0.1:{p12}", "--sni", "web.contoso.com", "--format", "json", "--at", at(1))
             j = json.loads(out)
@@ -153,7 +162,7 @@ def case_live_starttls_smtp_imap_pop3():
         try:
             for proto in ("smtp", "imap", "pop3"):
                 port = free_port()
-                servers.append(serve([sys.executable, here / "fake_starttls.py", proto, port, cert, key]))
+                servers.append(serve([sys.executable, here / "fake_starttls.py", proto, port, cert, key], port))
                 code, out, err = expiry(f"127.0.0.1:{port}", "--starttls", proto, "--format", "json", "--at", at(1),
                                         "--timeout", "5")
                 assert code == 0, (proto, err)
