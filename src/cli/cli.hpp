@@ -1,6 +1,8 @@
 // The thin command line: parse with CLI11, call the library, render, map to an exit code.
 #pragma once
 
+#include <certplan/render.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -24,7 +26,12 @@ struct CommonOptions {
   std::string at;
   bool no_color = false;
 };
-void add_common_options(CLI::App& app, CommonOptions& opts, const std::string& formats);
+// `formats`: the --format values this command accepts; anything else is a usage error at
+// parse time (exit 3), so commands need not check again.
+void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<std::string>& formats);
+
+// --format as a Format (text, json, markdown); add_common_options has already checked it.
+Format output_format(const CommonOptions& opts);
 
 // --at as Unix time (UTC; the flag's check already validated its shape); now when absent.
 long long reference_time(const CommonOptions& opts);

@@ -136,10 +136,7 @@ std::string render(const Audit& a, const std::vector<AuditResult>& regressions, 
 }
 
 int run_audit(const AuditOptions& o, Io& io) {
-  const auto format = format_from_string(o.common.format);
-  if (!format) {
-    throw Error(ErrorKind::usage, "--format must be text, json or markdown, not \"" + o.common.format + "\"");
-  }
+  const Format format = output_format(o.common);
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(o.topology, catalog);
   const Plan plan = make_plan(topo, catalog);
@@ -159,7 +156,7 @@ int run_audit(const AuditOptions& o, Io& io) {
                             r.client});
     }
   }
-  emit(o.common, io, render(a, regressions, *format));
+  emit(o.common, io, render(a, regressions, format));
   const auto w = a.worst();
   return w == Severity::info ? exit_ok : w == Severity::warning ? exit_warning : exit_failure;
 }
@@ -208,7 +205,7 @@ int run_match(const MatchOptions& o, Io& io) {
     text += fmt::format("{}  {}  {}\n", ok ? "covered    " : "NOT covered", h, why);
     results.push_back({{"host", h}, {"covered", ok}, {"reason", why}});
   }
-  if (format_from_string(o.common.format) == Format::json) {
+  if (output_format(o.common) == Format::json) {
     const nlohmann::ordered_json j{{"schema", "certplan.match/1"}, {"certificate", o.cert}, {"profile", profile},
                                    {"results", std::move(results)}};
     emit(o.common, io, j.dump(2) + "\n");
@@ -228,7 +225,7 @@ void setup_audit(CLI::App& sub, Action& action) {
   sub.add_option("--trust", o->trust, "PEM bundle of trusted roots (default: the system store)");
   sub.add_option("--key", o->key, "private key (unencrypted PKCS#8) that must belong to the first certificate");
   sub.add_option("--replacing", o->replacing, "the certificate the first one replaces: fail on what the renewal drops");
-  add_common_options(sub, o->common, "text, json, markdown");
+  add_common_options(sub, o->common, {"text", "json", "markdown"});
   sub.callback([o, &action] { action = [o](Io& io) { return run_audit(*o, io); }; });
 }
 
@@ -237,7 +234,7 @@ void setup_match(CLI::App& sub, Action& action) {
   sub.add_option("CERT", o->cert, "certificate file (PEM or DER; the first certificate is judged)")->required();
   sub.add_option("HOST", o->hosts, "host names or IP addresses")->required();
   sub.add_option("--client", o->client, "judge as this client profile would (default: strict RFC 9525)");
-  add_common_options(sub, o->common, "text, json");
+  add_common_options(sub, o->common, {"text", "json"});
   sub.callback([o, &action] { action = [o](Io& io) { return run_match(*o, io); }; });
 }
 

@@ -9,14 +9,11 @@ namespace certplan::cli {
 
 void setup_clients(CLI::App& sub, Action& action) {
   auto opts = std::make_shared<CommonOptions>();
-  add_common_options(sub, *opts, "text, json, markdown");
+  add_common_options(sub, *opts, {"text", "json", "markdown"});
   sub.callback([opts, &action] {
     action = [opts](Io& io) {
-      const auto format = format_from_string(opts->format);
-      if (!format) {
-        throw Error(ErrorKind::usage, "--format must be text, json or markdown, not \"" + opts->format + "\"");
-      }
-      emit(*opts, io, render_clients(ClientCatalog::builtin(), *format));
+      const Format format = output_format(*opts);
+      emit(*opts, io, render_clients(ClientCatalog::builtin(), format));
       return exit_ok;
     };
   });

@@ -104,7 +104,7 @@ std::string utc_stamp(const std::string& at) {
 int run_check(const CsrOptions& o, Io& io, const Plan& plan) {
   const auto info = read_request(read_file(o.check), o.check);
   const auto r = check_request(plan, info);
-  const auto format = format_from_string(o.common.format);
+  const auto format = output_format(o.common);
   if (format == Format::json) {
     const nlohmann::ordered_json j{{"schema", "certplan.csr-check/1"},
                                    {"request", o.check},
@@ -134,9 +134,6 @@ int run_check(const CsrOptions& o, Io& io, const Plan& plan) {
 }
 
 int run_csr(const CsrOptions& o, Io& io) {
-  if (!format_from_string(o.common.format)) {
-    throw Error(ErrorKind::usage, "--format must be text, json or markdown, not \"" + o.common.format + "\"");
-  }
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(o.topology, catalog);
   const Plan plan = make_plan(topo, catalog);
@@ -183,7 +180,7 @@ int run_csr(const CsrOptions& o, Io& io) {
     text += fmt::format("{}/{}.key  {}/{}.csr  {}  CN={}  {} SANs\n", o.out_dir, r.id, o.out_dir, r.id, r.key_type, r.cn,
                         r.sans.size());
   }
-  emit(o.common, io, format_from_string(o.common.format) == Format::json ? csr_manifest(outputs) : text);
+  emit(o.common, io, output_format(o.common) == Format::json ? csr_manifest(outputs) : text);
   return exit_ok;
 }
 
@@ -203,7 +200,7 @@ void setup_csr(CLI::App& sub, Action& action) {
   sub.add_flag("--force", o->force, "move existing key and request files aside (NAME.<UTC time>) instead of refusing");
   sub.add_option("--jobs", o->jobs, "threads for key generation (default: all cores)");
   sub.add_option("--check", o->check, "compare REQUEST (PEM or DER, made elsewhere) with the plan instead");
-  add_common_options(sub, o->common, "text, json");
+  add_common_options(sub, o->common, {"text", "json"});
   sub.callback([o, &action] { action = [o](Io& io) { return run_csr(*o, io); }; });
 }
 

@@ -40,10 +40,6 @@ StartTls starttls_for(const std::string& flag, unsigned port) {
 }
 
 int run_expiry(const ExpiryOptions& o, Io& io) {
-  static const std::vector<std::string> k_formats = {"text", "json", "markdown", "csv", "prometheus", "ics"};
-  if (std::find(k_formats.begin(), k_formats.end(), o.common.format) == k_formats.end()) {
-    throw Error(ErrorKind::usage, "--format must be text, json, markdown, csv, prometheus or ics");
-  }
   const Threshold warn = parse_threshold(o.warn);
   const Threshold crit = parse_threshold(o.crit);
   std::vector<std::pair<std::string, CertificateInfo>> found;
@@ -135,7 +131,7 @@ void setup_expiry(CLI::App& sub, Action& action) {
   sub.add_option("--sni", o->sni, "server name to send to live endpoints (default: the host given)");
   sub.add_option("--starttls", o->starttls, "smtp | imap | pop3 | none (default: implied by ports 25/587, 143, 110)");
   sub.add_option("--timeout", o->timeout, "seconds for connect and handshake of each live endpoint")->capture_default_str();
-  add_common_options(sub, o->common, "text, json, markdown, csv, prometheus, ics");
+  add_common_options(sub, o->common, {"text", "json", "markdown", "csv", "prometheus", "ics"});
   sub.callback([o, &action] { action = [o](Io& io) { return run_expiry(*o, io); }; });
 }
 

@@ -13,7 +13,7 @@ void setup_init(CLI::App& sub, Action& action) {
   sub.add_option("--model", opts->second,
                  "consolidated | proxy-sites | multisite-single-namespace | regional | multi-forest | hosted")
       ->required();
-  add_common_options(sub, opts->first, "text (a TOML topology)");
+  add_common_options(sub, opts->first, {"text"});
   sub.callback([opts, &action] {
     action = [opts](Io& io) {
       if (!model_from_string(opts->second)) {

@@ -18,18 +18,15 @@ struct PlanOptions {
 };
 
 int run_plan(const PlanOptions& opts, Io& io) {
-  const auto format = format_from_string(opts.common.format);
-  if (!format) {
-    throw Error(ErrorKind::usage, "--format must be text, json or markdown, not \"" + opts.common.format + "\"");
-  }
+  const Format format = output_format(opts.common);
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(opts.topology, catalog);
   if (opts.compare_autodiscover) {
-    emit(opts.common, io, render_comparison(compare_autodiscover(topo, catalog), *format));
+    emit(opts.common, io, render_comparison(compare_autodiscover(topo, catalog), format));
     return exit_ok;
   }
   const Plan plan = make_plan(topo, catalog);
-  emit(opts.common, io, render_plan(plan, *format));
+  emit(opts.common, io, render_plan(plan, format));
   switch (plan.worst()) {
   case Severity::info: return exit_ok;
   case Severity::warning: return exit_warning;
@@ -45,7 +42,7 @@ void setup_plan(CLI::App& sub, Action& action) {
   sub.add_option("TOPOLOGY", opts->topology, "topology file (TOML, see shared/spec/topology.md)")->required();
   sub.add_flag("--compare-autodiscover", opts->compare_autodiscover,
                "hosted model: compare the redirect, srv and san options side by side");
-  add_common_options(sub, opts->common, "text, json, markdown");
+  add_common_options(sub, opts->common, {"text", "json", "markdown"});
   sub.callback([opts, &action] { action = [opts](Io& io) { return run_plan(*opts, io); }; });
 }
 

@@ -43,10 +43,7 @@ std::string write_target(const std::string& path) {
 }
 
 int run_tenant(TenantAction action, const TenantOptions& opts, Io& io) {
-  const auto format = format_from_string(opts.common.format);
-  if (!format) {
-    throw Error(ErrorKind::usage, "--format must be text, json or markdown, not \"" + opts.common.format + "\"");
-  }
+  const Format format = output_format(opts.common);
   if (!opts.common.output.empty() && opts.common.output != "-") {
     std::error_code ec;
     if (std::filesystem::equivalent(opts.common.output, opts.topology, ec)) {
@@ -59,7 +56,7 @@ int run_tenant(TenantAction action, const TenantOptions& opts, Io& io) {
                               ? add_tenant(text, opts.topology, opts.request, catalog)
                               : remove_tenant(text, opts.topology, opts.request.name, catalog);
   // Rendered before the write, so a rendering bug cannot leave an edited file unexplained.
-  const std::string runbook = render_tenant_runbook(edit.runbook, *format);
+  const std::string runbook = render_tenant_runbook(edit.runbook, format);
   const std::string target = write_target(opts.topology);
   write_file_atomic(target, edit.text, file_mode(target));
   emit(opts.common, io, runbook);
@@ -86,14 +83,14 @@ void setup_tenant(CLI::App& sub, Action& action) {
       ->allow_extra_args(false);
   add_cmd->add_option("--webmail", add->request.webmail,
                       "vanity webmail host, redirected by [hosting] webmail_redirect_host");
-  add_common_options(*add_cmd, add->common, "text, json, markdown");
+  add_common_options(*add_cmd, add->common, {"text", "json", "markdown"});
   add_cmd->callback([add, &action] { action = [add](Io& io) { return run_tenant(TenantAction::add, *add, io); }; });
 
   auto remove = std::make_shared<TenantOptions>();
   CLI::App* remove_cmd = sub.add_subcommand(
       "remove", "delete a tenant's [[tenant]] table from the topology, then print the reverse runbook");
   add_topology(*remove_cmd, *remove);
-  add_common_options(*remove_cmd, remove->common, "text, json, markdown");
+  add_common_options(*remove_cmd, remove->common, {"text", "json", "markdown"});
   remove_cmd->callback(
       [remove, &action] { action = [remove](Io& io) { return run_tenant(TenantAction::remove, *remove, io); }; });
 }

@@ -59,10 +59,7 @@ std::vector<CertificatePlan> installed_certificates(const Topology& topo) {
 }
 
 int run_trace(const TraceOptions& opts, Io& io) {
-  const auto format = format_from_string(opts.common.format);
-  if (!format) {
-    throw Error(ErrorKind::usage, "--format must be text, json or markdown, not \"" + opts.common.format + "\"");
-  }
+  const Format format = output_format(opts.common);
   // The issue writes `trace USER@DOMAIN TOPOLOGY`; cli.md puts the topology first for every
   // command. Both orders work: the address is the argument with an '@' that is not a file.
   const auto is_address = [](const std::string& s) {
@@ -107,7 +104,7 @@ int run_trace(const TraceOptions& opts, Io& io) {
     traces.push_back(trace_autodiscover(topo, plan, *c, email, opts.domain_joined));
     worst = std::max(worst, traces.back().severity());
   }
-  emit(opts.common, io, render_traces(traces, *format));
+  emit(opts.common, io, render_traces(traces, format));
   return worst == Severity::info ? exit_ok : worst == Severity::warning ? exit_warning : exit_failure;
 }
 
@@ -124,7 +121,7 @@ void setup_trace(CLI::App& sub, Action& action) {
                "the client is domain-joined on the corporate network (SCP lookup, internal DNS view)");
   sub.add_flag("--installed", opts->installed,
                "meet the certificates of [[installed]] (files relative to the topology) instead of the planned ones");
-  add_common_options(sub, opts->common, "text, json, markdown");
+  add_common_options(sub, opts->common, {"text", "json", "markdown"});
   sub.callback([opts, &action] { action = [opts](Io& io) { return run_trace(*opts, io); }; });
 }
 

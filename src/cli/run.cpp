@@ -46,8 +46,10 @@ EXAMPLES
 
 } // namespace
 
-void add_common_options(CLI::App& app, CommonOptions& opts, const std::string& formats) {
-  app.add_option("--format", opts.format, "output format: " + formats)->capture_default_str();
+void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<std::string>& formats) {
+  app.add_option("--format", opts.format, fmt::format("output format: {}", fmt::join(formats, ", ")))
+      ->capture_default_str()
+      ->check(CLI::IsMember(formats));
   app.add_option("-o,--output", opts.output, "write to FILE (atomically) instead of standard output");
   app.add_option("--at", opts.at, "reference time for validity decisions, YYYY-MM-DD[THH:MM:SSZ] (default: now)")
       ->check([](const std::string& s) {
@@ -56,6 +58,8 @@ void add_common_options(CLI::App& app, CommonOptions& opts, const std::string& f
       });
   app.add_flag("--no-color", opts.no_color, "no ANSI colours (certplan prints none yet)");
 }
+
+Format output_format(const CommonOptions& opts) { return format_from_string(opts.format).value_or(Format::text); }
 
 long long reference_time(const CommonOptions& opts) {
   if (opts.at.empty()) {
