@@ -53,7 +53,8 @@ public:
   Trace run(std::string_view email);
 
 private:
-  Trace& finish(Trace& t) const;
+  // Writes the summary line; the trace is returned by value from run().
+  Trace finish(Trace t) const;
   // Follows CNAMEs to addresses in the planned records; describes the chain in `how`.
   std::vector<std::string> resolve(const std::string& name, std::string& how) const;
   const DnsRecord* find(const std::string& name, std::string_view type) const;
@@ -209,7 +210,7 @@ Trace Tracer::run(std::string_view email) {
   if (ad.scp == Tri::yes && m_internal && forest != nullptr) {
     const Site* s = autodiscover_site(m_topo, forest->name);
     if (s != nullptr && try_https(t, "scp", s->ns->ascii, "SCP AutodiscoverServiceInternalUri")) {
-      return std::move(finish(t));
+      return finish(std::move(t));
     }
   } else if (ad.scp == Tri::yes) {
     skip("scp", "ldap://<AD>", m_internal ? "the domain is not an accepted domain of this forest's AD"
@@ -218,10 +219,10 @@ Trace Tracer::run(std::string_view email) {
 
   // 2-3. The two HTTPS URLs.
   if (ad.https_root != Tri::no && try_https(t, "https-root", d, "")) {
-    return std::move(finish(t));
+    return finish(std::move(t));
   }
   if (ad.https_autodiscover != Tri::no && try_https(t, "https-autodiscover", "autodiscover." + d, "")) {
-    return std::move(finish(t));
+    return finish(std::move(t));
   }
 
   // 4. HTTP GET for a 302 (seed 002): only the redirect web site answers with one.
@@ -254,7 +255,7 @@ Trace Tracer::run(std::string_view email) {
         t.prompted = ad.http_redirect == Follow::prompt;
         t.steps.push_back(std::move(s));
         if (try_https(t, "redirect-target", target, "")) {
-          return std::move(finish(t));
+          return finish(std::move(t));
         }
       }
     }
@@ -283,15 +284,15 @@ Trace Tracer::run(std::string_view email) {
         t.prompted = t.prompted || ad.srv == Follow::prompt;
         t.steps.push_back(std::move(s));
         if (try_https(t, "srv-target", target, "")) {
-          return std::move(finish(t));
+          return finish(std::move(t));
         }
       }
     }
   }
-  return std::move(finish(t));
+  return finish(std::move(t));
 }
 
-Trace& Tracer::finish(Trace& t) const {
+Trace Tracer::finish(Trace t) const {
   if (t.landed) {
     t.summary = fmt::format("lands at {}{}", t.landed_url,
                             t.prompted && t.warned ? " after a redirect prompt and a certificate warning"
