@@ -1,10 +1,17 @@
 // `certplan expiry`: days left, status and renewal planning (R11) for certificates found
-// in files, folders (and, later, live endpoints). Pure: the CLI reads the sources.
+// in files, folders and live endpoints. Pure: the CLI reads the sources and chooses the spill.
 #pragma once
 
+#include <certplan/spill.hpp>
 #include <certplan/x509.hpp>
 
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace certplan {
@@ -21,7 +28,7 @@ std::string_view to_string(ExpiryStatus s);
 
 struct ExpiryEntry {
   CertificateInfo cert;
-  std::vector<std::string> sources; // every place it was found
+  std::vector<std::string> sources; // every place it was found, in the order of the sources given
   long long days_left = 0;          // floor((notAfter - at) / 1 day); negative when expired
   ExpiryStatus status = ExpiryStatus::ok;
   std::string renew_by;             // latest date to renew (notAfter minus the critical window)
@@ -33,17 +40,60 @@ struct SourceProblem {
   std::string message;
 };
 
-struct ExpiryReport {
-  std::vector<ExpiryEntry> certificates; // sorted by notAfter, duplicates merged
-  std::vector<SourceProblem> problems;   // unreadable sources, reported and skipped
-  long long at_unix = 0;
+// The report: certificates merged by SHA-256 fingerprint and judged at `at`, sorted by
+// notAfter. In memory it holds about 80 bytes per certificate; the rest is in the spill.
+class ExpiryReport {
+public:
+  ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn, Threshold crit);
+
+  // `order` places a certificate among the sources as given (the scan runs on several
+  // threads), so the output does not depend on which thread came first.
+  void add(std::uint64_t order, std::string_view source, const CertificateInfo& cert);
+  void add_problem(std::uint64_t order, SourceProblem problem);
+  // Merges and sorts; call once, after the last add.
+  void finish();
+
+  std::size_t size() const { return m_entries.size(); }
+  // Every certificate in notAfter order, read back from the spill one at a time. Without
+  // `with_sans`, the SAN lists are left empty (a table's width pass does not need them).
+  void for_each(const std::function<void(const ExpiryEntry&)>& fn, bool with_sans = true) const;
+  const std::vector<SourceProblem>& problems() const { return m_problems; }
+  std::size_t count(ExpiryStatus s) const { return m_counts[static_cast<int>(s)]; }
+  ExpiryStatus worst() const;
+  long long at_unix() const { return m_at; }
+
+private:
+  // 40 bytes, the bulk of the report's memory; kept in a deque so that growing never
+  // copies (and briefly doubles) them all. Only the fingerprint's first 8 bytes are held;
+  // records that share them are told apart by the whole fingerprint, kept in the spill.
+  struct Record {
+    std::uint64_t fingerprint_prefix;
+    long long not_after;
+    std::uint64_t order;
+    std::uint64_t offset;
+    std::uint32_t size;
+    std::uint32_t lifetime; // seconds from notBefore to notAfter (a certificate claiming more than 136 years is clamped)
+  };
+  struct Entry {
+    std::uint32_t first; // into m_records, sorted by (fingerprint, order)
+    std::uint32_t count;
+  };
+  std::array<std::uint8_t, 32> full_fingerprint(const Record& r) const;
+
+  RecordSpill& m_spill;
+  long long m_at;
+  Threshold m_warn;
+  Threshold m_crit;
+  std::deque<Record> m_records;
+  std::vector<Entry> m_entries;
+  std::vector<std::pair<std::uint64_t, SourceProblem>> m_pending_problems;
+  std::vector<SourceProblem> m_problems;
+  std::size_t m_counts[4] = {0, 0, 0, 0};
 };
 
-// Merges the (source, certificate) pairs by SHA-256 fingerprint and judges each at `at`.
-ExpiryReport make_expiry_report(const std::vector<std::pair<std::string, CertificateInfo>>& found,
-                                std::vector<SourceProblem> problems, long long at_unix, Threshold warn, Threshold crit);
-
-// Formats: text, json (cli.md keys), csv, prometheus (x509 exporter names), ics.
-std::string render_expiry(const ExpiryReport& report, const std::string& format);
+// Formats: text (aligned table; `color` marks statuses with ANSI colours), markdown, json
+// (cli.md keys), csv, prometheus (the x509 exporters' names), ics. Streams: the report is
+// never rendered whole in memory.
+void render_expiry(const ExpiryReport& report, const std::string& format, std::ostream& out, bool color = false);
 
 } // namespace certplan

@@ -2,6 +2,9 @@
 // target and rename it into place (ccache's AtomicFile).
 #pragma once
 
+#include <functional>
+#include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -9,6 +12,12 @@ namespace certplan {
 
 // Writes `data` to `path` atomically with mode `mode` (before umask). Throws Error(io).
 void write_file_atomic(const std::string& path, std::string_view data, unsigned mode = 0644);
+
+// Streams output into `path` atomically: `write` fills the stream, and the file appears only
+// once it has returned and everything reached the disk. Throws Error(io); an exception from
+// `write` leaves no file behind.
+void write_file_atomic_stream(const std::string& path, const std::function<void(std::ostream&)>& write,
+                              unsigned mode = 0644);
 
 // Reads a whole file. Throws Error(input) naming the file.
 std::string read_file(const std::string& path);

@@ -70,6 +70,20 @@ struct CertificateInfo {
 // Throws Error(input) naming `source` when none can be read.
 std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source);
 
+// One certificate block, PEM ("-----BEGIN CERTIFICATE-----" to its END line) or DER, read
+// for an expiry report: names, validity, issuer, serial, SHA-256 fingerprint, self-signed;
+// the key and signature fields stay empty. A bounds-checked DER walk reads what it fully
+// understands and Botan's full parse takes the rest, so both give the same answer.
+// Throws Error(input) with the reason; the caller names the source.
+CertificateInfo read_certificate_summary(std::string_view block);
+
+// "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC) for a Unix time; cheaper than gmtime + strftime.
+std::string format_rfc3339(long long unix_time);
+
+// Size of the DER element at the start of `data` (tag, length and contents), or 0 when it is
+// not a well-formed definite-length element that fits: how a DER file is cut into certificates.
+std::size_t der_element_size(std::string_view data);
+
 // Path validation of a bundle (leaf first, then untrusted intermediates) against a trust
 // store, at a fixed time; the host name is not checked here (certplan's matcher does that).
 struct ChainCheck {

@@ -39,6 +39,9 @@ long long reference_time(const CommonOptions& opts);
 // Writes `text` to -o FILE (atomically) or to io.out.
 void emit(const CommonOptions& opts, Io& io, const std::string& text);
 
+// Streams output to -o FILE (atomically) or to io.out, for reports too big to build whole.
+void emit_stream(const CommonOptions& opts, Io& io, const std::function<void(std::ostream&)>& write);
+
 // A configured subcommand returns the action to run once parsing succeeded.
 using Action = std::function<int(Io&)>;
 using Setup = std::function<void(CLI::App& sub, Action& action)>;

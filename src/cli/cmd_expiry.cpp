@@ -3,11 +3,18 @@
 #include <certplan/error.hpp>
 #include <certplan/expiry.hpp>
 #include <certplan/io.hpp>
+#include <certplan/scan.hpp>
 
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <regex>
 #include <thread>
+#include <unistd.h>
 
 namespace certplan::cli {
 namespace {
@@ -20,6 +27,10 @@ struct ExpiryOptions {
   std::string sni;
   std::string starttls;
   int timeout = 10;
+  std::size_t max_block = ScanLimits{}.max_block_bytes;
+  std::size_t max_der = ScanLimits{}.max_der_file_bytes;
+  bool progress = false;
+  bool no_progress = false;
 };
 
 // --starttls, or what the well-known port implies (25/587 SMTP, 143 IMAP, 110 POP3).
@@ -39,44 +50,78 @@ StartTls starttls_for(const std::string& flag, unsigned port) {
   return StartTls::none;
 }
 
+// Feeds the report and tells stderr about every unreadable source as it is found.
+class ReportSink final : public ScanSink {
+public:
+  ReportSink(ExpiryReport& report, std::ostream& err) : m_report(report), m_err(err) {}
+  void certificate(std::uint64_t order, const std::string& source, CertificateInfo&& cert) override {
+    m_report.add(order, source, cert);
+  }
+  void problem(std::uint64_t order, SourceProblem p) override {
+    m_err << "certplan: " << p.message << "\n";
+    m_report.add_problem(order, std::move(p));
+  }
+
+private:
+  ExpiryReport& m_report;
+  std::ostream& m_err;
+};
+
+// "scanned N files (M MiB)" on one rewritten stderr line, at most ten times a second.
+class Progress {
+public:
+  explicit Progress(bool on) : m_on(on) {}
+  ~Progress() { done(); }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  void operator()(const ScanProgress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!m_on || now - m_last < std::chrono::milliseconds(100)) {
+      return;
+    }
+    m_last = now;
+    m_shown = true;
+    std::cerr << fmt::format("\rcertplan: scanned {} files ({:.1f} MiB)\x1b[K", p.files, static_cast<double>(p.bytes) / 1048576.0)
+              << std::flush;
+  }
+  void done() {
+    if (m_shown) {
+      std::cerr << "\r\x1b[K" << std::flush;
+      m_shown = false;
+    }
+  }
+
+private:
+  bool m_on;
+  bool m_shown = false;
+  std::chrono::steady_clock::time_point m_last{};
+};
+
 int run_expiry(const ExpiryOptions& o, Io& io) {
   const Threshold warn = parse_threshold(o.warn);
   const Threshold crit = parse_threshold(o.crit);
-  std::vector<std::pair<std::string, CertificateInfo>> found;
-  std::vector<SourceProblem> problems;
-  const auto scan_file = [&](const std::string& path) {
-    try {
-      for (auto& c : read_certificates(read_file(path), path)) {
-        found.emplace_back(path, std::move(c));
-      }
-    } catch (const Error& e) {
-      problems.push_back({path, e.message()});
-      io.err << "certplan: " << e.message() << "\n";
-    }
-  };
   static const std::regex k_endpoint(R"(^[A-Za-z0-9.\-]+:[0-9]{1,5}$)");
+  std::vector<std::string> paths;
   std::vector<std::string> endpoints;
   for (const auto& s : o.sources) {
     std::error_code ec;
-    if (std::filesystem::is_directory(s, ec)) {
-      // Sorted, so reports and problems come out in the same order every run.
-      std::vector<std::string> files;
-      for (auto it = std::filesystem::recursive_directory_iterator(s, std::filesystem::directory_options::skip_permission_denied, ec);
-           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec)) {
-          files.push_back(it->path().string());
-        }
-      }
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) {
-        scan_file(f);
-      }
-    } else if (!std::filesystem::exists(s, ec) && std::regex_match(s, k_endpoint)) {
+    if (!std::filesystem::exists(s, ec) && std::regex_match(s, k_endpoint)) {
       endpoints.push_back(s);
     } else {
-      scan_file(s);
+      paths.push_back(s);
     }
   }
+  const auto spill = make_file_spill();
+  ExpiryReport report(*spill, reference_time(o.common), warn, crit);
+  ReportSink sink(report, io.err);
+  ScanLimits limits;
+  limits.max_block_bytes = o.max_block;
+  limits.max_der_file_bytes = o.max_der;
+  // Only a person watching a terminal wants the progress line; cron and pipes do not.
+  Progress progress(!o.no_progress && (o.progress || (&io.err == &std::cerr && ::isatty(STDERR_FILENO) != 0)));
+  std::uint64_t order = scan_paths(paths, sink, limits, 0, [&](const ScanProgress& p) { progress(p); });
+  progress.done();
+
   // Live endpoints, probed concurrently; a dead one is reported and counts as critical.
   std::vector<ProbeResult> probes(endpoints.size());
   {
@@ -98,27 +143,27 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
     if (probes[i].chain.empty()) {
       dead = true;
-      problems.push_back({endpoints[i], endpoints[i] + ": " + probes[i].error});
-      io.err << "certplan: " << endpoints[i] << ": " << probes[i].error << "\n";
+      sink.problem(order++, {endpoints[i], endpoints[i] + ": " + probes[i].error});
       continue;
     }
-    found.emplace_back(endpoints[i], probes[i].chain.front()); // the leaf is what expires for clients
+    sink.certificate(order++, endpoints[i], std::move(probes[i].chain.front())); // the leaf is what clients see expire
   }
-  if (found.empty()) {
+  report.finish();
+  if (report.size() == 0) {
     throw Error(ErrorKind::input, "no certificate could be read from the sources given");
   }
-  const auto report = make_expiry_report(found, problems, reference_time(o.common), warn, crit);
-  emit(o.common, io, render_expiry(report, o.common.format));
-  ExpiryStatus worst = ExpiryStatus::ok;
-  for (const auto& e : report.certificates) {
-    worst = std::max(worst, e.status);
-  }
+  // Colour only on a terminal, never into a file or a pipe, and not when NO_COLOR is set.
+  const bool color = o.common.format == "text" && !o.common.no_color && (o.common.output.empty() || o.common.output == "-") &&
+                     &io.out == &std::cout && ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  emit_stream(o.common, io, [&](std::ostream& out) { render_expiry(report, o.common.format, out, color); });
   if (dead) {
     return exit_failure;
   }
-  return worst == ExpiryStatus::ok ? (report.problems.empty() ? exit_ok : exit_warning)
-         : worst == ExpiryStatus::warning ? exit_warning
-                                          : exit_failure;
+  switch (report.worst()) {
+  case ExpiryStatus::ok: return report.problems().empty() ? exit_ok : exit_warning;
+  case ExpiryStatus::warning: return exit_warning;
+  default: return exit_failure;
+  }
 }
 
 } // namespace
@@ -130,7 +175,17 @@ void setup_expiry(CLI::App& sub, Action& action) {
   sub.add_option("--crit", o->crit, "critical window: days (7) or share of the lifetime left")->capture_default_str();
   sub.add_option("--sni", o->sni, "server name to send to live endpoints (default: the host given)");
   sub.add_option("--starttls", o->starttls, "smtp | imap | pop3 | none (default: implied by ports 25/587, 143, 110)");
-  sub.add_option("--timeout", o->timeout, "seconds for connect and handshake of each live endpoint")->capture_default_str();
+  sub.add_option("--timeout", o->timeout, "seconds for connect and handshake of each live endpoint")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  sub.add_option("--max-block-size", o->max_block, "bytes: a longer PEM certificate block is reported, not read")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+  sub.add_option("--max-file-size", o->max_der, "bytes: a larger DER file is reported, not read (PEM files stream)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+  sub.add_flag("--progress", o->progress, "show progress on stderr even when it is not a terminal");
+  sub.add_flag("--no-progress", o->no_progress, "never show progress");
   add_common_options(sub, o->common, {"text", "json", "markdown", "csv", "prometheus", "ics"});
   sub.callback([o, &action] { action = [o](Io& io) { return run_expiry(*o, io); }; });
 }

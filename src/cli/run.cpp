@@ -56,7 +56,7 @@ void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<st
         static const std::regex k_re(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?)");
         return std::regex_match(s, k_re) ? std::string() : "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ";
       });
-  app.add_flag("--no-color", opts.no_color, "no ANSI colours (certplan prints none yet)");
+  app.add_flag("--no-color", opts.no_color, "no ANSI colours (expiry colours statuses on a terminal; NO_COLOR is honoured too)");
 }
 
 Format output_format(const CommonOptions& opts) { return format_from_string(opts.format).value_or(Format::text); }
@@ -80,6 +80,15 @@ void emit(const CommonOptions& opts, Io& io, const std::string& text) {
     return;
   }
   write_file_atomic(opts.output, text);
+}
+
+void emit_stream(const CommonOptions& opts, Io& io, const std::function<void(std::ostream&)>& write) {
+  if (opts.output.empty() || opts.output == "-") {
+    write(io.out);
+    io.out.flush();
+    return;
+  }
+  write_file_atomic_stream(opts.output, write);
 }
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {

@@ -9,29 +9,86 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <ctime>
-#include <unordered_map>
+#include <ostream>
 
 namespace certplan {
 namespace {
 
 constexpr long long k_day = 86400;
 
-std::string date_of(long long t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  ::gmtime_r(&tt, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 // Seconds before notAfter at which `t` starts to apply.
-long long window(const Threshold& t, const CertificateInfo& c) {
+long long window(const Threshold& t, long long not_before, long long not_after) {
   if (t.percent) {
-    return static_cast<long long>(std::llround(static_cast<double>(c.not_after_unix - c.not_before_unix) * t.value / 100.0));
+    return static_cast<long long>(std::llround(static_cast<double>(not_after - not_before) * t.value / 100.0));
   }
   return static_cast<long long>(t.value * k_day);
+}
+
+// "YYYY-MM-DDTHH:MM:SSZ"; the same formatter as the certificate reader's.
+std::string x509_time(long long t) { return format_rfc3339(t); }
+
+// Spill records: length-prefixed fields, private to this process, so native byte order.
+void put(std::string& out, std::string_view s) {
+  const auto n = static_cast<std::uint32_t>(s.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(s);
+}
+
+void put_list(std::string& out, const std::vector<std::string>& v) {
+  const auto n = static_cast<std::uint32_t>(v.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  for (const auto& s : v) {
+    put(out, s);
+  }
+}
+
+std::uint32_t get_u32(std::string_view& in) {
+  std::uint32_t n = 0;
+  std::memcpy(&n, in.data(), sizeof n);
+  in.remove_prefix(sizeof n);
+  return n;
+}
+
+// Into existing strings, so that reading 100,000 records reuses their memory.
+void get(std::string_view& in, std::string& out) {
+  const std::uint32_t n = get_u32(in);
+  out.assign(in.data(), n);
+  in.remove_prefix(n);
+}
+
+void get_list(std::string_view& in, std::vector<std::string>& out) {
+  out.resize(get_u32(in));
+  for (auto& s : out) {
+    get(in, s);
+  }
+}
+
+void skip_list(std::string_view& in) {
+  for (std::uint32_t n = get_u32(in); n > 0; --n) {
+    in.remove_prefix(get_u32(in));
+  }
+}
+
+std::array<std::uint8_t, 32> fingerprint_bytes(const std::string& hex) {
+  std::array<std::uint8_t, 32> out{};
+  const auto nibble = [](char c) { return static_cast<std::uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10); };
+  for (std::size_t i = 0, k = 0; i + 1 < hex.size() && k < out.size(); i += 3, ++k) {
+    out[k] = static_cast<std::uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1]));
+  }
+  return out;
+}
+
+std::string fingerprint_hex(const std::array<std::uint8_t, 32>& b) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    out += i ? ":" : "";
+    out += k_hex[b[i] >> 4];
+    out += k_hex[b[i] & 0xF];
+  }
+  return out;
 }
 
 std::string csv_field(const std::string& s) {
@@ -90,120 +147,322 @@ std::string_view to_string(ExpiryStatus s) {
   return "?";
 }
 
-ExpiryReport make_expiry_report(const std::vector<std::pair<std::string, CertificateInfo>>& found,
-                                std::vector<SourceProblem> problems, long long at, Threshold warn, Threshold crit) {
-  ExpiryReport r;
-  r.at_unix = at;
-  r.problems = std::move(problems);
-  std::unordered_map<std::string, std::size_t> by_fingerprint;
-  for (const auto& [source, cert] : found) {
-    const auto [it, fresh] = by_fingerprint.emplace(cert.sha256_fingerprint, r.certificates.size());
-    if (fresh) {
-      r.certificates.push_back({cert, {source}, 0, ExpiryStatus::ok, "", 0});
-    } else {
-      r.certificates[it->second].sources.push_back(source);
-    }
+
+ExpiryReport::ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn, Threshold crit)
+    : m_spill(spill), m_at(at_unix), m_warn(warn), m_crit(crit) {}
+
+void ExpiryReport::add(std::uint64_t order, std::string_view source, const CertificateInfo& c) {
+  std::string rec;
+  const auto fp = fingerprint_bytes(c.sha256_fingerprint);
+  rec.append(reinterpret_cast<const char*>(fp.data()), fp.size());
+  put(rec, source);
+  put(rec, c.subject_cn);
+  put(rec, c.issuer);
+  put(rec, c.serial);
+  put_list(rec, c.dns_sans);
+  put_list(rec, c.ip_sans);
+  rec += c.self_signed ? '1' : '0';
+  const std::uint64_t offset = m_spill.append(rec);
+  const long long life = std::clamp(c.not_after_unix - c.not_before_unix, 0LL, 0xFFFFFFFFLL);
+  std::uint64_t prefix = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    prefix = prefix << 8 | fp[i];
   }
-  for (auto& e : r.certificates) {
-    const auto& c = e.cert;
-    const long long left = c.not_after_unix - at;
-    e.days_left = left >= 0 ? left / k_day : -((-left + k_day - 1) / k_day);
-    e.status = left < 0                 ? ExpiryStatus::expired
-               : left <= window(crit, c) ? ExpiryStatus::critical
-               : left <= window(warn, c) ? ExpiryStatus::warning
-                                         : ExpiryStatus::ok;
-    // R11: renew before the critical window opens; the CA's limit on that day.
-    const long long renew = c.not_after_unix - window(crit, c);
-    e.renew_by = date_of(renew);
-    e.max_validity_on_renewal = c.self_signed ? 0 : max_public_validity_days(renew);
-  }
-  std::sort(r.certificates.begin(), r.certificates.end(), [](const ExpiryEntry& a, const ExpiryEntry& b) {
-    return std::tie(a.cert.not_after_unix, a.cert.sha256_fingerprint) < std::tie(b.cert.not_after_unix, b.cert.sha256_fingerprint);
-  });
-  return r;
+  m_records.push_back({prefix, c.not_after_unix, order, offset,
+                       static_cast<std::uint32_t>(rec.size()), static_cast<std::uint32_t>(life)});
 }
 
-std::string render_expiry(const ExpiryReport& r, const std::string& format) {
-  if (format == "json") {
-    nlohmann::ordered_json certs = nlohmann::ordered_json::array();
-    std::size_t counts[4] = {0, 0, 0, 0};
-    for (const auto& e : r.certificates) {
-      ++counts[static_cast<int>(e.status)];
-      certs.push_back({{"source", e.sources.front()},
-                       {"sources", e.sources},
-                       {"subject_cn", e.cert.subject_cn},
-                       {"sans", e.cert.dns_sans},
-                       {"issuer", e.cert.issuer},
-                       {"not_before", e.cert.not_before},
-                       {"not_after", e.cert.not_after},
-                       {"days_left", e.days_left},
-                       {"status", to_string(e.status)},
-                       {"sha256_fingerprint", e.cert.sha256_fingerprint},
-                       {"renew_by", e.renew_by},
-                       {"max_validity_days_on_renewal", e.max_validity_on_renewal}});
+void ExpiryReport::add_problem(std::uint64_t order, SourceProblem problem) {
+  m_pending_problems.emplace_back(order, std::move(problem));
+}
+
+std::array<std::uint8_t, 32> ExpiryReport::full_fingerprint(const Record& r) const {
+  std::string buf;
+  m_spill.read(r.offset, 32, buf);
+  std::array<std::uint8_t, 32> out{};
+  std::memcpy(out.data(), buf.data(), out.size());
+  return out;
+}
+
+void ExpiryReport::finish() {
+  std::sort(m_records.begin(), m_records.end(), [](const Record& a, const Record& b) {
+    return std::tie(a.fingerprint_prefix, a.order) < std::tie(b.fingerprint_prefix, b.order);
+  });
+  // Records sharing a prefix are nearly always copies of one certificate; the whole
+  // fingerprint decides, and a run of different certificates is regrouped by it.
+  m_entries.clear();
+  std::vector<Entry> groups;
+  for (std::size_t i = 0; i < m_records.size();) {
+    std::size_t j = i + 1;
+    while (j < m_records.size() && m_records[j].fingerprint_prefix == m_records[i].fingerprint_prefix) {
+      ++j;
     }
-    nlohmann::ordered_json problems = nlohmann::ordered_json::array();
-    for (const auto& p : r.problems) {
-      problems.push_back({{"source", p.source}, {"message", p.message}});
+    if (j - i > 1) {
+      std::vector<std::pair<std::array<std::uint8_t, 32>, Record>> run;
+      for (std::size_t k = i; k < j; ++k) {
+        run.emplace_back(full_fingerprint(m_records[k]), m_records[k]);
+      }
+      std::stable_sort(run.begin(), run.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (std::size_t k = i; k < j; ++k) {
+        m_records[k] = run[k - i].second;
+      }
+      for (std::size_t k = i; k < j;) {
+        std::size_t m = k + 1;
+        while (m < j && run[m - i].first == run[k - i].first) {
+          ++m;
+        }
+        groups.push_back({static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(m - k)});
+        k = m;
+      }
+    } else {
+      groups.push_back({static_cast<std::uint32_t>(i), 1});
     }
-    const nlohmann::ordered_json j{{"schema", "certplan.expiry/1"},
-                                   {"certificates", std::move(certs)},
-                                   {"problems", std::move(problems)},
-                                   {"summary",
-                                    {{"ok", counts[0]}, {"warning", counts[1]}, {"critical", counts[2]}, {"expired", counts[3]},
-                                     {"unreadable", r.problems.size()}}}};
-    return j.dump(2) + "\n";
+    i = j;
   }
-  std::string out;
+  m_entries = std::move(groups);
+  std::sort(m_entries.begin(), m_entries.end(), [this](const Entry& a, const Entry& b) {
+    const Record& x = m_records[a.first];
+    const Record& y = m_records[b.first];
+    return std::tie(x.not_after, x.fingerprint_prefix, x.order) < std::tie(y.not_after, y.fingerprint_prefix, y.order);
+  });
+  std::fill(std::begin(m_counts), std::end(m_counts), 0);
+  for (const auto& e : m_entries) {
+    const Record& r = m_records[e.first];
+    const long long left = r.not_after - m_at;
+    const long long nb = r.not_after - r.lifetime;
+    const auto status = left < 0                                      ? ExpiryStatus::expired
+                        : left <= window(m_crit, nb, r.not_after) ? ExpiryStatus::critical
+                        : left <= window(m_warn, nb, r.not_after) ? ExpiryStatus::warning
+                                                                  : ExpiryStatus::ok;
+    ++m_counts[static_cast<int>(status)];
+  }
+  std::stable_sort(m_pending_problems.begin(), m_pending_problems.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  m_problems.clear();
+  for (auto& [order, p] : m_pending_problems) {
+    m_problems.push_back(std::move(p));
+  }
+  m_pending_problems.clear();
+}
+
+ExpiryStatus ExpiryReport::worst() const {
+  for (int s = 3; s > 0; --s) {
+    if (m_counts[s] != 0) {
+      return static_cast<ExpiryStatus>(s);
+    }
+  }
+  return ExpiryStatus::ok;
+}
+
+void ExpiryReport::for_each(const std::function<void(const ExpiryEntry&)>& fn, bool with_sans) const {
+  std::string buf;
+  ExpiryEntry e;
+  for (const auto& entry : m_entries) {
+    const Record& r = m_records[entry.first];
+    m_spill.read(r.offset, r.size, buf);
+    std::string_view in = buf;
+    std::array<std::uint8_t, 32> fp{};
+    std::memcpy(fp.data(), in.data(), fp.size());
+    in.remove_prefix(fp.size());
+    e.sources.resize(1);
+    get(in, e.sources[0]);
+    CertificateInfo& c = e.cert;
+    get(in, c.subject_cn);
+    get(in, c.issuer);
+    get(in, c.serial);
+    if (with_sans) {
+      get_list(in, c.dns_sans);
+      get_list(in, c.ip_sans);
+    } else {
+      skip_list(in);
+      skip_list(in);
+      c.dns_sans.clear();
+      c.ip_sans.clear();
+    }
+    c.self_signed = !in.empty() && in.front() == '1';
+    c.not_before_unix = r.not_after - r.lifetime;
+    c.not_after_unix = r.not_after;
+    c.not_before = x509_time(c.not_before_unix);
+    c.not_after = x509_time(r.not_after);
+    c.sha256_fingerprint = fingerprint_hex(fp);
+    for (std::uint32_t k = 1; k < entry.count; ++k) {
+      const Record& dup = m_records[entry.first + k];
+      m_spill.read(dup.offset, dup.size, buf);
+      std::string_view din = std::string_view(buf).substr(fp.size());
+      get(din, e.sources.emplace_back());
+    }
+    const long long left = r.not_after - m_at;
+    const long long crit = window(m_crit, c.not_before_unix, r.not_after);
+    e.days_left = left >= 0 ? left / k_day : -((-left + k_day - 1) / k_day);
+    e.status = left < 0                                                ? ExpiryStatus::expired
+               : left <= crit                                          ? ExpiryStatus::critical
+               : left <= window(m_warn, c.not_before_unix, r.not_after) ? ExpiryStatus::warning
+                                                                       : ExpiryStatus::ok;
+    // R11: renew before the critical window opens; the CA's limit on that day.
+    const long long renew = r.not_after - crit;
+    e.renew_by = x509_time(renew).substr(0, 10);
+    e.max_validity_on_renewal = c.self_signed ? 0 : max_public_validity_days(renew);
+    fn(e);
+  }
+}
+
+namespace {
+
+// nlohmann has no streaming writer: the envelope is written here and every value by
+// nlohmann, each certificate indented to sit exactly where dump(2) of the whole would put it.
+void render_json(const ExpiryReport& r, std::ostream& out) {
+  out << "{\n  \"schema\": " << nlohmann::json("certplan.expiry/1").dump() << ",\n  \"certificates\": [";
+  bool first = true;
+  r.for_each([&](const ExpiryEntry& e) {
+    const nlohmann::ordered_json j{{"source", e.sources.front()},
+                                   {"sources", e.sources},
+                                   {"subject_cn", e.cert.subject_cn},
+                                   {"sans", e.cert.dns_sans},
+                                   {"issuer", e.cert.issuer},
+                                   {"not_before", e.cert.not_before},
+                                   {"not_after", e.cert.not_after},
+                                   {"days_left", e.days_left},
+                                   {"status", to_string(e.status)},
+                                   {"sha256_fingerprint", e.cert.sha256_fingerprint},
+                                   {"renew_by", e.renew_by},
+                                   {"max_validity_days_on_renewal", e.max_validity_on_renewal}};
+    std::string text = j.dump(2); // no raw newline can occur inside a dumped string
+    std::string indented = "\n    ";
+    for (const char ch : text) {
+      indented += ch;
+      if (ch == '\n') {
+        indented += "    ";
+      }
+    }
+    out << (first ? "" : ",") << indented;
+    first = false;
+  });
+  out << (first ? "]" : "\n  ]");
+  nlohmann::ordered_json problems = nlohmann::ordered_json::array();
+  for (const auto& p : r.problems()) {
+    problems.push_back({{"source", p.source}, {"message", p.message}});
+  }
+  const nlohmann::ordered_json tail{{"problems", std::move(problems)},
+                                    {"summary",
+                                     {{"ok", r.count(ExpiryStatus::ok)},
+                                      {"warning", r.count(ExpiryStatus::warning)},
+                                      {"critical", r.count(ExpiryStatus::critical)},
+                                      {"expired", r.count(ExpiryStatus::expired)},
+                                      {"unreadable", r.problems().size()}}}};
+  // The tail object's members, without its own braces, continue the envelope.
+  const std::string t = tail.dump(2);
+  out << ",\n" << std::string_view(t).substr(2, t.size() - 4) << "\n}\n";
+}
+
+void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool color) {
+  const std::vector<std::string> header{"status", "days", "not after", "subject CN", "issuer", "renew by", "sources"};
+  const auto cells = [](const ExpiryEntry& e) {
+    return std::vector<std::string>{std::string(to_string(e.status)), std::to_string(e.days_left), e.cert.not_after.substr(0, 10),
+                                    e.cert.subject_cn, e.cert.issuer,
+                                    e.renew_by + (e.max_validity_on_renewal ? fmt::format(" (max {} d)", e.max_validity_on_renewal) : ""),
+                                    fmt::format("{}", fmt::join(e.sources, ", "))};
+  };
+  if (markdown) {
+    out << "# Certificate expiry\n\n";
+    const auto line = [&](const std::vector<std::string>& row) {
+      out << "|";
+      for (const auto& c : row) {
+        std::string esc;
+        for (const char ch : c) {
+          esc += ch == '|' ? std::string("\\|") : std::string(1, ch);
+        }
+        out << " " << esc << " |";
+      }
+      out << "\n";
+    };
+    line(header);
+    out << "|";
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      out << "---|";
+    }
+    out << "\n";
+    r.for_each([&](const ExpiryEntry& e) { line(cells(e)); });
+  } else {
+    // Two passes over the spill: the first finds the column widths.
+    std::vector<std::size_t> width(header.size(), 0);
+    const auto measure = [&](const std::vector<std::string>& row) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        width[i] = std::max(width[i], display_width(row[i]));
+      }
+    };
+    measure(header);
+    r.for_each([&](const ExpiryEntry& e) { measure(cells(e)); }, false);
+    const auto line = [&](const std::vector<std::string>& row, const char* paint) {
+      std::string text = "  ";
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        // Only the status cell is painted; the padding is measured without the escapes.
+        text += (i == 0 && paint != nullptr) ? fmt::format("\x1b[{}m{}\x1b[0m", paint, row[i]) : row[i];
+        if (i + 1 < row.size()) {
+          text.append(width[i] - display_width(row[i]) + 2, ' ');
+        }
+      }
+      while (!text.empty() && text.back() == ' ') {
+        text.pop_back();
+      }
+      out << text << '\n';
+    };
+    line(header, nullptr);
+    static constexpr const char* k_paint[] = {"32", "33", "31", "1;31"};
+    r.for_each([&](const ExpiryEntry& e) { line(cells(e), color ? k_paint[static_cast<int>(e.status)] : nullptr); });
+  }
+  for (const auto& p : r.problems()) {
+    out << (markdown ? "- " : "  ") << "not read: " << p.message << "\n";
+  }
+}
+
+} // namespace
+
+void render_expiry(const ExpiryReport& r, const std::string& format, std::ostream& out, bool color) {
+  if (format == "json") {
+    render_json(r, out);
+    return;
+  }
   if (format == "csv") {
-    out = "source,subject_cn,sans,issuer,not_before,not_after,days_left,status,sha256_fingerprint,renew_by\n";
-    for (const auto& e : r.certificates) {
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_field(fmt::format("{}", fmt::join(e.sources, " "))),
+    out << "source,subject_cn,sans,issuer,not_before,not_after,days_left,status,sha256_fingerprint,renew_by\n";
+    r.for_each([&](const ExpiryEntry& e) {
+      out << fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_field(fmt::format("{}", fmt::join(e.sources, " "))),
                          csv_field(e.cert.subject_cn), csv_field(fmt::format("{}", fmt::join(e.cert.dns_sans, " "))),
                          csv_field(e.cert.issuer), e.cert.not_before, e.cert.not_after, e.days_left, to_string(e.status),
                          e.cert.sha256_fingerprint, e.renew_by);
-    }
-    return out;
+    });
+    return;
   }
   if (format == "prometheus") {
     // The names and labels of the x509 certificate exporters, so dashboards keep working.
-    out = "# HELP x509_cert_not_after The timestamp of when the certificate will expire\n# TYPE x509_cert_not_after gauge\n";
-    std::string before = "# HELP x509_cert_not_before The timestamp of when the certificate was issued\n# TYPE x509_cert_not_before gauge\n";
-    for (const auto& e : r.certificates) {
-      for (const auto& s : e.sources) {
-        const std::string labels = fmt::format("filepath=\"{}\",subject_CN=\"{}\",issuer_CN=\"{}\",serial_number=\"{}\"", label(s),
-                                               label(e.cert.subject_cn), label(e.cert.issuer), label(e.cert.serial));
-        out += fmt::format("x509_cert_not_after{{{}}} {}\n", labels, e.cert.not_after_unix);
-        before += fmt::format("x509_cert_not_before{{{}}} {}\n", labels, e.cert.not_before_unix);
-      }
+    // One pass per metric: the exposition format wants each family's samples together.
+    for (const bool after : {true, false}) {
+      out << (after ? "# HELP x509_cert_not_after The timestamp of when the certificate will expire\n# TYPE x509_cert_not_after gauge\n"
+                    : "# HELP x509_cert_not_before The timestamp of when the certificate was issued\n# TYPE x509_cert_not_before gauge\n");
+      r.for_each([&](const ExpiryEntry& e) {
+        for (const auto& s : e.sources) {
+          out << fmt::format("{}{{filepath=\"{}\",subject_CN=\"{}\",issuer_CN=\"{}\",serial_number=\"{}\"}} {}\n",
+                             after ? "x509_cert_not_after" : "x509_cert_not_before", label(s), label(e.cert.subject_cn),
+                             label(e.cert.issuer), label(e.cert.serial), after ? e.cert.not_after_unix : e.cert.not_before_unix);
+        }
+      });
     }
-    return out + before;
+    return;
   }
   if (format == "ics") {
-    out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//certplan//expiry//EN\r\n";
-    for (const auto& e : r.certificates) {
+    out << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//certplan//expiry//EN\r\n";
+    r.for_each([&](const ExpiryEntry& e) {
       std::string day = e.renew_by;
       day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
-      out += fmt::format("BEGIN:VEVENT\r\nUID:{}@certplan\r\nDTSTAMP:{}T000000Z\r\nDTSTART;VALUE=DATE:{}\r\n"
+      out << fmt::format("BEGIN:VEVENT\r\nUID:{}@certplan\r\nDTSTAMP:{}T000000Z\r\nDTSTART;VALUE=DATE:{}\r\n"
                          "SUMMARY:{}\r\nDESCRIPTION:{}\r\nEND:VEVENT\r\n",
                          e.cert.sha256_fingerprint.substr(0, 23), day, day, ics_text("Renew certificate " + e.cert.subject_cn),
                          ics_text(fmt::format("Expires {} ({}). Found in {}.", e.cert.not_after, e.cert.issuer,
                                               fmt::join(e.sources, ", "))));
-    }
-    return out + "END:VCALENDAR\r\n";
+    });
+    out << "END:VCALENDAR\r\n";
+    return;
   }
-  const bool md = format == "markdown";
-  Table t({"status", "days", "not after", "subject CN", "issuer", "renew by", "sources"});
-  for (const auto& e : r.certificates) {
-    t.row({std::string(to_string(e.status)), std::to_string(e.days_left), e.cert.not_after.substr(0, 10), e.cert.subject_cn,
-           e.cert.issuer, e.renew_by + (e.max_validity_on_renewal ? fmt::format(" (max {} d)", e.max_validity_on_renewal) : ""),
-           fmt::format("{}", fmt::join(e.sources, ", "))});
-  }
-  out = (md ? "# Certificate expiry\n\n" : "") + t.render(md);
-  for (const auto& p : r.problems) {
-    out += fmt::format("{}not read: {}\n", md ? "- " : "  ", p.message);
-  }
-  return out;
+  render_table(r, out, format == "markdown", color);
 }
 
 } // namespace certplan

@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <fstream>
 #include <functional>
+#include <ostream>
 #include <sstream>
+#include <streambuf>
 #include <unistd.h>
 
 namespace certplan {
@@ -183,6 +185,106 @@ void FileSet::commit(const std::string& aside_suffix) {
     }
   }
   cleanup_stage();
+}
+
+} // namespace certplan
+
+namespace certplan {
+namespace {
+
+// A minimal ostream buffer over a file descriptor, so output can stream into the temporary
+// file that write_file_atomic_stream renames into place.
+class FdBuf final : public std::streambuf {
+public:
+  explicit FdBuf(int fd) : m_fd(fd) { setp(m_buf, m_buf + sizeof m_buf); }
+  bool failed() const { return m_failed; }
+  int sync() override { return drain() ? 0 : -1; }
+
+protected:
+  int_type overflow(int_type ch) override {
+    if (!drain()) {
+      return traits_type::eof();
+    }
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+
+private:
+  bool drain() {
+    const char* p = pbase();
+    while (p < pptr()) {
+      const ssize_t n = ::write(m_fd, p, static_cast<std::size_t>(pptr() - p));
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        m_failed = true;
+        m_errno = errno;
+        return false;
+      }
+      p += n;
+    }
+    setp(m_buf, m_buf + sizeof m_buf);
+    return true;
+  }
+
+public:
+  int error() const { return m_errno; }
+
+private:
+  int m_fd;
+  bool m_failed = false;
+  int m_errno = 0;
+  char m_buf[1 << 16];
+};
+
+} // namespace
+
+void write_file_atomic_stream(const std::string& path, const std::function<void(std::ostream&)>& write, unsigned mode) {
+  std::string tmp = path + ".tmp.XXXXXX";
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) {
+    throw Error(ErrorKind::io, fmt::format("{}: cannot create a temporary file: {}", path, std::strerror(errno)));
+  }
+  const auto fail = [&](const std::string& what, int e) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw Error(ErrorKind::io, fmt::format("{}: {}: {}", path, what, std::strerror(e)));
+  };
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  if (::fchmod(fd, static_cast<mode_t>(mode) & ~mask) != 0) {
+    fail("cannot set permissions", errno);
+  }
+  FdBuf buf(fd);
+  std::ostream os(&buf);
+  try {
+    write(os);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  os.flush();
+  if (buf.failed()) {
+    fail("write failed", buf.error());
+  }
+  if (::fsync(fd) != 0) {
+    fail("fsync failed", errno);
+  }
+  if (::close(fd) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw Error(ErrorKind::io, fmt::format("{}: close failed: {}", path, std::strerror(e)));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    throw Error(ErrorKind::io, fmt::format("{}: cannot rename into place: {}", path, std::strerror(e)));
+  }
 }
 
 } // namespace certplan

@@ -2,6 +2,7 @@
 #include <certplan/error.hpp>
 #include <certplan/x509.hpp>
 
+#include "x509/certificate_info.hpp"
 #include "x509/san_reader.hpp"
 
 #include <botan/ber_dec.h>
@@ -31,6 +32,8 @@ std::string rfc3339(const Botan::X509_Time& t) {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+} // namespace
 
 CertificateInfo info_of(const Botan::X509_Certificate& c) {
   CertificateInfo i;
@@ -81,6 +84,12 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
   i.not_after_unix = std::chrono::system_clock::to_time_t(c.not_after().to_std_timepoint());
   return i;
 }
+
+CertificateInfo info_of_der(const std::uint8_t* der, std::size_t n) {
+  return info_of(Botan::X509_Certificate(der, n));
+}
+
+namespace {
 
 std::vector<Botan::X509_Certificate> parse_all(std::string_view data) {
   std::vector<Botan::X509_Certificate> out;

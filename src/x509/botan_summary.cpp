@@ -1,0 +1,97 @@
+// Certificates read for an expiry report: the fast DER walk (der_fields.hpp) for the fields,
+// Botan for base64, SHA-256 and, for whatever the walk declines, the full parse.
+#include <certplan/error.hpp>
+#include <certplan/x509.hpp>
+
+#include "x509/certificate_info.hpp"
+#include "x509/der_fields.hpp"
+
+#include <botan/base64.h>
+#include <botan/hash.h>
+#include <botan/x509cert.h>
+
+#include <fmt/format.h>
+
+
+namespace certplan {
+namespace {
+
+constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
+constexpr std::string_view k_end = "-----END CERTIFICATE-----";
+
+std::string fingerprint(const std::uint8_t* der, std::size_t n) {
+  // One hash object per thread: the scan decodes on every core.
+  thread_local const std::unique_ptr<Botan::HashFunction> sha256 = Botan::HashFunction::create_or_throw("SHA-256");
+  std::uint8_t digest[32];
+  sha256->update(der, n);
+  sha256->final(digest);
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(95);
+  for (std::size_t i = 0; i < 32; ++i) {
+    if (i != 0) {
+      out += ':';
+    }
+    out += k_hex[digest[i] >> 4];
+    out += k_hex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+} // namespace
+
+namespace {
+
+CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n) {
+  if (const auto f = x509::read_der_fields({der, n})) {
+    CertificateInfo i;
+    i.subject_cn = f->subject_cn;
+    i.dns_sans = f->dns;
+    i.ip_sans = f->ip;
+    i.issuer = f->issuer_cn;
+    i.not_before_unix = f->not_before;
+    i.not_after_unix = f->not_after;
+    i.not_before = format_rfc3339(f->not_before);
+    i.not_after = format_rfc3339(f->not_after);
+    i.serial = f->serial_hex;
+    i.self_signed = f->same_subject_and_issuer;
+    i.sha256_fingerprint = fingerprint(der, n);
+    return i;
+  }
+  if (n == 0 || der[0] != 0x30) {
+    // Botan would go on to look for PEM in it, and say so; the plain reason is clearer.
+    throw Error(ErrorKind::input, "not a DER certificate (no SEQUENCE at its start)");
+  }
+  try {
+    return info_of_der(der, n);
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::input, e.what());
+  }
+}
+
+} // namespace
+
+CertificateInfo read_certificate_summary(std::string_view block) {
+  if (block.substr(0, k_begin.size()) != k_begin) {
+    return summarize_der(reinterpret_cast<const std::uint8_t*>(block.data()), block.size());
+  }
+  const auto end = block.rfind(k_end);
+  if (end == std::string_view::npos || end < k_begin.size()) {
+    throw Error(ErrorKind::input, "no END CERTIFICATE line");
+  }
+  const std::string_view body = block.substr(k_begin.size(), end - k_begin.size());
+  thread_local std::vector<std::uint8_t> der;
+  if (x509::decode_base64(body, der)) {
+    return summarize_der(der.data(), der.size());
+  }
+  der.resize(Botan::base64_decode_max_output(body.size()));
+  std::size_t n = 0;
+  try {
+    n = Botan::base64_decode(der.data(), body.data(), body.size(), true);
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::input, fmt::format("bad base64: {}", e.what()));
+  }
+  return summarize_der(der.data(), n);
+}
+
+} // namespace certplan

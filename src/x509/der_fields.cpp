@@ -1,0 +1,413 @@
+#include "x509/der_fields.hpp"
+
+#include <certplan/x509.hpp>
+
+#include <array>
+#include <cstdio>
+
+namespace certplan::x509 {
+namespace {
+
+using Bytes = std::basic_string_view<std::uint8_t>;
+
+// One DER element. Only single-byte tags and definite lengths: DER never needs more for a
+// certificate, and whatever uses more is left to Botan.
+struct Tlv {
+  std::uint8_t tag = 0;
+  Bytes value;
+};
+
+class Reader {
+public:
+  explicit Reader(Bytes b) : m_rest(b) {}
+  bool empty() const { return m_rest.empty(); }
+
+  // Reads the next element; false when it is malformed or runs past the end.
+  bool next(Tlv& out) {
+    if (m_rest.size() < 2 || (m_rest[0] & 0x1F) == 0x1F) {
+      return false;
+    }
+    out.tag = m_rest[0];
+    std::size_t len = m_rest[1];
+    std::size_t header = 2;
+    if (len & 0x80) {
+      const std::size_t n = len & 0x7F;
+      if (n == 0 || n > 4 || m_rest.size() < 2 + n) {
+        return false;
+      }
+      len = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        len = (len << 8) | m_rest[2 + i];
+      }
+      header += n;
+    }
+    if (len > m_rest.size() - header) {
+      return false;
+    }
+    out.value = m_rest.substr(header, len);
+    m_rest.remove_prefix(header + len);
+    return true;
+  }
+
+  // The next element if it has `tag`; otherwise leaves the reader where it was.
+  bool next_if(std::uint8_t tag, Tlv& out) {
+    Reader probe = *this;
+    if (!probe.next(out) || out.tag != tag) {
+      return false;
+    }
+    *this = probe;
+    return true;
+  }
+
+private:
+  Bytes m_rest;
+};
+
+constexpr std::uint8_t k_sequence = 0x30;
+constexpr std::uint8_t k_set = 0x31;
+constexpr std::uint8_t k_integer = 0x02;
+constexpr std::uint8_t k_oid = 0x06;
+constexpr std::uint8_t k_boolean = 0x01;
+constexpr std::uint8_t k_octets = 0x04;
+constexpr std::uint8_t k_bits = 0x03;
+
+const Bytes k_cn_oid{reinterpret_cast<const std::uint8_t*>("\x55\x04\x03"), 3};     // 2.5.4.3
+const Bytes k_san_oid{reinterpret_cast<const std::uint8_t*>("\x55\x1D\x11"), 3};    // 2.5.29.17
+
+// The first CN of a Name. Returns false for anything unexpected, including string types
+// Botan converts (T61, BMP, Universal): those take the full parse.
+bool first_cn(Bytes name, std::string& cn) {
+  Reader rdns(name);
+  Tlv set;
+  bool found = false;
+  while (!rdns.empty()) {
+    if (!rdns.next(set) || set.tag != k_set) {
+      return false;
+    }
+    Reader avas(set.value);
+    Tlv ava;
+    while (!avas.empty()) {
+      if (!avas.next(ava) || ava.tag != k_sequence) {
+        return false;
+      }
+      Reader parts(ava.value);
+      Tlv oid;
+      Tlv value;
+      if (!parts.next(oid) || oid.tag != k_oid || !parts.next(value) || !parts.empty()) {
+        return false;
+      }
+      if (!found && oid.value == k_cn_oid) {
+        switch (value.tag) {
+        case 0x0C: // UTF8String
+        case 0x12: // NumericString
+        case 0x13: // PrintableString
+        case 0x16: // IA5String
+        case 0x1A: // VisibleString
+          cn.assign(reinterpret_cast<const char*>(value.value.data()), value.value.size());
+          found = true;
+          break;
+        default:
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+bool digits(Bytes s, std::size_t at, std::size_t n, unsigned& out) {
+  out = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') {
+      return false;
+    }
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+// UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ, the only forms RFC 5280 allows
+// (and the only ones Botan 2 accepts).
+bool read_time(const Tlv& t, long long& out) {
+  const Bytes s = t.value;
+  unsigned year = 0;
+  std::size_t at = 0;
+  if (t.tag == 0x17 && s.size() == 13) {
+    if (!digits(s, 0, 2, year)) {
+      return false;
+    }
+    year += year < 50 ? 2000 : 1900;
+    at = 2;
+  } else if (t.tag == 0x18 && s.size() == 15) {
+    if (!digits(s, 0, 4, year)) {
+      return false;
+    }
+    at = 4;
+  } else {
+    return false;
+  }
+  unsigned mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (s.back() != 'Z' || !digits(s, at, 2, mo) || !digits(s, at + 2, 2, d) || !digits(s, at + 4, 2, h) ||
+      !digits(s, at + 6, 2, mi) || !digits(s, at + 8, 2, sec)) {
+    return false;
+  }
+  // Botan refuses times before 1970 when converting; leave those, and odd values, to it.
+  if (year < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) {
+    return false;
+  }
+  out = days_from_civil(year, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  return true;
+}
+
+bool read_san(Bytes ext_value, DerFields& f) {
+  Reader outer(ext_value);
+  Tlv seq;
+  if (!outer.next(seq) || seq.tag != k_sequence || !outer.empty()) {
+    return false;
+  }
+  Reader names(seq.value);
+  Tlv gn;
+  while (!names.empty()) {
+    if (!names.next(gn)) {
+      return false;
+    }
+    if (gn.tag == 0x82) { // dNSName [2] IA5String
+      f.dns.emplace_back(reinterpret_cast<const char*>(gn.value.data()), gn.value.size());
+    } else if (gn.tag == 0x87 && (gn.value.size() == 4 || gn.value.size() == 16)) { // iPAddress [7]
+      const auto* b = gn.value.data();
+      std::string s;
+      char buf[8];
+      const bool v4 = gn.value.size() == 4;
+      for (std::size_t k = 0; k < gn.value.size(); k += v4 ? 1 : 2) {
+        if (v4) {
+          std::snprintf(buf, sizeof buf, "%s%u", k == 0 ? "" : ".", b[k]);
+        } else {
+          std::snprintf(buf, sizeof buf, "%s%x", k == 0 ? "" : ":", (b[k] << 8) | b[k + 1]);
+        }
+        s += buf;
+      }
+      f.ip.push_back(std::move(s));
+    }
+  }
+  return true;
+}
+
+bool read_extensions(Bytes explicit3, DerFields& f) {
+  Reader outer(explicit3);
+  Tlv seq;
+  if (!outer.next(seq) || seq.tag != k_sequence || !outer.empty()) {
+    return false;
+  }
+  Reader exts(seq.value);
+  Tlv ext;
+  bool seen_san = false;
+  while (!exts.empty()) {
+    if (!exts.next(ext) || ext.tag != k_sequence) {
+      return false;
+    }
+    Reader parts(ext.value);
+    Tlv oid;
+    Tlv critical;
+    Tlv value;
+    if (!parts.next(oid) || oid.tag != k_oid) {
+      return false;
+    }
+    parts.next_if(k_boolean, critical);
+    if (!parts.next(value) || value.tag != k_octets || !parts.empty()) {
+      return false;
+    }
+    if (oid.value == k_san_oid) {
+      if (seen_san || !read_san(value.value, f)) { // a repeated extension is Botan's to judge
+        return false;
+      }
+      seen_san = true;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+bool decode_base64(std::string_view text, std::vector<std::uint8_t>& out) {
+  // 0-63: the digit's value; 64: whitespace, skipped; 65: '='; 66: anything else.
+  static const auto k_table = [] {
+    std::array<std::uint8_t, 256> t{};
+    t.fill(66);
+    const char* digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::uint8_t i = 0; i < 64; ++i) {
+      t[static_cast<unsigned char>(digits[i])] = i;
+    }
+    for (const char c : {' ', '\t', '\r', '\n'}) {
+      t[static_cast<unsigned char>(c)] = 64;
+    }
+    t['='] = 65;
+    return t;
+  }();
+  out.resize(text.size() / 4 * 3 + 3);
+  std::size_t n = 0;
+  std::uint32_t acc = 0;
+  unsigned have = 0;
+  unsigned pad = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = p + text.size();
+  while (p != end) {
+    // Whole groups of four digits, the body of every line, without the per-character state.
+    if (have == 0 && pad == 0 && end - p >= 4) {
+      const std::uint32_t a = k_table[p[0]], b = k_table[p[1]], c = k_table[p[2]], d = k_table[p[3]];
+      if ((a | b | c | d) < 64) {
+        const std::uint32_t v = a << 18 | b << 12 | c << 6 | d;
+        out[n++] = static_cast<std::uint8_t>(v >> 16);
+        out[n++] = static_cast<std::uint8_t>(v >> 8);
+        out[n++] = static_cast<std::uint8_t>(v);
+        p += 4;
+        continue;
+      }
+    }
+    const std::uint8_t v = k_table[*p++];
+    if (v < 64) {
+      if (pad != 0) {
+        return false; // a digit after padding
+      }
+      acc = acc << 6 | v;
+      if (++have == 4) {
+        out[n++] = static_cast<std::uint8_t>(acc >> 16);
+        out[n++] = static_cast<std::uint8_t>(acc >> 8);
+        out[n++] = static_cast<std::uint8_t>(acc);
+        acc = 0;
+        have = 0;
+      }
+    } else if (v == 65) {
+      ++pad;
+    } else if (v != 64) {
+      return false;
+    }
+  }
+  // Padding completes the last group: "xx==" holds one byte, "xxx=" two.
+  if (pad > 2 || (have + pad) % 4 != 0 || (pad != 0 && have < 2)) {
+    return false;
+  }
+  if (have == 2) {
+    out[n++] = static_cast<std::uint8_t>(acc >> 4);
+  } else if (have == 3) {
+    out[n++] = static_cast<std::uint8_t>(acc >> 10);
+    out[n++] = static_cast<std::uint8_t>(acc >> 2);
+  }
+  out.resize(n);
+  return true;
+}
+
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+std::optional<DerFields> read_der_fields(Bytes der) {
+  Reader top(der);
+  Tlv cert;
+  if (!top.next(cert) || cert.tag != k_sequence || !top.empty()) {
+    return std::nullopt;
+  }
+  Reader c(cert.value);
+  Tlv tbs;
+  Tlv sig_alg;
+  Tlv sig;
+  if (!c.next(tbs) || tbs.tag != k_sequence || !c.next(sig_alg) || sig_alg.tag != k_sequence || !c.next(sig) ||
+      sig.tag != k_bits || !c.empty()) {
+    return std::nullopt;
+  }
+  Reader t(tbs.value);
+  Tlv version;
+  Tlv serial;
+  Tlv alg;
+  Tlv issuer;
+  Tlv validity;
+  Tlv subject;
+  Tlv spki;
+  if (t.next_if(0xA0, version)) {
+    Reader v(version.value);
+    Tlv n;
+    if (!v.next(n) || n.tag != k_integer || n.value.size() != 1 || n.value[0] > 2 || !v.empty()) {
+      return std::nullopt;
+    }
+  }
+  if (!t.next(serial) || serial.tag != k_integer || serial.value.empty() || (serial.value[0] & 0x80) ||
+      !t.next(alg) || alg.tag != k_sequence || !t.next(issuer) || issuer.tag != k_sequence || !t.next(validity) ||
+      validity.tag != k_sequence || !t.next(subject) || subject.tag != k_sequence || !t.next(spki) ||
+      spki.tag != k_sequence) {
+    return std::nullopt;
+  }
+  DerFields f;
+  Reader v(validity.value);
+  Tlv nb;
+  Tlv na;
+  if (!v.next(nb) || !v.next(na) || !v.empty() || !read_time(nb, f.not_before) || !read_time(na, f.not_after)) {
+    return std::nullopt;
+  }
+  if (!first_cn(subject.value, f.subject_cn) || !first_cn(issuer.value, f.issuer_cn) || f.issuer_cn.empty()) {
+    return std::nullopt; // an issuer without a CN is shown as its whole DN, which Botan formats
+  }
+  Tlv unique;
+  t.next_if(0x81, unique); // issuerUniqueID
+  t.next_if(0x82, unique); // subjectUniqueID
+  Tlv ext;
+  if (t.next_if(0xA3, ext) && !read_extensions(ext.value, f)) {
+    return std::nullopt;
+  }
+  if (!t.empty()) {
+    return std::nullopt;
+  }
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  Bytes s = serial.value;
+  while (!s.empty() && s[0] == 0) {
+    s.remove_prefix(1);
+  }
+  if (s.empty()) {
+    return std::nullopt; // serial 0: Botan's BigInt encoding of zero, not ours to guess
+  }
+  f.serial_hex.reserve(s.size() * 2);
+  for (const auto b : s) {
+    f.serial_hex += k_hex[b >> 4];
+    f.serial_hex += k_hex[b & 0xF];
+  }
+  f.same_subject_and_issuer = subject.value == issuer.value;
+  return f;
+}
+
+} // namespace certplan::x509
+
+namespace certplan {
+
+std::string format_rfc3339(long long t) {
+  long long days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+  const long long secs = t - days * 86400;
+  // Howard Hinnant's civil_from_days.
+  days += 719468;
+  const long long era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const long long y = static_cast<long long>(yoe) + era * 400 + (m <= 2);
+  const auto s = static_cast<unsigned>(secs); // 0..86399
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02uZ", y, m, d, s / 3600 % 24, s / 60 % 60, s % 60);
+  return buf;
+}
+
+std::size_t der_element_size(std::string_view data) {
+  const x509::Bytes bytes(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+  x509::Reader r(bytes);
+  x509::Tlv t;
+  if (!r.next(t)) {
+    return 0;
+  }
+  return static_cast<std::size_t>(t.value.data() + t.value.size() - bytes.data());
+}
+
+} // namespace certplan
