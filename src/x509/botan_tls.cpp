@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
+#include <cctype>
 #include <cerrno>
 #include <fcntl.h>
 #include <cstring>
@@ -154,6 +155,26 @@ std::string starttls(Socket& s, StartTls kind) {
   return "";
 }
 
+// A STARTTLS port greets in plaintext, which Botan reports only as "unexpected TLS record
+// version"; say what arrived, and which --starttls it looks like when none was asked for.
+std::string plaintext_instead_of_tls(const uint8_t* d, std::size_t n, StartTls kind) {
+  if (n == 0 || (d[0] >= 20 && d[0] <= 24)) { // a TLS record's content type
+    return "";
+  }
+  std::string line;
+  for (std::size_t i = 0; i < n && d[i] != '\r' && d[i] != '\n' && line.size() < 80; ++i) {
+    line += std::isprint(d[i]) != 0 ? static_cast<char>(d[i]) : '?';
+  }
+  const char* hint = "";
+  if (kind == StartTls::none) {
+    hint = line.starts_with("220")    ? " (an SMTP greeting: --starttls smtp)"
+           : line.starts_with("* OK") ? " (an IMAP greeting: --starttls imap)"
+           : line.starts_with("+OK")  ? " (a POP3 greeting: --starttls pop3)"
+                                      : "";
+  }
+  return fmt::format("the server sent plaintext \"{}\" instead of a TLS handshake{}", line, hint);
+}
+
 class Capture final : public Botan::TLS::Callbacks {
 public:
   explicit Capture(Socket& s) : m_socket(s) {}
@@ -206,10 +227,18 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
     LenientPolicy policy;
     Botan::TLS::Client client(cb, sessions, creds, policy, rng, Botan::TLS::Server_Information(sni, static_cast<uint16_t>(port)));
     uint8_t buf[16384];
+    bool first = true;
     while (cb.m_chain.empty() && !client.is_active() && !client.is_closed()) {
       const ssize_t n = ::recv(s.fd(), buf, sizeof buf, 0);
       if (n <= 0) {
         break;
+      }
+      if (first) {
+        first = false;
+        if (auto e = plaintext_instead_of_tls(buf, static_cast<std::size_t>(n), kind); !e.empty()) {
+          r.error = std::move(e);
+          return r;
+        }
       }
       client.received_data(buf, static_cast<size_t>(n));
     }

@@ -9,8 +9,10 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import time
 
 import harness
+import mail_servers
 
 EXE = pathlib.Path(sys.argv[1]).resolve()
 
@@ -170,6 +172,59 @@ def case_live_starttls_smtp_imap_pop3():
         finally:
             for s in servers:
                 s.kill()
+
+
+def starttls_probe(port, *args):
+    code, out, err = expiry(f"127.0.0.1:{port}", *args, "--format", "json", "--timeout", "5")
+    return code, json.loads(out), err
+
+
+def assert_presented(port, proto, cn):
+    """The real server's certificate (50 days) judged a day from now and again 45 days on."""
+    code, j, err = starttls_probe(port, "--starttls", proto, "--at", at(1))
+    assert code == 0 and not j["problems"], (proto, code, err)
+    [c] = j["certificates"]
+    assert (c["subject_cn"], c["source"], c["status"]) == (cn, f"127.0.0.1:{port}", "ok"), (proto, c)
+    assert 48 <= c["days_left"] <= 49, (proto, c["days_left"])
+    code, j, err = starttls_probe(port, "--starttls", proto, "--at", at(45))
+    [c] = j["certificates"]
+    assert code == 2 and c["status"] == "critical" and 3 <= c["days_left"] <= 5, (proto, code, c)
+
+
+def assert_plain_tls_fails_fast(port, proto, cert):
+    """TLS straight away on a STARTTLS port meets a plaintext greeting: a problem, named at once.
+    The certificate file is there too because with no certificate at all expiry exits 3."""
+    t = time.monotonic()
+    code, j, err = starttls_probe(port, cert, "--at", at(1))
+    elapsed = time.monotonic() - t
+    assert code == 2 and [c["source"] for c in j["certificates"]] == [str(cert)], (proto, code, j)
+    [p] = j["problems"]
+    assert p["source"] == f"127.0.0.1:{port}", p
+    assert "sent plaintext" in p["message"] and f"--starttls {proto}" in p["message"], p
+    assert f"127.0.0.1:{port}" in err, err
+    assert elapsed < 4, f"{proto}: {elapsed:.1f} s, as if it waited for the 5 s timeout instead of reading the greeting"
+
+
+def case_live_starttls_dovecot_imap_pop3():
+    with tempfile.TemporaryDirectory() as d:
+        cert, key = tls_pair(d, "mail")
+        imap, pop3 = free_port(), free_port()
+        while pop3 == imap:
+            pop3 = free_port()
+        with mail_servers.dovecot(cert, key, imap, pop3):
+            assert_presented(imap, "imap", "mail.contoso.com")
+            assert_presented(pop3, "pop3", "mail.contoso.com")
+            assert_plain_tls_fails_fast(imap, "imap", cert)
+            assert_plain_tls_fails_fast(pop3, "pop3", cert)
+
+
+def case_live_starttls_postfix_smtp():
+    with tempfile.TemporaryDirectory() as d:
+        cert, key = tls_pair(d, "smtp")
+        port = free_port()
+        with mail_servers.postfix(cert, key, port):
+            assert_presented(port, "smtp", "smtp.contoso.com")
+            assert_plain_tls_fails_fast(port, "smtp", cert)
 
 
 def main():
