@@ -43,7 +43,10 @@ std::string fingerprint(const std::uint8_t* der, std::size_t n) {
 namespace {
 
 CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n) {
-  if (const auto f = x509::read_der_fields({der, n})) {
+  const auto f = x509::read_der_fields({der, n});
+  // Self-issued certificates take the full parse: Botan calls one self-signed only if its
+  // signature verifies under its own key, which the walk does not check. They are few.
+  if (f && !f->same_subject_and_issuer) {
     CertificateInfo i;
     i.subject_cn = f->subject_cn;
     i.dns_sans = f->dns;
@@ -54,7 +57,7 @@ CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n) {
     i.not_before = format_rfc3339(f->not_before);
     i.not_after = format_rfc3339(f->not_after);
     i.serial = f->serial_hex;
-    i.self_signed = f->same_subject_and_issuer;
+    i.self_signed = false;
     i.sha256_fingerprint = fingerprint(der, n);
     return i;
   }

@@ -32,12 +32,15 @@ public:
     std::size_t header = 2;
     if (len & 0x80) {
       const std::size_t n = len & 0x7F;
-      if (n == 0 || n > 4 || m_rest.size() < 2 + n) {
+      if (n == 0 || n > 4 || m_rest.size() < 2 + n || m_rest[2] == 0) {
         return false;
       }
       len = 0;
       for (std::size_t i = 0; i < n; ++i) {
         len = (len << 8) | m_rest[2 + i];
+      }
+      if (len < 0x80) {
+        return false; // DER uses the short form here; Botan re-encodes, and the fingerprint would differ
       }
       header += n;
     }
@@ -74,6 +77,22 @@ constexpr std::uint8_t k_bits = 0x03;
 const Bytes k_cn_oid{reinterpret_cast<const std::uint8_t*>("\x55\x04\x03"), 3};     // 2.5.4.3
 const Bytes k_san_oid{reinterpret_cast<const std::uint8_t*>("\x55\x1D\x11"), 3};    // 2.5.29.17
 
+// Botan reads a malformed OID leniently (a last byte with its continuation bit set still ends
+// the arc), so 55 04 83 is a CN to Botan; anything that is not a canonical OID is declined.
+bool canonical_oid(const Tlv& oid) {
+  if (oid.tag != k_oid || oid.value.empty() || (oid.value.back() & 0x80) != 0) {
+    return false;
+  }
+  bool arc_start = true;
+  for (const auto b : oid.value) {
+    if (arc_start && b == 0x80) {
+      return false; // a leading zero septet
+    }
+    arc_start = (b & 0x80) == 0;
+  }
+  return true;
+}
+
 // The first CN of a Name. Returns false for anything unexpected, including string types
 // Botan converts (T61, BMP, Universal): those take the full parse.
 bool first_cn(Bytes name, std::string& cn) {
@@ -93,7 +112,7 @@ bool first_cn(Bytes name, std::string& cn) {
       Reader parts(ava.value);
       Tlv oid;
       Tlv value;
-      if (!parts.next(oid) || oid.tag != k_oid || !parts.next(value) || !parts.empty()) {
+      if (!parts.next(oid) || !canonical_oid(oid) || !parts.next(value) || !parts.empty()) {
         return false;
       }
       if (!found && oid.value == k_cn_oid) {
@@ -209,7 +228,7 @@ bool read_extensions(Bytes explicit3, DerFields& f) {
     Tlv oid;
     Tlv critical;
     Tlv value;
-    if (!parts.next(oid) || oid.tag != k_oid) {
+    if (!parts.next(oid) || !canonical_oid(oid)) {
       return false;
     }
     parts.next_if(k_boolean, critical);
@@ -315,9 +334,18 @@ std::optional<DerFields> read_der_fields(Bytes der) {
   Tlv tbs;
   Tlv sig_alg;
   Tlv sig;
+  // Botan fingerprints its own re-encoding of the outer structure; these are the cases in
+  // which that differs from the bytes read (a signature with unused bits, say).
   if (!c.next(tbs) || tbs.tag != k_sequence || !c.next(sig_alg) || sig_alg.tag != k_sequence || !c.next(sig) ||
-      sig.tag != k_bits || !c.empty()) {
+      sig.tag != k_bits || sig.value.empty() || sig.value[0] != 0 || !c.empty()) {
     return std::nullopt;
+  }
+  {
+    Reader a(sig_alg.value);
+    Tlv oid;
+    if (!a.next(oid) || !canonical_oid(oid)) {
+      return std::nullopt;
+    }
   }
   Reader t(tbs.value);
   Tlv version;

@@ -94,3 +94,136 @@ TEST_CASE("R11: the public validity limit in force at notBefore (CA/B BR 6.3.2, 
   REQUIRE(certplan::max_public_validity_days(1868227199) == 100); // 2029-03-14T23:59:59Z
   REQUIRE(certplan::max_public_validity_days(1868227200) == 47);  // 2029-03-15
 }
+
+#include "x509/der_fields.hpp"
+
+#include <certplan/error.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace {
+
+std::vector<std::uint8_t> der_of(const std::string& pem) {
+  const auto b = pem.find("-----BEGIN CERTIFICATE-----") + 27;
+  const auto e = pem.find("-----END CERTIFICATE-----");
+  std::vector<std::uint8_t> der;
+  REQUIRE(certplan::x509::decode_base64(std::string_view(pem).substr(b, e - b), der));
+  return der;
+}
+
+void require_same(const certplan::CertificateInfo& fast, const certplan::CertificateInfo& full) {
+  CHECK(fast.subject_cn == full.subject_cn);
+  CHECK(fast.dns_sans == full.dns_sans);
+  CHECK(fast.ip_sans == full.ip_sans);
+  CHECK(fast.issuer == full.issuer);
+  CHECK(fast.not_before == full.not_before);
+  CHECK(fast.not_after == full.not_after);
+  CHECK(fast.not_before_unix == full.not_before_unix);
+  CHECK(fast.not_after_unix == full.not_after_unix);
+  CHECK(fast.serial == full.serial);
+  CHECK(fast.sha256_fingerprint == full.sha256_fingerprint);
+  CHECK(fast.self_signed == full.self_signed);
+}
+
+} // namespace
+
+TEST_CASE("the fast DER walk agrees with Botan's full parse on the agreement corpus", "[x509][agreement]") {
+  // What the walk leaves to Botan on purpose: an issuer shown as a whole DN, a BMPString CN
+  // (Botan converts it), a time before 1970 (Botan refuses it).
+  const std::set<std::string> declined{"issuer-without-cn", "bmp-cn", "before-1970"};
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(CERTPLAN_TEST_DATA) + "/certs/agreement")) {
+    if (entry.path().extension() != ".pem") {
+      continue;
+    }
+    ++files;
+    const std::string name = entry.path().stem().string();
+    INFO(name);
+    const std::string pem = certplan::read_file(entry.path().string());
+    const auto der = der_of(pem);
+    const auto walked = certplan::x509::read_der_fields({der.data(), der.size()});
+    CHECK(walked.has_value() == (declined.count(name) == 0));
+    std::optional<certplan::CertificateInfo> full;
+    try {
+      full = certplan::read_certificates(pem, name).front();
+    } catch (const certplan::Error&) {
+    }
+    if (!full) {
+      CHECK(name == "before-1970");
+      CHECK_THROWS_AS(certplan::read_certificate_summary(pem), certplan::Error);
+      continue;
+    }
+    require_same(certplan::read_certificate_summary(pem), *full);
+    const std::string raw(der.begin(), der.end());
+    require_same(certplan::read_certificate_summary(raw), *full); // the same certificate as DER
+  }
+  CHECK(files == 18);
+}
+
+TEST_CASE("every truncation and every bit flip is refused or read as Botan reads it", "[x509][agreement]") {
+  const auto name = GENERATE(as<std::string>{}, "rsa-sans-ips", "ec-cn-only", "generalized-time", "utf8-cn", "two-cns",
+                             "multi-valued-rdn", "no-cn", "big-serial", "critical-san", "self-signed", "v1");
+  INFO(name);
+  const std::string pem = certplan::read_file(std::string(CERTPLAN_TEST_DATA) + "/certs/agreement/" + name + ".pem");
+  const auto der = der_of(pem);
+  std::size_t both = 0;
+  std::size_t fast_only = 0;
+  for (std::size_t n = 0; n < der.size(); ++n) { // every proper prefix is malformed
+    CHECK_FALSE(certplan::x509::read_der_fields({der.data(), n}).has_value());
+    CHECK_THROWS_AS(certplan::read_certificate_summary(std::string(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(n))),
+                    certplan::Error);
+  }
+  for (std::size_t i = 0; i < der.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string flipped(der.begin(), der.end());
+      flipped[i] = static_cast<char>(flipped[i] ^ (1 << bit));
+      std::optional<certplan::CertificateInfo> fast;
+      std::optional<certplan::CertificateInfo> full;
+      try {
+        fast = certplan::read_certificate_summary(flipped);
+      } catch (const certplan::Error&) {
+      }
+      try {
+        full = certplan::read_certificates(flipped, "flipped").front();
+      } catch (const certplan::Error&) {
+      }
+      if (fast && full) {
+        INFO("byte " << i << " bit " << bit);
+        ++both;
+        require_same(*fast, *full);
+      } else if (fast) {
+        ++fast_only; // the walk does not decode the key or the other extensions, Botan does
+      }
+    }
+  }
+  // Flips in the signature bits leave a certificate both read: the comparison above ran.
+  // The walk alone reads flips in the key (an EC point off its curve, which Botan refuses)
+  // and in extensions it does not decode: dates and names are still what the bytes say.
+  CHECK(both > der.size());
+  CHECK(both + fast_only < der.size() * 8);
+}
+
+TEST_CASE("the PEM base64 decoder accepts only well-formed bodies", "[x509]") {
+  std::vector<std::uint8_t> out;
+  CHECK(certplan::x509::decode_base64("TWFu\r\nTWE=\n", out));
+  CHECK(std::string(out.begin(), out.end()) == "ManMa");
+  CHECK(certplan::x509::decode_base64("TQ==", out));
+  CHECK(std::string(out.begin(), out.end()) == "M");
+  CHECK_FALSE(certplan::x509::decode_base64("TQ==TWFu", out)); // digits after padding
+  CHECK_FALSE(certplan::x509::decode_base64("TWF", out));      // an incomplete group
+  CHECK_FALSE(certplan::x509::decode_base64("T===", out));
+  CHECK_FALSE(certplan::x509::decode_base64("TW!u", out));
+  CHECK(certplan::der_element_size(std::string("\x30\x03\x01\x01\xff\x00", 6)) == 5);
+  CHECK(certplan::der_element_size(std::string("\x30\x82\xff\xff\x00", 5)) == 0); // runs past the end
+  CHECK(certplan::der_element_size(std::string("\x30\x80\x00\x00", 4)) == 0);     // indefinite length: not DER
+}
+
+TEST_CASE("dates are formatted as RFC 3339 UTC across eras", "[x509]") {
+  CHECK(certplan::format_rfc3339(0) == "1970-01-01T00:00:00Z");
+  CHECK(certplan::format_rfc3339(951782400) == "2000-02-29T00:00:00Z");
+  CHECK(certplan::format_rfc3339(2524607999) == "2049-12-31T23:59:59Z");
+  CHECK(certplan::format_rfc3339(-1) == "1969-12-31T23:59:59Z");
+  CHECK(certplan::x509::days_from_civil(2000, 3, 1) == 11017);
+}
