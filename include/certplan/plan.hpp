@@ -87,6 +87,16 @@ struct Plan {
 // Derives the whole plan. `catalog` resolves the topology's supported client ids.
 Plan make_plan(const Topology& topo, const ClientCatalog& catalog);
 
+// Where clients connect to each name the plan puts on a certificate, for live checks:
+// 443 for the HTTP services, 993 for IMAP and 995 for POP3 (implicit TLS), 25 for SMTP
+// (STARTTLS). Sorted by host then port, each once.
+struct PlannedEndpoint {
+  std::string host;
+  unsigned port = 443;
+  friend auto operator<=>(const PlannedEndpoint&, const PlannedEndpoint&) = default;
+};
+std::vector<PlannedEndpoint> planned_endpoints(const Plan& plan);
+
 // Steps of make_plan, exposed for tests.
 std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Finding>& findings);
 

@@ -2,7 +2,10 @@
 
 #include <certplan/error.hpp>
 #include <certplan/expiry.hpp>
+#include <certplan/clients.hpp>
 #include <certplan/io.hpp>
+#include <certplan/load.hpp>
+#include <certplan/plan.hpp>
 #include <certplan/scan.hpp>
 
 #include <fmt/format.h>
@@ -31,7 +34,40 @@ struct ExpiryOptions {
   std::size_t max_der = ScanLimits{}.max_der_file_bytes;
   bool progress = false;
   bool no_progress = false;
+  std::string topology;
+  std::vector<std::string> connect_to;
 };
+
+// A live endpoint: what the report calls it, where it is reached, and what is sent as SNI.
+struct Endpoint {
+  std::string label; // host:port as given or planned
+  std::string host;
+  unsigned port = 0;
+  std::string sni;
+};
+
+// curl's --connect-to HOST1:PORT1:HOST2:PORT2 (an empty HOST1 or PORT1 matches any): the
+// probe goes elsewhere, while the name, SNI and report stay the planned ones.
+void apply_connect_to(Endpoint& e, const std::vector<std::string>& rules) {
+  for (const auto& rule : rules) {
+    std::vector<std::string> parts;
+    std::size_t at = 0;
+    for (std::size_t colon; (colon = rule.find(':', at)) != std::string::npos; at = colon + 1) {
+      parts.push_back(rule.substr(at, colon - at));
+    }
+    parts.push_back(rule.substr(at));
+    if (parts.size() != 4 || parts[2].empty() || parts[3].empty() ||
+        parts[3].find_first_not_of("0123456789") != std::string::npos || parts[3].size() > 5 ||
+        (!parts[1].empty() && parts[1].find_first_not_of("0123456789") != std::string::npos)) {
+      throw Error(ErrorKind::usage, "--connect-to takes HOST1:PORT1:HOST2:PORT2, not \"" + rule + "\"");
+    }
+    if ((parts[0].empty() || parts[0] == e.host) && (parts[1].empty() || parts[1] == std::to_string(e.port))) {
+      e.host = parts[2];
+      e.port = static_cast<unsigned>(std::stoul(parts[3]));
+      return;
+    }
+  }
+}
 
 // --starttls, or what the well-known port implies (25/587 SMTP, 143 IMAP, 110 POP3).
 StartTls starttls_for(const std::string& flag, unsigned port) {
@@ -98,17 +134,37 @@ private:
 };
 
 int run_expiry(const ExpiryOptions& o, Io& io) {
+  if (o.sources.empty() && o.topology.empty()) {
+    throw Error(ErrorKind::usage, "expiry needs a SOURCE (file, folder, host:port) or --topology FILE");
+  }
   const Threshold warn = parse_threshold(o.warn);
   const Threshold crit = parse_threshold(o.crit);
   static const std::regex k_endpoint(R"(^[A-Za-z0-9.\-]+:[0-9]{1,5}$)");
   std::vector<std::string> paths;
-  std::vector<std::string> endpoints;
+  std::vector<Endpoint> endpoints;
+  const auto add_endpoint = [&](const std::string& host, unsigned port) {
+    Endpoint e{fmt::format("{}:{}", host, port), host, port, o.sni.empty() ? host : o.sni};
+    apply_connect_to(e, o.connect_to);
+    endpoints.push_back(std::move(e));
+  };
   for (const auto& s : o.sources) {
     std::error_code ec;
     if (!std::filesystem::exists(s, ec) && std::regex_match(s, k_endpoint)) {
-      endpoints.push_back(s);
+      const auto colon = s.rfind(':');
+      const unsigned long port = std::stoul(s.substr(colon + 1));
+      if (port == 0 || port > 65535) {
+        throw Error(ErrorKind::usage, fmt::format("{}: the port must be 1 to 65535", s));
+      }
+      add_endpoint(s.substr(0, colon), static_cast<unsigned>(port));
     } else {
       paths.push_back(s);
+    }
+  }
+  if (!o.topology.empty()) {
+    // Every name the plan puts on a certificate, where its clients connect, SNI = the name.
+    const auto& catalog = ClientCatalog::builtin();
+    for (const auto& p : planned_endpoints(make_plan(load_topology(o.topology, catalog), catalog))) {
+      add_endpoint(p.host, p.port);
     }
   }
   const auto spill = make_file_spill();
@@ -127,12 +183,12 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   {
     std::vector<std::thread> pool;
     for (std::size_t i = 0; i < endpoints.size(); ++i) {
-      const auto colon = endpoints[i].rfind(':');
-      const std::string host = endpoints[i].substr(0, colon);
-      const auto port = static_cast<unsigned>(std::stoul(endpoints[i].substr(colon + 1)));
-      const StartTls kind = starttls_for(o.starttls, port);
-      pool.emplace_back([&probes, i, host, port, kind, &o] {
-        probes[i] = probe_endpoint(host, port, o.sni.empty() ? host : o.sni, kind, o.timeout * 1000);
+      // The planned or given port says which protocol, wherever --connect-to sends the probe.
+      const auto given_port = static_cast<unsigned>(std::stoul(endpoints[i].label.substr(endpoints[i].label.rfind(':') + 1)));
+      const StartTls kind = starttls_for(o.starttls, given_port);
+      pool.emplace_back([&probes, &endpoints, i, kind, &o] {
+        const Endpoint& e = endpoints[i];
+        probes[i] = probe_endpoint(e.host, e.port, e.sni, kind, o.timeout * 1000);
       });
     }
     for (auto& t : pool) {
@@ -143,13 +199,15 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
     if (probes[i].chain.empty()) {
       dead = true;
-      sink.problem(order++, {endpoints[i], endpoints[i] + ": " + probes[i].error});
+      sink.problem(order++, {endpoints[i].label, endpoints[i].label + ": " + probes[i].error});
       continue;
     }
-    sink.certificate(order++, endpoints[i], std::move(probes[i].chain.front())); // the leaf is what clients see expire
+    sink.certificate(order++, endpoints[i].label, std::move(probes[i].chain.front())); // the leaf is what clients see expire
   }
   report.finish();
-  if (report.size() == 0) {
+  // Only files and nothing readable is "could not do the job"; a dead server is a finding
+  // (critical), reported like any other, as monitoring plugins do.
+  if (report.size() == 0 && endpoints.empty()) {
     throw Error(ErrorKind::input, "no certificate could be read from the sources given");
   }
   // Colour only on a terminal, never into a file or a pipe, and not when NO_COLOR is set.
@@ -170,7 +228,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
 
 void setup_expiry(CLI::App& sub, Action& action) {
   auto o = std::make_shared<ExpiryOptions>();
-  sub.add_option("SOURCE", o->sources, "certificate files (PEM bundles, DER), folders (recursive) and live host:port")->required();
+  sub.add_option("SOURCE", o->sources, "certificate files (PEM bundles, DER), folders (recursive) and live host:port");
   sub.add_option("--warn", o->warn, "warning window: days (30) or share of the lifetime left (33%)")->capture_default_str();
   sub.add_option("--crit", o->crit, "critical window: days (7) or share of the lifetime left")->capture_default_str();
   sub.add_option("--sni", o->sni, "server name to send to live endpoints (default: the host given)");
@@ -184,6 +242,10 @@ void setup_expiry(CLI::App& sub, Action& action) {
   sub.add_option("--max-file-size", o->max_der, "bytes: a larger DER file is reported, not read (PEM files stream)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+  sub.add_option("--topology", o->topology, "also probe every endpoint the topology plans (SNI = each name; 443, 993, 995, 25)")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--connect-to", o->connect_to,
+                 "HOST1:PORT1:HOST2:PORT2: probe HOST2:PORT2 for HOST1:PORT1, keeping the name and SNI (as curl)");
   sub.add_flag("--progress", o->progress, "show progress on stderr even when it is not a terminal");
   sub.add_flag("--no-progress", o->no_progress, "never show progress");
   add_common_options(sub, o->common, {"text", "json", "markdown", "csv", "prometheus", "ics"});

@@ -27,6 +27,25 @@ std::string_view to_string(Severity s) {
   return "?";
 }
 
+std::vector<PlannedEndpoint> planned_endpoints(const Plan& plan) {
+  std::vector<PlannedEndpoint> out;
+  for (const auto& ns : plan.namespaces) {
+    if (!ns.on_certificate) {
+      continue; // http-only redirect names present no certificate
+    }
+    for (const auto s : ns.services) {
+      if (s == Service::um) {
+        continue; // SIP on 5061, not a client-access TLS endpoint certplan probes
+      }
+      const unsigned port = s == Service::imap4 ? 993 : s == Service::pop3 ? 995 : s == Service::smtp ? 25 : 443;
+      out.push_back({ns.fqdn.ascii, port});
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 Severity Plan::worst() const {
   Severity w = Severity::info;
   for (const auto& f : findings) {

@@ -151,6 +151,10 @@ def case_live_endpoints_https_tls13_and_dead():
             assert "protocol_version" in msgs[f"127.0.0.1:{p13}"], msgs  # TLS 1.3 only, not "dead"
             assert "refused" in msgs[f"127.0.0.1:{dead}"].lower(), msgs
             assert f"127.0.0.1:{dead}" in err
+            # A dead endpoint alone is critical (2), with the report, not "unusable input" (3).
+            code, out, err = expiry(f"127.0.0.1:{dead}", "--timeout", "3", "--format", "json")
+            j = json.loads(out)
+            assert code == 2 and j["certificates"] == [] and j["problems"][0]["source"] == f"127.0.0.1:{dead}", (code, out)
         finally:
             for s in servers:
                 s.kill()
@@ -225,6 +229,38 @@ def case_live_starttls_postfix_smtp():
         with mail_servers.postfix(cert, key, port):
             assert_presented(port, "smtp", "smtp.contoso.com")
             assert_plain_tls_fails_fast(port, "smtp", cert)
+
+
+def case_topology_probes_every_planned_endpoint_with_sni():
+    """--topology probes each planned name with SNI = the name; --connect-to sends every probe
+    to one local openssl s_server, which answers mail.contoso.com's SNI with its own certificate."""
+    with tempfile.TemporaryDirectory() as d:
+        default_cert, default_key = tls_pair(d, "default")
+        mail_cert, mail_key = tls_pair(d, "mail")
+        port = free_port()
+        server = serve(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", default_cert, "-key", default_key,
+                        "-servername", "mail.contoso.com", "-cert2", mail_cert, "-key2", mail_key, "-www", "-quiet"], port)
+        topo = pathlib.Path(d) / "t.toml"
+        topo.write_text((pathlib.Path(sys.argv[2]) / "examples" / "consolidated.toml").read_text())
+        try:
+            code, out, err = expiry("--topology", topo, "--connect-to", f"::127.0.0.1:{port}", "--starttls", "none",
+                                    "--format", "json", "--at", at(1))
+            j = json.loads(out)
+            by_source = {s: c["subject_cn"] for c in j["certificates"] for s in c["sources"]}
+            assert by_source.get("mail.contoso.com:443") == "mail.contoso.com", (by_source, err)
+            assert by_source.get("autodiscover.contoso.com:443") == "default.contoso.com", by_source
+            assert by_source.get("autodiscover.contoso.co.uk:443") == "default.contoso.com", by_source
+            assert "pop.contoso.com:995" in by_source, by_source
+            assert code == 0 and j["problems"] == [], (code, err)
+            # Without --connect-to the planned names do not resolve here: each is a problem,
+            # named, and the run is critical.
+            code, out, err = expiry("--topology", topo, "--timeout", "2", "--format", "json")
+            j = json.loads(out)
+            assert code == 2 and {p["source"] for p in j["problems"]} >= {"mail.contoso.com:443", "pop.contoso.com:995"}, (code, out)
+            code, _, err = expiry("--topology", topo, "--connect-to", "bad")
+            assert code == 3 and "--connect-to" in err, err
+        finally:
+            server.kill()
 
 
 def main():

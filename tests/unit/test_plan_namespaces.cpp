@@ -153,3 +153,22 @@ TEST_CASE("internal names only for private authorities that ask (R6)", "[plan][n
     REQUIRE(test::has_finding(test::plan(t), "R6", certplan::Severity::failure));
   }
 }
+
+TEST_CASE("planned endpoints: each certificate name where its clients connect", "[plan][namespaces]") {
+  auto p = test::plan(test::k_consolidated);
+  // A POP3 name and an http-only redirect name, as other models plan them.
+  certplan::Namespace pop = p.namespaces.front();
+  pop.fqdn.ascii = "pop.contoso.com";
+  pop.services = {Service::pop3, Service::imap4, Service::smtp, Service::um};
+  p.namespaces.push_back(pop);
+  certplan::Namespace redirect = p.namespaces.front();
+  redirect.fqdn.ascii = "autodiscover.redirect.example";
+  redirect.on_certificate = false;
+  p.namespaces.push_back(redirect);
+  std::vector<std::string> got;
+  for (const auto& e : certplan::planned_endpoints(p)) {
+    got.push_back(e.host + ":" + std::to_string(e.port));
+  }
+  CHECK(got == std::vector<std::string>{"autodiscover.contoso.co.uk:443", "autodiscover.contoso.com:443", "mail.contoso.com:443",
+                                        "pop.contoso.com:25", "pop.contoso.com:993", "pop.contoso.com:995"});
+}
