@@ -313,28 +313,50 @@ namespace {
 void render_json(const ExpiryReport& r, std::ostream& out) {
   out << "{\n  \"schema\": " << nlohmann::json("certplan.expiry/1").dump() << ",\n  \"certificates\": [";
   bool first = true;
+  // One object, its members assigned in place for each certificate: building a fresh one
+  // per certificate was a third of the JSON time at 100,000 certificates.
+  nlohmann::ordered_json j{{"source", ""}, {"sources", nlohmann::ordered_json::array()}, {"subject_cn", ""},
+                           {"sans", nlohmann::ordered_json::array()}, {"issuer", ""}, {"not_before", ""}, {"not_after", ""},
+                           {"days_left", 0}, {"status", ""}, {"sha256_fingerprint", ""}, {"renew_by", ""},
+                           {"max_validity_days_on_renewal", 0}};
+  auto& source = j["source"];
+  auto& sources = j["sources"];
+  auto& subject_cn = j["subject_cn"];
+  auto& sans = j["sans"];
+  auto& issuer = j["issuer"];
+  auto& not_before = j["not_before"];
+  auto& not_after = j["not_after"];
+  auto& days_left = j["days_left"];
+  auto& status = j["status"];
+  auto& fingerprint = j["sha256_fingerprint"];
+  auto& renew_by = j["renew_by"];
+  auto& max_validity = j["max_validity_days_on_renewal"];
+  std::string indented;
   r.for_each([&](const ExpiryEntry& e) {
-    const nlohmann::ordered_json j{{"source", e.sources.front()},
-                                   {"sources", e.sources},
-                                   {"subject_cn", e.cert.subject_cn},
-                                   {"sans", e.cert.dns_sans},
-                                   {"issuer", e.cert.issuer},
-                                   {"not_before", e.cert.not_before},
-                                   {"not_after", e.cert.not_after},
-                                   {"days_left", e.days_left},
-                                   {"status", to_string(e.status)},
-                                   {"sha256_fingerprint", e.cert.sha256_fingerprint},
-                                   {"renew_by", e.renew_by},
-                                   {"max_validity_days_on_renewal", e.max_validity_on_renewal}};
-    std::string text = j.dump(2); // no raw newline can occur inside a dumped string
-    std::string indented = "\n    ";
-    for (const char ch : text) {
-      indented += ch;
-      if (ch == '\n') {
-        indented += "    ";
+    source = e.sources.front();
+    sources = e.sources;
+    subject_cn = e.cert.subject_cn;
+    sans = e.cert.dns_sans;
+    issuer = e.cert.issuer;
+    not_before = e.cert.not_before;
+    not_after = e.cert.not_after;
+    days_left = e.days_left;
+    status = to_string(e.status);
+    fingerprint = e.cert.sha256_fingerprint;
+    renew_by = e.renew_by;
+    max_validity = e.max_validity_on_renewal;
+    const std::string text = j.dump(2); // no raw newline can occur inside a dumped string
+    indented.assign(first ? "\n    " : ",\n    ");
+    for (std::size_t at = 0;;) {
+      const std::size_t nl = text.find('\n', at);
+      if (nl == std::string::npos) {
+        indented.append(text, at);
+        break;
       }
+      indented.append(text, at, nl + 1 - at).append("    ");
+      at = nl + 1;
     }
-    out << (first ? "" : ",") << indented;
+    out << indented;
     first = false;
   });
   out << (first ? "]" : "\n  ]");

@@ -263,6 +263,43 @@ def case_topology_probes_every_planned_endpoint_with_sni():
             server.kill()
 
 
+def case_colour_on_a_terminal_and_progress():
+    """Statuses are coloured only when stdout is a terminal (a pty here), never with --no-color
+    or NO_COLOR; the progress line appears on stderr with --progress, never in the report."""
+    import os
+    import pty
+    with tempfile.TemporaryDirectory() as d:
+        make(d, "soon", 10)
+
+        def on_tty(*args, env=None):
+            leader, follower = pty.openpty()
+            p = subprocess.run([str(EXE), "expiry", d, "--at", at(1), *args], stdout=follower, stderr=subprocess.PIPE,
+                               env=env, timeout=60)
+            os.close(follower)
+            chunks = []
+            while True:
+                try:
+                    data = os.read(leader, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            os.close(leader)
+            return p.returncode, b"".join(chunks).decode(), p.stderr.decode()
+
+        code, out, _ = on_tty()
+        assert code == 1 and "\x1b[33mwarning\x1b[0m" in out, repr(out)
+        _, out, _ = on_tty("--no-color")
+        assert "\x1b[" not in out and "warning" in out, repr(out)
+        _, out, _ = on_tty(env={**os.environ, "NO_COLOR": "1"})
+        assert "\x1b[" not in out, repr(out)
+        code, out, err = expiry(d, "--at", at(1))  # a pipe: no colour
+        assert "\x1b[" not in out and code == 1
+        code, out, err = expiry(d, "--at", at(1), "--progress")
+        assert "scanned 1 files" in err and "scanned" not in out, (out, err)
+
+
 def main():
     return harness.run_cases(globals(), sys.argv[3:])
 
