@@ -56,7 +56,13 @@ public:
   std::size_t size() const { return m_entries.size(); }
   // Every certificate in notAfter order, read back from the spill one at a time. Without
   // `with_sans`, the SAN lists are left empty (a table's width pass does not need them).
-  void for_each(const std::function<void(const ExpiryEntry&)>& fn, bool with_sans = true) const;
+  void for_each(const std::function<void(const ExpiryEntry&)>& fn, bool with_sans = true) const {
+    for_each(0, size(), fn, with_sans);
+  }
+  // Entries [begin, end) only. Safe to call from several threads at once after finish():
+  // the renderers split the report among cores.
+  void for_each(std::size_t begin, std::size_t end, const std::function<void(const ExpiryEntry&)>& fn,
+                bool with_sans = true) const;
   const std::vector<SourceProblem>& problems() const { return m_problems; }
   std::size_t count(ExpiryStatus s) const { return m_counts[static_cast<int>(s)]; }
   ExpiryStatus worst() const;

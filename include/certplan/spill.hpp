@@ -14,7 +14,9 @@ class RecordSpill {
 public:
   virtual ~RecordSpill() = default;
   virtual std::uint64_t append(std::string_view record) = 0; // returns the record's offset
+  // Safe to call from several threads at once, once sync() has run after the last append.
   virtual void read(std::uint64_t offset, std::size_t size, std::string& out) const = 0;
+  virtual void sync() {}
 };
 
 class MemorySpill final : public RecordSpill {

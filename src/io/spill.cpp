@@ -46,9 +46,11 @@ public:
     return at;
   }
 
+  void sync() override { drain(); }
+
   void read(std::uint64_t offset, std::size_t size, std::string& out) const override {
-    if (!m_pending.empty()) {
-      const_cast<FileSpill*>(this)->drain(); // reading starts after the last append
+    if (offset + size > m_size) {
+      throw Error(ErrorKind::internal, "temporary file: read before sync() or past the end");
     }
     out.resize(size);
     std::size_t done = 0;

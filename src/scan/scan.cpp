@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -22,66 +24,97 @@ constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
 constexpr std::string_view k_end = "-----END CERTIFICATE-----";
 constexpr std::size_t k_chunk = std::size_t{256} << 10;
 constexpr std::size_t k_batch_bytes = std::size_t{64} << 10;
+// Each file gets 2^32 orders: its blocks are numbered inside them, so that results decoded on
+// any thread sort back into the order of the sources.
+constexpr int k_order_shift = 32;
 
-// Blocks handed to the decoding threads, many small files' worth at a time.
+struct FileJob {
+  std::uint64_t order;
+  std::string path;
+};
+
+// Certificate blocks of one file, as cut from its text, waiting to be decoded.
 struct Batch {
-  struct Item {
+  struct Block {
     std::uint64_t order;
-    std::uint32_t source; // into `sources`
     std::uint32_t line;   // of the BEGIN line; 0 for DER
-    std::uint32_t block;  // 1-based within its file
+    std::uint32_t number; // 1-based within the file
     std::size_t offset;
     std::size_t size;
   };
-  std::vector<std::string> sources;
+  std::string source;
   std::string text;
-  std::vector<Item> items;
+  std::vector<Block> blocks;
 };
 
-// A bounded queue: the reader waits when the decoders fall behind, which is what keeps
-// memory flat whatever the size of the input.
-class Queue {
+// Files to read and batches to decode, behind one lock. Readers wait when the file queue is
+// full; a reader whose batch finds the batch queue full decodes it itself. Both bounds are
+// what keeps memory flat, and no thread ever waits on a full queue that only it could empty.
+class Work {
 public:
-  explicit Queue(std::size_t capacity) : m_capacity(capacity) {}
-  void push(Batch&& b) {
+  void push_file(FileJob&& job) {
     std::unique_lock lock(m_mutex);
-    m_not_full.wait(lock, [&] { return m_items.size() < m_capacity; });
-    m_items.push_back(std::move(b));
-    m_not_empty.notify_one();
+    m_space.wait(lock, [&] { return m_files.size() < k_files; });
+    m_files.push_back(std::move(job));
+    m_ready.notify_one();
   }
-  bool pop(Batch& out) {
-    std::unique_lock lock(m_mutex);
-    m_not_empty.wait(lock, [&] { return !m_items.empty() || m_closed; });
-    if (m_items.empty()) {
+  bool try_push_batch(Batch&& b) {
+    std::lock_guard lock(m_mutex);
+    if (m_batches.size() >= k_batches) {
       return false;
     }
-    out = std::move(m_items.front());
-    m_items.pop_front();
-    m_not_full.notify_one();
+    m_batches.push_back(std::move(b));
+    m_ready.notify_one();
     return true;
+  }
+  // A batch first (it frees memory), then a file; false once everything is done.
+  bool pop(std::optional<Batch>& batch, std::optional<FileJob>& file) {
+    std::unique_lock lock(m_mutex);
+    m_ready.wait(lock, [&] { return !m_batches.empty() || !m_files.empty() || (m_closed && m_reading == 0); });
+    if (!m_batches.empty()) {
+      batch = std::move(m_batches.front());
+      m_batches.pop_front();
+      return true;
+    }
+    if (!m_files.empty()) {
+      file = std::move(m_files.front());
+      m_files.pop_front();
+      ++m_reading;
+      m_space.notify_one();
+      return true;
+    }
+    return false;
+  }
+  void file_done() {
+    std::lock_guard lock(m_mutex);
+    --m_reading;
+    m_ready.notify_all();
   }
   void close() {
     std::lock_guard lock(m_mutex);
     m_closed = true;
-    m_not_empty.notify_all();
+    m_ready.notify_all();
   }
 
 private:
-  std::size_t m_capacity;
-  std::deque<Batch> m_items;
-  bool m_closed = false;
+  static constexpr std::size_t k_files = 256;
+  static constexpr std::size_t k_batches = 4;
   std::mutex m_mutex;
-  std::condition_variable m_not_full;
-  std::condition_variable m_not_empty;
+  std::condition_variable m_ready;
+  std::condition_variable m_space;
+  std::deque<FileJob> m_files;
+  std::deque<Batch> m_batches;
+  unsigned m_reading = 0;
+  bool m_closed = false;
 };
 
 class Scanner {
 public:
   Scanner(ScanSink& sink, const ScanLimits& limits, std::uint64_t first_order)
-      : m_sink(sink), m_limits(limits), m_order(first_order), m_queue(4) {
-    unsigned n = limits.threads != 0 ? limits.threads : std::max(1U, std::thread::hardware_concurrency());
+      : m_sink(sink), m_limits(limits), m_next(first_order) {
+    const unsigned n = limits.threads != 0 ? limits.threads : std::max(1U, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i) {
-      m_workers.emplace_back([this] { decode_loop(); });
+      m_workers.emplace_back([this] { work(); });
     }
   }
   Scanner(const Scanner&) = delete;
@@ -90,40 +123,27 @@ public:
 
   std::uint64_t finish() {
     if (!m_workers.empty()) {
-      flush();
-      m_queue.close();
+      m_work.close();
       for (auto& t : m_workers) {
         t.join();
       }
       m_workers.clear();
     }
-    return m_order;
+    return m_next;
   }
 
-  void scan_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      problem(path, fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-      return;
-    }
-    try {
-      read_fd(fd, path);
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-    ::close(fd);
-    ++m_progress.files;
+  void add_file(std::string path) {
+    m_work.push_file({take_order(), std::move(path)});
   }
 
-  void scan_folder(const std::filesystem::path& dir, const std::function<void(const ScanProgress&)>& progress) {
+  void add_folder(const std::filesystem::path& dir, const std::function<void(const ScanProgress&)>& progress) {
     std::vector<std::filesystem::directory_entry> entries;
     std::error_code ec;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       entries.push_back(*it);
     }
     if (ec) {
-      problem(dir.string(), fmt::format("{}: cannot read the folder: {}", dir.string(), ec.message()));
+      problem(take_order(), dir.string(), fmt::format("{}: cannot read the folder: {}", dir.string(), ec.message()));
     }
     // Sorted, so reports and problems come out in the same order every run.
     std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.path() < b.path(); });
@@ -133,46 +153,46 @@ public:
         continue; // not followed: a link back up would loop
       }
       if (e.is_directory(tec)) {
-        scan_folder(e.path(), progress);
+        add_folder(e.path(), progress);
       } else if (e.is_regular_file(tec)) {
-        scan_file(e.path().string());
-        if (progress && m_progress.files % 64 == 0) {
-          progress(m_progress);
+        add_file(e.path().string());
+        if (progress && (++m_queued % 64) == 0) {
+          progress(progress_now());
         }
       }
     }
   }
 
-  const ScanProgress& progress() const { return m_progress; }
+  ScanProgress progress_now() const { return {m_files_done.load(), m_bytes.load()}; }
 
 private:
-  void problem(const std::string& source, std::string message) {
-    const std::uint64_t order = m_order++;
+  std::uint64_t take_order() {
+    const std::uint64_t o = m_next;
+    m_next += std::uint64_t{1} << k_order_shift;
+    return o;
+  }
+
+  void problem(std::uint64_t order, const std::string& source, std::string message) {
     std::lock_guard lock(m_sink_mutex);
     m_sink.problem(order, {source, std::move(message)});
   }
 
-  std::uint32_t source_index(const std::string& path) {
-    if (m_batch.sources.empty() || m_batch.sources.back() != path) {
-      m_batch.sources.push_back(path);
+  void work() {
+    std::unique_ptr<char[]> chunk(new char[k_chunk]); // not zeroed: read(2) fills it
+    std::string carry;
+    std::optional<Batch> batch;
+    std::optional<FileJob> file;
+    while (m_work.pop(batch, file)) {
+      if (batch) {
+        decode(*batch);
+        batch.reset();
+      } else {
+        read_file(*file, chunk.get(), carry);
+        file.reset();
+        ++m_files_done;
+        m_work.file_done();
+      }
     }
-    return static_cast<std::uint32_t>(m_batch.sources.size() - 1);
-  }
-
-  void add_block(const std::string& path, std::string_view text, std::uint32_t line, std::uint32_t block) {
-    const std::uint32_t source = source_index(path);
-    m_batch.items.push_back({m_order++, source, line, block, m_batch.text.size(), text.size()});
-    m_batch.text.append(text);
-    if (m_batch.text.size() >= k_batch_bytes) {
-      flush();
-    }
-  }
-
-  void flush() {
-    if (!m_batch.items.empty()) {
-      m_queue.push(std::move(m_batch));
-    }
-    m_batch = Batch{};
   }
 
   // Reads up to `want` bytes; fewer only at the end of the file.
@@ -191,170 +211,165 @@ private:
       }
       got += static_cast<std::size_t>(n);
     }
-    m_progress.bytes += got;
+    m_bytes += got;
     return got;
   }
 
-  void read_fd(int fd, const std::string& path) {
-    std::size_t n = 0;
+  void read_file(const FileJob& job, char* chunk, std::string& carry) {
+    const int fd = ::open(job.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      problem(job.order, job.path, fmt::format("{}: cannot open: {}", job.path, std::strerror(errno)));
+      return;
+    }
+    Batch pending{job.path, {}, {}};
     try {
-      n = read_some(fd, path, m_chunk.get(), k_chunk);
-    } catch (const Error& e) {
-      problem(path, e.message());
-      return;
-    }
-    // Most files are one small certificate: copy what was read, not a zeroed megabyte.
-    std::string& buf = m_carry;
-    buf.assign(m_chunk.get(), n);
-    if (n == 0) {
-      problem(path, fmt::format("{}: empty file", path));
-      return;
-    }
-    const bool pem = buf.find(k_begin) != std::string::npos;
-    if (!pem && static_cast<unsigned char>(buf[0]) == 0x30) {
-      read_der(fd, path, buf);
-      return;
-    }
-    read_pem(fd, path, buf);
-  }
-
-  void read_der(int fd, const std::string& path, std::string& data) {
-    try {
-      bool more = data.size() == k_chunk;
-      while (more) {
-        if (data.size() >= m_limits.max_der_file_bytes) {
-          problem(path, fmt::format("{}: a DER file larger than {} bytes is not read (--max-file-size)", path,
-                                    m_limits.max_der_file_bytes));
-          return;
-        }
-        const std::size_t got = read_some(fd, path, m_chunk.get(), k_chunk);
-        data.append(m_chunk.get(), got);
-        more = got == k_chunk;
+      const std::size_t n = read_some(fd, job.path, chunk, k_chunk);
+      carry.assign(chunk, n);
+      if (n == 0) {
+        problem(job.order, job.path, fmt::format("{}: empty file", job.path));
+      } else if (carry.find(k_begin) == std::string::npos && static_cast<unsigned char>(carry[0]) == 0x30) {
+        read_der(fd, job, chunk, carry, pending);
+      } else {
+        read_pem(fd, job, chunk, carry, pending);
       }
     } catch (const Error& e) {
-      problem(path, e.message());
-      return;
+      problem(job.order, job.path, e.message());
+    }
+    ::close(fd);
+    decode(pending); // what is left, decoded here: most files are one small certificate
+  }
+
+  void add_block(Batch& b, std::string_view text, std::uint64_t order, std::uint32_t line, std::uint32_t number) {
+    b.blocks.push_back({order, line, number, b.text.size(), text.size()});
+    b.text.append(text);
+    if (b.text.size() >= k_batch_bytes) {
+      // A big bundle: hand the batch to whichever thread is free, or decode it here.
+      Batch full = std::move(b);
+      b = Batch{full.source, {}, {}};
+      if (!m_work.try_push_batch(std::move(full))) {
+        decode(full);
+      }
+    }
+  }
+
+  void read_der(int fd, const FileJob& job, char* chunk, std::string& data, Batch& pending) {
+    for (bool more = data.size() == k_chunk; more;) {
+      if (data.size() >= m_limits.max_der_file_bytes) {
+        problem(job.order, job.path, fmt::format("{}: a DER file larger than {} bytes is not read (--max-file-size)",
+                                                 job.path, m_limits.max_der_file_bytes));
+        return;
+      }
+      const std::size_t got = read_some(fd, job.path, chunk, k_chunk);
+      data.append(chunk, got);
+      more = got == k_chunk;
     }
     std::string_view rest = data;
-    std::uint32_t block = 0;
+    std::uint32_t number = 0;
     while (!rest.empty()) {
       const std::size_t size = der_element_size(rest);
       if (size == 0) {
-        problem(path, block == 0 ? fmt::format("{}: not a DER or PEM certificate", path)
-                                 : fmt::format("{}: {} bytes after certificate {} are not DER", path, rest.size(), block));
+        problem(job.order + number + 1, job.path,
+                number == 0 ? fmt::format("{}: not a DER or PEM certificate", job.path)
+                            : fmt::format("{}: {} bytes after certificate {} are not DER", job.path, rest.size(), number));
         return;
       }
-      add_block(path, rest.substr(0, size), 0, ++block);
+      ++number;
+      add_block(pending, rest.substr(0, size), job.order + number, 0, number);
       rest.remove_prefix(size);
     }
   }
 
-  void read_pem(int fd, const std::string& path, std::string& carry) {
-    std::uint32_t line = 1;        // line number of carry[counted]
-    std::size_t counted = 0;       // carry[0, counted) has been counted into `line`
+  void read_pem(int fd, const FileJob& job, char* chunk, std::string& carry, Batch& pending) {
+    std::uint32_t line = 1;  // line number of carry[counted]
+    std::size_t counted = 0; // carry[0, counted) has been counted into `line`
     std::uint32_t blocks = 0;
     bool eof = carry.size() < k_chunk;
+    const auto count_to = [&](std::size_t to) {
+      line += static_cast<std::uint32_t>(std::count(carry.begin() + static_cast<std::ptrdiff_t>(counted),
+                                                    carry.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
+      counted = to;
+    };
     for (;;) {
       std::size_t pos = 0;
-      std::size_t keep = std::string::npos; // where the unprocessed tail starts
+      std::size_t keep = 0; // where the unprocessed tail starts
       for (;;) {
         const std::size_t b = carry.find(k_begin, pos);
         if (b == std::string::npos) {
+          // Keep what could be the start of a BEGIN line cut by the chunk boundary.
           keep = carry.size() > k_begin.size() ? std::max(pos, carry.size() - (k_begin.size() - 1)) : pos;
           break;
         }
-        line += static_cast<std::uint32_t>(std::count(carry.begin() + static_cast<std::ptrdiff_t>(counted),
-                                                      carry.begin() + static_cast<std::ptrdiff_t>(b), '\n'));
-        counted = b;
+        count_to(b);
         const std::size_t e = carry.find(k_end, b + k_begin.size());
-        if (e == std::string::npos || e - b > m_limits.max_block_bytes) {
-          if (carry.size() - b > m_limits.max_block_bytes || (eof && e == std::string::npos)) {
-            ++blocks;
-            problem(path, fmt::format("{}:{}: certificate block {}: {}", path, line, blocks,
-                                      e == std::string::npos && carry.size() - b <= m_limits.max_block_bytes
-                                          ? "no END CERTIFICATE line"
-                                          : fmt::format("longer than {} bytes (--max-block-size)", m_limits.max_block_bytes)));
-            pos = b + k_begin.size();
-            continue;
-          }
-          keep = b;
+        const bool too_long = (e == std::string::npos ? carry.size() : e) - b > m_limits.max_block_bytes;
+        if (e == std::string::npos && !too_long && !eof) {
+          keep = b; // the rest of this block is in the next chunk
           break;
         }
         ++blocks;
-        add_block(path, std::string_view(carry).substr(b, e + k_end.size() - b), line, blocks);
+        if (e == std::string::npos || too_long) {
+          problem(job.order + blocks, job.path,
+                  fmt::format("{}:{}: certificate block {}: {}", job.path, line, blocks,
+                              too_long ? fmt::format("longer than {} bytes (--max-block-size)", m_limits.max_block_bytes)
+                                       : std::string("no END CERTIFICATE line")));
+          pos = b + k_begin.size();
+          continue;
+        }
+        add_block(pending, std::string_view(carry).substr(b, e + k_end.size() - b), job.order + blocks, line, blocks);
         pos = e + k_end.size();
       }
       if (eof) {
         break;
       }
-      // Count the lines of what is dropped, then keep only the unprocessed tail.
-      keep = std::min(keep, carry.size());
-      if (keep > counted) {
-        line += static_cast<std::uint32_t>(std::count(carry.begin() + static_cast<std::ptrdiff_t>(counted),
-                                                      carry.begin() + static_cast<std::ptrdiff_t>(keep), '\n'));
-        counted = keep;
-      }
-      carry.erase(0, keep);
-      counted -= keep;
-      std::size_t got = 0;
-      try {
-        got = read_some(fd, path, m_chunk.get(), k_chunk);
-      } catch (const Error& e) {
-        problem(path, e.message());
-        return;
-      }
-      carry.append(m_chunk.get(), got);
+      count_to(std::max(counted, std::min(keep, carry.size())));
+      carry.erase(0, counted);
+      counted = 0;
+      const std::size_t got = read_some(fd, job.path, chunk, k_chunk);
+      carry.append(chunk, got);
       eof = got < k_chunk;
     }
     if (blocks == 0) {
-      problem(path, fmt::format("{}: no certificate found", path));
+      problem(job.order, job.path, fmt::format("{}: no certificate found", job.path));
     }
   }
 
-  void decode_loop() {
-    Batch batch;
-    struct Found {
-      std::uint64_t order;
-      std::uint32_t source;
-      CertificateInfo cert;
-    };
-    std::vector<Found> found;
+  void decode(const Batch& batch) {
+    if (batch.blocks.empty()) {
+      return;
+    }
+    std::vector<std::pair<std::uint64_t, CertificateInfo>> found;
     std::vector<std::pair<std::uint64_t, SourceProblem>> bad;
-    while (m_queue.pop(batch)) {
-      found.clear();
-      bad.clear();
-      for (const auto& item : batch.items) {
-        const std::string_view text = std::string_view(batch.text).substr(item.offset, item.size);
-        try {
-          found.push_back({item.order, item.source, read_certificate_summary(text)});
-        } catch (const Error& e) {
-          const std::string& path = batch.sources[item.source];
-          bad.emplace_back(item.order, SourceProblem{path, item.line != 0 ? fmt::format("{}:{}: certificate block {}: {}", path,
-                                                                                        item.line, item.block, e.message())
-                                                                          : fmt::format("{}: DER certificate {}: {}", path,
-                                                                                        item.block, e.message())});
-        }
+    for (const auto& block : batch.blocks) {
+      const std::string_view text = std::string_view(batch.text).substr(block.offset, block.size);
+      try {
+        found.emplace_back(block.order, read_certificate_summary(text));
+      } catch (const Error& e) {
+        bad.emplace_back(block.order,
+                         SourceProblem{batch.source, block.line != 0
+                                                         ? fmt::format("{}:{}: certificate block {}: {}", batch.source,
+                                                                       block.line, block.number, e.message())
+                                                         : fmt::format("{}: DER certificate {}: {}", batch.source,
+                                                                       block.number, e.message())});
       }
-      std::lock_guard lock(m_sink_mutex);
-      for (auto& f : found) {
-        m_sink.certificate(f.order, batch.sources[f.source], std::move(f.cert));
-      }
-      for (auto& [order, p] : bad) {
-        m_sink.problem(order, std::move(p));
-      }
+    }
+    std::lock_guard lock(m_sink_mutex);
+    for (auto& [order, cert] : found) {
+      m_sink.certificate(order, batch.source, std::move(cert));
+    }
+    for (auto& [order, p] : bad) {
+      m_sink.problem(order, std::move(p));
     }
   }
 
   ScanSink& m_sink;
   ScanLimits m_limits;
-  std::uint64_t m_order;
-  Queue m_queue;
-  Batch m_batch;
-  std::unique_ptr<char[]> m_chunk{new char[k_chunk]}; // not zeroed: read(2) fills it
-  std::string m_carry;
-  ScanProgress m_progress;
+  std::uint64_t m_next;
+  std::uint64_t m_queued = 0;
+  std::atomic<std::uint64_t> m_files_done{0};
+  std::atomic<std::uint64_t> m_bytes{0};
+  Work m_work;
   std::mutex m_sink_mutex;
-  std::vector<std::thread> m_workers;
+  std::vector<std::thread> m_workers; // last: started after everything they use exists
 };
 
 } // namespace
@@ -365,14 +380,14 @@ std::uint64_t scan_paths(const std::vector<std::string>& paths, ScanSink& sink, 
   for (const auto& p : paths) {
     std::error_code ec;
     if (std::filesystem::is_directory(p, ec)) {
-      scanner.scan_folder(p, progress);
+      scanner.add_folder(p, progress);
     } else {
-      scanner.scan_file(p);
+      scanner.add_file(p);
     }
   }
   const std::uint64_t next = scanner.finish();
   if (progress) {
-    progress(scanner.progress());
+    progress(scanner.progress_now());
   }
   return next;
 }
