@@ -123,8 +123,10 @@ struct ProbeResult {
 enum class StartTls { none, smtp, imap, pop3 };
 
 // Connects to host:port, optionally speaks STARTTLS first, and captures the certificate
-// chain during the handshake. Never throws for network trouble: it is reported in `error`.
+// chain during the handshake. `timeout_ms` bounds the whole probe (connect, STARTTLS and
+// handshake), however slowly the peer sends; a chain longer than `max_chain` is refused.
+// Never throws for network trouble: it is reported in `error`.
 ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::string& sni, StartTls starttls,
-                           int timeout_ms);
+                           int timeout_ms, std::size_t max_chain = 16);
 
 } // namespace certplan

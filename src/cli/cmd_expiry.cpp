@@ -30,6 +30,7 @@ struct ExpiryOptions {
   std::string sni;
   std::string starttls;
   int timeout = 10;
+  std::size_t max_chain = 16;
   std::size_t max_block = ScanLimits{}.max_block_bytes;
   std::size_t max_der = ScanLimits{}.max_der_file_bytes;
   bool progress = false;
@@ -188,7 +189,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
       const StartTls kind = starttls_for(o.starttls, given_port);
       pool.emplace_back([&probes, &endpoints, i, kind, &o] {
         const Endpoint& e = endpoints[i];
-        probes[i] = probe_endpoint(e.host, e.port, e.sni, kind, o.timeout * 1000);
+        probes[i] = probe_endpoint(e.host, e.port, e.sni, kind, o.timeout * 1000, o.max_chain);
       });
     }
     for (auto& t : pool) {
@@ -233,9 +234,12 @@ void setup_expiry(CLI::App& sub, Action& action) {
   sub.add_option("--crit", o->crit, "critical window: days (7) or share of the lifetime left")->capture_default_str();
   sub.add_option("--sni", o->sni, "server name to send to live endpoints (default: the host given)");
   sub.add_option("--starttls", o->starttls, "smtp | imap | pop3 | none (default: implied by ports 25/587, 143, 110)");
-  sub.add_option("--timeout", o->timeout, "seconds for connect and handshake of each live endpoint")
+  sub.add_option("--timeout", o->timeout, "seconds for each live endpoint, all included (connect, STARTTLS, handshake)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
+  sub.add_option("--max-chain", o->max_chain, "certificates: a live endpoint sending a longer chain is reported, not read")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   sub.add_option("--max-block-size", o->max_block, "bytes: a longer PEM certificate block is reported, not read")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));

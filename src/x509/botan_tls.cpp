@@ -21,6 +21,7 @@
 
 #include <arpa/inet.h>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <fcntl.h>
 #include <cstring>
@@ -36,7 +37,8 @@ namespace {
 
 class Socket {
 public:
-  Socket(const std::string& host, unsigned port, int timeout_ms) {
+  Socket(const std::string& host, unsigned port, int timeout_ms)
+      : m_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms)), m_timeout_ms(timeout_ms) {
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* res = nullptr;
@@ -68,13 +70,26 @@ public:
     }
     ::freeaddrinfo(res);
     if (m_fd >= 0) {
-      // Blocking from here on, with timeouts on every read and write.
+      // Blocking writes with a timeout; reads wait in poll() for what is left of the one
+      // deadline, so a peer that drips a byte at a time cannot hold the probe forever.
       ::fcntl(m_fd, F_SETFL, 0);
       timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-      ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
       ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     }
   }
+
+  // Reads what is there, waiting no later than the deadline. 0: closed; -1: error or timeout.
+  ssize_t receive(void* buf, std::size_t n) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - std::chrono::steady_clock::now());
+    pollfd p{m_fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1) {
+      m_timed_out = true;
+      return -1;
+    }
+    return ::recv(m_fd, buf, n, 0);
+  }
+  bool timed_out() const { return m_timed_out; }
+  int timeout_ms() const { return m_timeout_ms; }
   ~Socket() {
     if (m_fd >= 0) {
       ::close(m_fd);
@@ -103,7 +118,7 @@ public:
     std::string line;
     char c = 0;
     while (line.size() < 4096) {
-      if (::recv(m_fd, &c, 1, 0) != 1) {
+      if (receive(&c, 1) != 1) {
         return std::nullopt;
       }
       if (c == '\n') {
@@ -119,15 +134,19 @@ public:
 private:
   int m_fd = -1;
   std::string m_error = "no address";
+  std::chrono::steady_clock::time_point m_deadline;
+  int m_timeout_ms;
+  bool m_timed_out = false;
 };
 
 // RFC 3207 (SMTP), RFC 2595 (IMAP STARTTLS, POP3 STLS).
 std::string starttls(Socket& s, StartTls kind) {
   const auto expect = [&](const char* prefix) -> std::string {
-    while (true) {
+    for (int lines = 0; lines < 200; ++lines) { // a reply that never ends is not a server's
       const auto l = s.read_line();
       if (!l) {
-        return "connection closed or timed out during STARTTLS";
+        return s.timed_out() ? fmt::format("timed out after {} s during STARTTLS", s.timeout_ms() / 1000)
+                             : "connection closed during STARTTLS";
       }
       if (kind == StartTls::smtp && l->size() > 3 && (*l)[3] == '-') {
         continue; // multi-line reply
@@ -137,6 +156,7 @@ std::string starttls(Socket& s, StartTls kind) {
       }
       return l->starts_with(prefix) ? "" : "unexpected reply \"" + *l + "\" during STARTTLS";
     }
+    return "more than 200 reply lines during STARTTLS";
   };
   std::string e;
   switch (kind) {
@@ -232,7 +252,8 @@ public:
 
 } // namespace
 
-ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::string& sni, StartTls kind, int timeout_ms) {
+ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::string& sni, StartTls kind, int timeout_ms,
+                           std::size_t max_chain) {
   ProbeResult r;
   Socket s(host, port, timeout_ms);
   if (s.fd() < 0) {
@@ -263,7 +284,7 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
     uint8_t buf[16384];
     bool first = true;
     while (cb.m_chain.empty() && !client.is_active() && !client.is_closed()) {
-      const ssize_t n = ::recv(s.fd(), buf, sizeof buf, 0);
+      const ssize_t n = s.receive(buf, sizeof buf);
       if (n <= 0) {
         break;
       }
@@ -276,6 +297,10 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
       }
       client.received_data(buf, static_cast<size_t>(n));
     }
+    if (cb.m_chain.size() > max_chain) {
+      r.error = fmt::format("the server sent a chain of {} certificates, more than --max-chain {}", cb.m_chain.size(), max_chain);
+      return r;
+    }
     for (const auto& c : cb.m_chain) {
       const auto pem = c.PEM_encode();
       r.chain.push_back(read_certificates(pem, host).front());
@@ -283,7 +308,8 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
     if (r.chain.empty()) {
       // Botan 2 has no TLS 1.3: a 1.3-only server answers with protocol_version (Botan 3
       // speaks 1.3, so there this only names a genuinely old or odd peer).
-      r.error = cb.m_alert.empty() ? "no certificate received (timeout or connection closed)"
+      r.error = cb.m_alert.empty() ? (s.timed_out() ? fmt::format("no certificate within {} s (timed out)", s.timeout_ms() / 1000)
+                                                     : std::string("no certificate received (connection closed)"))
                                    : fmt::format("TLS alert {}{}", cb.m_alert,
                                                  cb.m_alert == "protocol_version" ? " (the server may offer only TLS 1.3)" : "");
     }

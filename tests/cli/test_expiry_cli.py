@@ -300,6 +300,74 @@ def case_colour_on_a_terminal_and_progress():
         assert "scanned 1 files" in err and "scanned" not in out, (out, err)
 
 
+HOSTILE_PEER = r"""
+import socket, sys, time
+mode, port = sys.argv[1], int(sys.argv[2])
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port))
+srv.listen(8)
+while True:
+    c, _ = srv.accept()
+    try:
+        if mode == "garbage":
+            c.sendall(bytes(range(256)) * 64)
+        elif mode == "drip":  # an SMTP greeting that never ends, a byte at a time
+            while True:
+                c.sendall(b"2")
+                time.sleep(0.2)
+        elif mode == "stall":
+            time.sleep(60)
+    except OSError:
+        pass
+"""
+
+
+def case_hostile_peers_are_bounded():
+    """A peer that sends garbage, stalls, drips a byte at a time, or sends a 1 MB chain: each is
+    reported as what it is, within --timeout, and the run is critical (2)."""
+    import time
+    with tempfile.TemporaryDirectory() as d:
+        dp = pathlib.Path(d)
+        peers, ports = [], {}
+        for mode in ("garbage", "drip", "stall"):
+            ports[mode] = free_port()
+            peers.append(serve([sys.executable, "-c", HOSTILE_PEER, mode, str(ports[mode])], ports[mode]))
+        # A leaf with 500 SANs (about 14 KB), sent 100 times over: a 1 MB chain.
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", dp / "big.key", "-out", dp / "big.pem", "-days", "90", "-subj", "/CN=big.contoso.com",
+                        "-addext", "subjectAltName=" + ",".join(f"DNS:n{i}.big.contoso.com" for i in range(500))],
+                       check=True, capture_output=True)
+        (dp / "chain.pem").write_bytes((dp / "big.pem").read_bytes() * 100)
+        assert (dp / "chain.pem").stat().st_size > 1_000_000
+        ports["chain"] = free_port()
+        peers.append(serve(["openssl", "s_server", "-accept", f"127.0.0.1:{ports['chain']}", "-cert", dp / "big.pem",
+                            "-key", dp / "big.key", "-cert_chain", dp / "chain.pem", "-www", "-quiet"], ports["chain"]))
+        try:
+            start = time.monotonic()
+            code, out, err = expiry(*(f"127.0.0.1:{p}" for p in ports.values()), "--timeout", "3", "--starttls", "none",
+                                    "--format", "json")
+            took = time.monotonic() - start
+            j = json.loads(out)
+            msgs = {p["source"].split(":")[1]: p["message"] for p in j["problems"]}
+            assert code == 2 and j["certificates"] == [], (code, out)
+            assert "TLS" in msgs[str(ports["garbage"])] or "plaintext" in msgs[str(ports["garbage"])], msgs
+            assert "timed out" in msgs[str(ports["stall"])], msgs
+            assert "more than --max-chain 16" in msgs[str(ports["chain"])], msgs
+            assert took < 10, took  # probes run concurrently, each within its 3 s
+            # The drip as an SMTP server: a greeting that never completes is cut at the deadline.
+            start = time.monotonic()
+            code, out, err = expiry(f"127.0.0.1:{ports['drip']}", "--starttls", "smtp", "--timeout", "2", "--format", "json")
+            assert code == 2 and "timed out" in json.loads(out)["problems"][0]["message"], out
+            assert time.monotonic() - start < 6
+            # A longer --max-chain reads the 1 MB chain; the leaf is what is reported.
+            code, out, err = expiry(f"127.0.0.1:{ports['chain']}", "--max-chain", "200", "--format", "json", "--at", at(1))
+            assert code == 0 and json.loads(out)["certificates"][0]["subject_cn"] == "big.contoso.com", (code, err)
+        finally:
+            for p in peers:
+                p.kill()
+
+
 def main():
     return harness.run_cases(globals(), sys.argv[3:])
 
