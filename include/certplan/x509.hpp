@@ -67,8 +67,10 @@ struct CertificateInfo {
 };
 
 // Every certificate in a PEM bundle (text around the blocks is ignored) or a DER file.
-// Throws Error(input) naming `source` when none can be read.
-std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source);
+// Throws Error(input) naming `source` when none can be read, or when the bundle holds more
+// than `max_certificates` (--max-certs).
+std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source,
+                                               std::size_t max_certificates = 1000);
 
 // One certificate block, PEM ("-----BEGIN CERTIFICATE-----" to its END line) or DER, read
 // for an expiry report: names, validity, issuer, serial, SHA-256 fingerprint, self-signed;

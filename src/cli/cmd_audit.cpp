@@ -36,7 +36,7 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
     const std::string data = read_file(file);
     AuditCertificate c;
     c.source = file;
-    c.leaf = read_certificates(data, file).front();
+    c.leaf = read_certificates(data, file, input_limits().max_certificates).front();
     c.chain = chains.check(data, file, at);
     c.services = std::move(services);
     c.sites = std::move(sites);
@@ -169,7 +169,7 @@ struct MatchOptions {
 };
 
 int run_match(const MatchOptions& o, Io& io) {
-  const auto leaf = read_certificates(read_file(o.cert), o.cert).front();
+  const auto leaf = read_certificates(read_file(o.cert), o.cert, input_limits().max_certificates).front();
   MatchPolicy policy = strict_policy();
   std::string profile = "strict RFC 9525 (R17)";
   if (!o.client.empty()) {

@@ -32,7 +32,6 @@ struct ExpiryOptions {
   int timeout = 10;
   std::size_t max_chain = 16;
   std::size_t max_block = ScanLimits{}.max_block_bytes;
-  std::size_t max_der = ScanLimits{}.max_der_file_bytes;
   bool progress = false;
   bool no_progress = false;
   std::string topology;
@@ -173,7 +172,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   ReportSink sink(report, io.err);
   ScanLimits limits;
   limits.max_block_bytes = o.max_block;
-  limits.max_der_file_bytes = o.max_der;
+  limits.max_der_file_bytes = static_cast<std::size_t>(input_limits().max_file_bytes); // PEM files stream
   // Only a person watching a terminal wants the progress line; cron and pipes do not.
   Progress progress(!o.no_progress && (o.progress || (&io.err == &std::cerr && ::isatty(STDERR_FILENO) != 0)));
   std::uint64_t order = scan_paths(paths, sink, limits, 0, [&](const ScanProgress& p) { progress(p); });
@@ -241,9 +240,6 @@ void setup_expiry(CLI::App& sub, Action& action) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   sub.add_option("--max-block-size", o->max_block, "bytes: a longer PEM certificate block is reported, not read")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
-  sub.add_option("--max-file-size", o->max_der, "bytes: a larger DER file is reported, not read (PEM files stream)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
   sub.add_option("--topology", o->topology, "also probe every endpoint the topology plans (SNI = each name; 443, 993, 995, 25)")

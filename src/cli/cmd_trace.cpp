@@ -33,7 +33,7 @@ std::vector<CertificatePlan> installed_certificates(const Topology& topo) {
   std::vector<CertificatePlan> out;
   for (const auto& in : topo.installed) {
     const std::string file = (base / in.file).string();
-    const auto leaf = read_certificates(read_file(file), file).front(); // the first block is the leaf
+    const auto leaf = read_certificates(read_file(file), file, input_limits().max_certificates).front(); // the first block is the leaf
     CertificatePlan c;
     c.id = in.file;
     c.cn = leaf.subject_cn;

@@ -56,6 +56,12 @@ void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<st
         static const std::regex k_re(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?)");
         return std::regex_match(s, k_re) ? std::string() : "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ";
       });
+  app.add_option("--max-file-size", input_limits().max_file_bytes, "bytes: a larger input file read whole is refused")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 40));
+  app.add_option("--max-certs", input_limits().max_certificates, "certificates: a larger bundle read whole is refused")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
   app.add_flag("--no-color", opts.no_color, "no ANSI colours (expiry colours statuses on a terminal; NO_COLOR is honoured too)");
 }
 

@@ -60,14 +60,52 @@ void write_file_atomic(const std::string& path, std::string_view data, unsigned 
   }
 }
 
+InputLimits& input_limits() {
+  static InputLimits limits;
+  return limits;
+}
+
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     throw Error(ErrorKind::input, fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  struct stat st{};
+  std::string data;
+  const auto fail = [&](const std::string& message) {
+    ::close(fd);
+    throw Error(ErrorKind::input, message);
+  };
+  if (::fstat(fd, &st) != 0) {
+    fail(fmt::format("{}: cannot stat: {}", path, std::strerror(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    fail(fmt::format("{}: is a folder, not a file", path));
+  }
+  const std::uint64_t limit = input_limits().max_file_bytes;
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > limit) {
+    fail(fmt::format("{}: {} bytes, more than the limit of {} (--max-file-size)", path, st.st_size, limit));
+  }
+  // Read to the end rather than trusting st_size: pipes and /proc files report 0.
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      fail(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
+    }
+    if (n == 0) {
+      break;
+    }
+    data.append(buf, static_cast<std::size_t>(n));
+    if (data.size() > limit) {
+      fail(fmt::format("{}: more than the limit of {} bytes (--max-file-size)", path, limit));
+    }
+  }
+  ::close(fd);
+  return data;
 }
 
 } // namespace certplan

@@ -109,12 +109,17 @@ std::vector<Botan::X509_Certificate> parse_all(std::string_view data) {
 
 } // namespace
 
-std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source) {
+std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source,
+                                               std::size_t max_certificates) {
   // Count the PEM blocks so that an unreadable one is named by its number.
   std::size_t blocks = 0;
   for (std::size_t at = data.find("-----BEGIN CERTIFICATE-----"); at != std::string_view::npos;
        at = data.find("-----BEGIN CERTIFICATE-----", at + 1)) {
     ++blocks;
+  }
+  if (blocks > max_certificates) {
+    throw Error(ErrorKind::input, fmt::format("{}: {} certificates, more than the limit of {} (--max-certs)", source, blocks,
+                                              max_certificates));
   }
   std::vector<CertificateInfo> out;
   Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(data.data()), data.size());
