@@ -26,6 +26,7 @@ void write_file_atomic_stream(const std::string& path, const std::function<void(
 struct InputLimits {
   std::uint64_t max_file_bytes = std::uint64_t{64} << 20;
   std::size_t max_certificates = 1000; // per bundle read whole (audit, match, trace)
+  std::size_t max_tenants = 250000;    // per topology: a plan's memory and time grow with it
 };
 InputLimits& input_limits();
 

@@ -62,6 +62,9 @@ void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<st
   app.add_option("--max-certs", input_limits().max_certificates, "certificates: a larger bundle read whole is refused")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
+  app.add_option("--max-tenants", input_limits().max_tenants, "tenants: a topology with more is refused")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
   app.add_flag("--no-color", opts.no_color, "no ANSI colours (expiry colours statuses on a terminal; NO_COLOR is honoured too)");
 }
 

@@ -91,18 +91,17 @@ CertificateInfo info_of_der(const std::uint8_t* der, std::size_t n) {
 
 namespace {
 
+// The CERTIFICATE blocks of a bundle in order (other PEM blocks and text skipped), or one DER.
 std::vector<Botan::X509_Certificate> parse_all(std::string_view data) {
+  constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
   std::vector<Botan::X509_Certificate> out;
-  Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-  while (!src.end_of_data()) {
-    try {
-      out.emplace_back(src);
-    } catch (const Botan::Decoding_Error&) {
-      if (out.empty()) {
-        throw;
-      }
-      break;
-    }
+  for (std::size_t at = data.find(k_begin); at != std::string_view::npos; at = data.find(k_begin, at + 1)) {
+    const std::string_view rest = data.substr(at);
+    Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
+    out.emplace_back(src);
+  }
+  if (out.empty()) {
+    out.emplace_back(reinterpret_cast<const uint8_t*>(data.data()), data.size());
   }
   return out;
 }
@@ -111,29 +110,35 @@ std::vector<Botan::X509_Certificate> parse_all(std::string_view data) {
 
 std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source,
                                                std::size_t max_certificates) {
-  // Count the PEM blocks so that an unreadable one is named by its number.
-  std::size_t blocks = 0;
-  for (std::size_t at = data.find("-----BEGIN CERTIFICATE-----"); at != std::string_view::npos;
-       at = data.find("-----BEGIN CERTIFICATE-----", at + 1)) {
-    ++blocks;
+  // Only CERTIFICATE blocks, each parsed on its own: a bundle with the key, a CSR or text
+  // between its certificates is common, and Botan's PEM reader stops at any other label.
+  constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
+  constexpr std::string_view k_end = "-----END CERTIFICATE-----";
+  std::vector<std::string_view> blocks;
+  for (std::size_t at = data.find(k_begin); at != std::string_view::npos; at = data.find(k_begin, at + 1)) {
+    const std::size_t end = data.find(k_end, at);
+    blocks.push_back(data.substr(at, end == std::string_view::npos ? std::string_view::npos : end + k_end.size() - at));
   }
-  if (blocks > max_certificates) {
-    throw Error(ErrorKind::input, fmt::format("{}: {} certificates, more than the limit of {} (--max-certs)", source, blocks,
-                                              max_certificates));
+  if (blocks.size() > max_certificates) {
+    throw Error(ErrorKind::input, fmt::format("{}: {} certificates, more than the limit of {} (--max-certs)", source,
+                                              blocks.size(), max_certificates));
   }
   std::vector<CertificateInfo> out;
-  Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-  while (!src.end_of_data() && (blocks == 0 ? out.empty() : out.size() < blocks)) {
+  if (blocks.empty()) {
     try {
+      out.push_back(info_of(Botan::X509_Certificate(reinterpret_cast<const uint8_t*>(data.data()), data.size())));
+    } catch (const std::exception& e) {
+      throw Error(ErrorKind::input, fmt::format("{}: not a DER or PEM certificate: {}", source, e.what()));
+    }
+    return out;
+  }
+  for (const auto block : blocks) {
+    try {
+      Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(block.data()), block.size());
       out.push_back(info_of(Botan::X509_Certificate(src)));
     } catch (const std::exception& e) {
-      throw Error(ErrorKind::input, blocks == 0 ? fmt::format("{}: not a DER or PEM certificate: {}", source, e.what())
-                                                : fmt::format("{}: PEM block {} of {}: {}", source, out.size() + 1,
-                                                              blocks, e.what()));
+      throw Error(ErrorKind::input, fmt::format("{}: PEM block {} of {}: {}", source, out.size() + 1, blocks.size(), e.what()));
     }
-  }
-  if (out.empty()) {
-    throw Error(ErrorKind::input, fmt::format("{}: no certificate found", source));
   }
   return out;
 }
