@@ -44,7 +44,11 @@ struct SourceProblem {
 // notAfter. In memory it holds about 80 bytes per certificate; the rest is in the spill.
 class ExpiryReport {
 public:
-  ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn, Threshold crit);
+  // Without `keep_sans` the SAN lists are not stored (text, markdown, prometheus and ics do
+  // not show them): most of what a record weighs.
+  ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn, Threshold crit, bool keep_sans = true);
+  // Whether a format shows the SANs.
+  static bool format_shows_sans(const std::string& format) { return format == "json" || format == "csv"; }
 
   // `order` places a certificate among the sources as given (the scan runs on several
   // threads), so the output does not depend on which thread came first.
@@ -95,6 +99,7 @@ private:
   std::vector<std::pair<std::uint64_t, SourceProblem>> m_pending_problems;
   std::vector<SourceProblem> m_problems;
   std::size_t m_counts[4] = {0, 0, 0, 0};
+  bool m_keep_sans = true;
 };
 
 // Formats: text (aligned table; `color` marks statuses with ANSI colours), markdown, json

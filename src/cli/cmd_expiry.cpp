@@ -168,7 +168,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
     }
   }
   const auto spill = make_file_spill();
-  ExpiryReport report(*spill, reference_time(o.common), warn, crit);
+  ExpiryReport report(*spill, reference_time(o.common), warn, crit, ExpiryReport::format_shows_sans(o.common.format));
   ReportSink sink(report, io.err);
   ScanLimits limits;
   limits.max_block_bytes = o.max_block;

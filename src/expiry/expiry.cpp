@@ -153,8 +153,8 @@ std::string_view to_string(ExpiryStatus s) {
 }
 
 
-ExpiryReport::ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn, Threshold crit)
-    : m_spill(spill), m_at(at_unix), m_warn(warn), m_crit(crit) {}
+ExpiryReport::ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn, Threshold crit, bool keep_sans)
+    : m_spill(spill), m_at(at_unix), m_warn(warn), m_crit(crit), m_keep_sans(keep_sans) {}
 
 void ExpiryReport::add(std::uint64_t order, std::string_view source, const CertificateInfo& c) {
   std::string rec;
@@ -164,8 +164,9 @@ void ExpiryReport::add(std::uint64_t order, std::string_view source, const Certi
   put(rec, c.subject_cn);
   put(rec, c.issuer);
   put(rec, c.serial);
-  put_list(rec, c.dns_sans);
-  put_list(rec, c.ip_sans);
+  static const std::vector<std::string> k_none;
+  put_list(rec, m_keep_sans ? c.dns_sans : k_none);
+  put_list(rec, m_keep_sans ? c.ip_sans : k_none);
   rec += c.self_signed ? '1' : '0';
   const std::uint64_t offset = m_spill.append(rec);
   const long long life = std::clamp(c.not_after_unix - c.not_before_unix, 0LL, 0xFFFFFFFFLL);
@@ -339,8 +340,8 @@ void in_order(const ExpiryReport& r, const std::function<std::string(std::size_t
   const auto work = [&] {
     for (;;) {
       std::unique_lock lock(mutex);
-      // At most two chunks per thread ahead of the writer: memory stays flat.
-      cv.wait(lock, [&] { return claimed >= chunks || failure || claimed < written + 2 * threads; });
+      // At most one chunk per thread ahead of the writer: memory stays flat.
+      cv.wait(lock, [&] { return claimed >= chunks || failure || claimed < written + threads + 1; });
       if (claimed >= chunks || failure) {
         return;
       }
