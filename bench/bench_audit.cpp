@@ -26,7 +26,7 @@ double run(std::size_t tenants) {
     auto& a = certs[c];
     a.source = fmt::format("c{}.pem", c);
     a.services = {"iis"};
-    a.chain = {true, "Verified"};
+    a.chain = {true, "Verified", {}, {}};
     a.leaf.subject_cn = c == 0 ? "mail.provider.com" : fmt::format("autodiscover.t{}.com", c * 100);
     a.leaf.key_type = "rsa:2048";
     a.leaf.key_bits = 2048;

@@ -36,4 +36,11 @@ bool dns_id_matches(std::string_view presented, std::string_view reference, Wild
 // without DNS or IP SANs, and always for cn_only clients.
 bool covers(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy);
 
+// Whether a host name lies within DNS name constraints (RFC 5280 4.2.1.10): inside no excluded
+// subtree, and inside a permitted one when any is given. "example.com" is the name and its
+// subdomains, ".example.com" the subdomains only; any case. For the name a client connects
+// to, which a wildcard SAN can hide from the CA's constraints.
+bool within_name_constraints(std::string_view host, const std::vector<std::string>& permitted,
+                             const std::vector<std::string>& excluded);
+
 } // namespace certplan

@@ -91,6 +91,11 @@ std::size_t der_element_size(std::string_view data);
 struct ChainCheck {
   bool trusted = false;
   std::string status; // Botan's verdict in words ("Verified", "Certificate issuer not found", ...)
+  // DNS name constraints of the CAs on the validated path (RFC 5280 4.2.1.10). Botan checks
+  // them against the names in the certificate only, so a wildcard SAN slips past an excluded
+  // host (CVE-2025-61727's pattern); the caller checks the host it connects to as well.
+  std::vector<std::string> permitted_dns;
+  std::vector<std::string> excluded_dns;
 };
 
 class ChainValidator {

@@ -157,6 +157,11 @@ void judge_certificate(const AuditCertificate& c, const ClientProfile& client, c
                                                   leaf.dns_sans.empty() ? std::string("none") : fmt::format("{}", fmt::join(leaf.dns_sans, ", "))));
     }
   }
+  // The CA's name constraints, checked against the name connected to: a wildcard SAN can
+  // satisfy them while covering a host they exclude (CVE-2025-61727's pattern).
+  if (c.chain.trusted && !within_name_constraints(host, c.chain.permitted_dns, c.chain.excluded_dns)) {
+    j.add(Severity::failure, "R17", fmt::format("a CA on the chain does not permit {} (name constraints, RFC 5280 4.2.1.10)", host));
+  }
   // Validity at --at (R11).
   if (at < leaf.not_before_unix) {
     j.add(Severity::failure, "R11", fmt::format("not valid before {}", leaf.not_before));

@@ -130,4 +130,35 @@ bool covers(const PresentedNames& names, std::string_view reference, const Match
          dns_id_matches(names.cn, reference, policy.wildcard);
 }
 
+namespace {
+
+bool in_subtree(std::string host, std::string base) {
+  const auto lower = [](std::string& x) {
+    std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!x.empty() && x.back() == '.') {
+      x.pop_back();
+    }
+  };
+  lower(host);
+  lower(base);
+  if (base.empty()) {
+    return true; // an empty base is every name
+  }
+  if (base.front() == '.') {
+    return host.size() > base.size() && host.ends_with(base);
+  }
+  return host == base || (host.size() > base.size() && host.ends_with(base) && host[host.size() - base.size() - 1] == '.');
+}
+
+} // namespace
+
+bool within_name_constraints(std::string_view host, const std::vector<std::string>& permitted,
+                             const std::vector<std::string>& excluded) {
+  const std::string h(host);
+  if (std::any_of(excluded.begin(), excluded.end(), [&](const std::string& b) { return in_subtree(h, b); })) {
+    return false;
+  }
+  return permitted.empty() || std::any_of(permitted.begin(), permitted.end(), [&](const std::string& b) { return in_subtree(h, b); });
+}
+
 } // namespace certplan

@@ -3,6 +3,7 @@
 #include <certplan/x509.hpp>
 
 #include "x509/certificate_info.hpp"
+#include "x509/der_fields.hpp"
 #include "x509/san_reader.hpp"
 
 #include <botan/ber_dec.h>
@@ -19,18 +20,22 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace certplan {
 namespace {
 
-std::string rfc3339(const Botan::X509_Time& t) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t.to_std_timepoint());
-  std::tm tm{};
-  ::gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+// Unix time of an X.509 time from its fields: Botan 2's to_std_timepoint() refuses years
+// before 1970 and after 2400, and RFC 5280 4.1.2.5 gives 99991231235959Z to certificates
+// with no expiry, so that path cannot be used.
+long long unix_of(const Botan::X509_Time& t) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  const std::string text = t.readable_string(); // "YYYY/MM/DD HH:MM:SS UTC"
+  if (std::sscanf(text.c_str(), "%d/%d/%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+    throw Error(ErrorKind::input, "unreadable certificate time \"" + text + "\"");
+  }
+  return x509::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec;
 }
 
 } // namespace
@@ -44,8 +49,10 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
   i.ip_sans = std::move(san.ip);
   const auto issuer_cn = c.issuer_info("X520.CommonName");
   i.issuer = issuer_cn.empty() ? c.issuer_dn().to_string() : issuer_cn.front();
-  i.not_before = rfc3339(c.not_before());
-  i.not_after = rfc3339(c.not_after());
+  i.not_before_unix = unix_of(c.not_before());
+  i.not_after_unix = unix_of(c.not_after());
+  i.not_before = format_rfc3339(i.not_before_unix);
+  i.not_after = format_rfc3339(i.not_after_unix);
   i.sha256_fingerprint = c.fingerprint("SHA-256");
   for (const auto b : c.serial_number()) {
     i.serial += fmt::format("{:02X}", b);
@@ -80,8 +87,6 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
   i.eku_present = !eku.empty();
   i.server_auth = std::any_of(eku.begin(), eku.end(), [](const Botan::OID& o) { return o == Botan::OID({1, 3, 6, 1, 5, 5, 7, 3, 1}); });
   i.is_ca = c.is_CA_cert();
-  i.not_before_unix = std::chrono::system_clock::to_time_t(c.not_before().to_std_timepoint());
-  i.not_after_unix = std::chrono::system_clock::to_time_t(c.not_after().to_std_timepoint());
   return i;
 }
 
@@ -173,7 +178,24 @@ ChainCheck ChainValidator::check(std::string_view bundle, const std::string& sou
     const Botan::Path_Validation_Restrictions restrictions(false, 110);
     const auto result = Botan::x509_path_validate(chain, restrictions, *m_impl->store, "", Botan::Usage_Type::UNSPECIFIED,
                                                   std::chrono::system_clock::from_time_t(static_cast<std::time_t>(at_unix)));
-    return {result.successful_validation(), result.result_string()};
+    ChainCheck out{result.successful_validation(), result.result_string(), {}, {}};
+    if (out.trusted) {
+      const auto& path = result.cert_path();
+      for (std::size_t i = 1; i < path.size(); ++i) { // the CAs above the leaf
+        const auto& nc = path[i]->name_constraints();
+        for (const auto& t : nc.permitted()) {
+          if (t.base().type() == "DNS") {
+            out.permitted_dns.push_back(t.base().name());
+          }
+        }
+        for (const auto& t : nc.excluded()) {
+          if (t.base().type() == "DNS") {
+            out.excluded_dns.push_back(t.base().name());
+          }
+        }
+      }
+    }
+    return out;
   } catch (const std::exception& e) {
     throw Error(ErrorKind::input, fmt::format("{}: {}", source, e.what()));
   }

@@ -170,8 +170,8 @@ bool read_time(const Tlv& t, long long& out) {
       !digits(s, at + 6, 2, mi) || !digits(s, at + 8, 2, sec)) {
     return false;
   }
-  // Botan refuses times before 1970 when converting; leave those, and odd values, to it.
-  if (year < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) {
+  // Odd values are left to Botan, which judges them.
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) {
     return false;
   }
   out = days_from_civil(year, mo, d) * 86400 + h * 3600 + mi * 60 + sec;

@@ -74,3 +74,7 @@ with tempfile.TemporaryDirectory() as d:
     subprocess.run(["openssl", "req", "-new", "-key", f"{d}/k", "-out", f"{d}/r", "-subj", "/CN=v1.contoso.com"], check=True, capture_output=True)
     subprocess.run(["openssl", "x509", "-req", "-in", f"{d}/r", "-signkey", f"{d}/k", "-out", HERE / "v1.pem", "-days", "30"],
                    check=True, capture_output=True)
+
+# RFC 5280 4.1.2.5: "no well-defined expiration date" is 99991231235959Z.
+cert("no-expiry-9999", cn("forever.contoso.com"), sans=["forever.contoso.com"], start=datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc),
+     days=(datetime.datetime(9999, 12, 31, 23, 59, 59) - datetime.datetime(2025, 1, 1)).days)
