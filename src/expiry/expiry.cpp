@@ -322,7 +322,7 @@ namespace {
 // `make(begin, end)` returns the text of rows [begin, end); it runs on several threads.
 void in_order(const ExpiryReport& r, const std::function<std::string(std::size_t, std::size_t)>& make,
               const std::function<void(const std::string&)>& write) {
-  constexpr std::size_t k_rows = 256;
+  constexpr std::size_t k_rows = 128;
   const std::size_t chunks = (r.size() + k_rows - 1) / k_rows;
   const auto threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1U, std::thread::hardware_concurrency()), chunks));
   if (threads <= 1) {
