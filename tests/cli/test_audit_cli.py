@@ -4,6 +4,7 @@ and a throw-away test CA (never by the code under test).
 
 usage: test_audit_cli.py CERTPLAN SOURCE_ROOT [CASE...]
 """
+import datetime
 import json
 import os
 import pathlib
@@ -16,7 +17,9 @@ import harness
 
 EXE = pathlib.Path(sys.argv[1]).resolve()
 ROOT = pathlib.Path(sys.argv[2]).resolve()
-AT = "2026-12-01"
+# A day after the certificates below are made: openssl 3.0's `x509 -req` starts validity now
+# and cannot backdate, so a fixed date here breaks as soon as the calendar passes it.
+AT = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%d")
 
 TOPOLOGY = """schema = 1
 [organization]
