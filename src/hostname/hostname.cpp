@@ -38,6 +38,12 @@ std::optional<HostName> normalize_host(std::string_view text, std::string& why) 
     why = "empty host name";
     return std::nullopt;
   }
+  // Before libidn2, which reads a C string: "mail.contoso.com\0.évil.com" would otherwise
+  // come back as mail.contoso.com (found by tests/fuzz/fuzz_hostname.cpp).
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    why = "a control character (NUL, tab, line break, ...) in a host name";
+    return std::nullopt;
+  }
   if (looks_like_ip(name)) {
     why = "an IP address is not a host name";
     return std::nullopt;
@@ -60,6 +66,11 @@ std::optional<HostName> normalize_host(std::string_view text, std::string& why) 
     }
     ascii = lower(out);
     idn2_free(out);
+  }
+  // UTS #46 maps full-width digits and dots to ASCII ones: judge what comes out, too.
+  if (looks_like_ip(ascii)) {
+    why = "an IP address is not a host name";
+    return std::nullopt;
   }
   if (ascii.size() > 253) {
     why = "name longer than 253 octets";

@@ -58,3 +58,20 @@ TEST_CASE("zones and label counts", "[hostname]") {
   REQUIRE(certplan::parent_zone("com").empty());
   REQUIRE(certplan::label_count("mail.contoso.com") == 3);
 }
+
+TEST_CASE("what the hostname fuzzer found: NUL before libidn2, IP addresses after UTS #46", "[hostname]") {
+  using namespace std::string_literals;
+  // libidn2 reads a C string: without the check the part after the NUL was dropped.
+  CHECK(norm("mail.contoso.com\0.\xc3\xa9vil.com"s).starts_with("ERR: a control character"));
+  CHECK(norm("mail.contoso.com\0.evil.com"s).starts_with("ERR: a control character"));
+  CHECK(norm("mail.contoso.com\t"s).starts_with("ERR: a control character"));
+  // Full-width digits and ideographic full stop map to "192.0.2.1".
+  CHECK(norm("\xef\xbc\x91\xef\xbc\x99\xef\xbc\x92\xe3\x80\x82\xef\xbc\x90.\xef\xbc\x92.\xef\xbc\x91") ==
+        "ERR: an IP address is not a host name");
+  // Whatever is accepted is accepted again unchanged.
+  for (const auto* s : {"MAIL.BÜCHER.example", "Mail.Contoso.COM.", "\xef\xbd\x8d\xef\xbd\x81\xef\xbd\x89\xef\xbd\x8c.contoso.com"}) {
+    const auto once = norm(s);
+    REQUIRE_FALSE(once.starts_with("ERR"));
+    CHECK(norm(once) == once);
+  }
+}
