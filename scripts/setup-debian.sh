@@ -5,7 +5,7 @@
 # configuration (tests/cli/mail_servers.py); the system services they install are not used.
 set -eu
 pkgs="g++ meson ninja-build pkg-config libbotan-2-dev libtomlplusplus-dev libcli11-dev \
-libfmt-dev catch2 libidn2-dev nlohmann-json3-dev openssl ca-certificates python3 \
+libfmt-dev catch2 libidn2-dev nlohmann-json3-dev openssl ca-certificates python3 time \
 dovecot-imapd dovecot-pop3d postfix"
 missing=""
 for p in $pkgs; do

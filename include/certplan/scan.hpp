@@ -17,6 +17,8 @@ struct ScanLimits {
   std::size_t max_block_bytes = std::size_t{1} << 20; // one PEM block (a certificate with 10,000 SANs is ~300 KB)
   std::size_t max_der_file_bytes = std::size_t{16} << 20;
   unsigned threads = 0; // decoding threads; 0: one per core
+  // Bytes per read(2). Smaller only to test blocks cut by a chunk boundary (tests/fuzz).
+  std::size_t chunk_bytes = std::size_t{256} << 10;
 };
 
 // Receives what the scan finds. Calls are serialized; `order` ranks each find among all the

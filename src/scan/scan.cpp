@@ -22,7 +22,6 @@ namespace {
 
 constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
 constexpr std::string_view k_end = "-----END CERTIFICATE-----";
-constexpr std::size_t k_chunk = std::size_t{256} << 10;
 constexpr std::size_t k_batch_bytes = std::size_t{64} << 10;
 // Each file gets 2^32 orders: its blocks are numbered inside them, so that results decoded on
 // any thread sort back into the order of the sources.
@@ -201,7 +200,7 @@ private:
   }
 
   void work() {
-    std::unique_ptr<char[]> chunk(new char[k_chunk]); // not zeroed: read(2) fills it
+    std::unique_ptr<char[]> chunk(new char[m_limits.chunk_bytes]); // not zeroed: read(2) fills it
     std::string carry;
     std::optional<Batch> batch;
     std::optional<std::vector<FileJob>> files;
@@ -255,7 +254,7 @@ private:
     }
     Batch pending{job.path, {}, {}};
     try {
-      const std::size_t n = read_some(fd, job.path, chunk, k_chunk, job.regular);
+      const std::size_t n = read_some(fd, job.path, chunk, m_limits.chunk_bytes, job.regular);
       carry.assign(chunk, n);
       if (n == 0) {
         problem(job.order, job.path, fmt::format("{}: empty file", job.path));
@@ -286,15 +285,26 @@ private:
   }
 
   void read_der(int fd, const FileJob& job, char* chunk, std::string& data, Batch& pending, Found& found) {
-    for (bool more = data.size() == k_chunk; more;) {
-      if (data.size() >= m_limits.max_der_file_bytes) {
-        problem(job.order, job.path, fmt::format("{}: a DER file larger than {} bytes is not read (--max-file-size)",
-                                                 job.path, m_limits.max_der_file_bytes));
+    // Checked after every read, the first included: a file that fits in one chunk obeys the
+    // limit too, and at most one chunk more than the limit is ever held.
+    const auto too_big = [&] {
+      if (data.size() <= m_limits.max_der_file_bytes) {
+        return false;
+      }
+      problem(job.order, job.path, fmt::format("{}: a DER file larger than {} bytes is not read (--max-file-size)",
+                                               job.path, m_limits.max_der_file_bytes));
+      return true;
+    };
+    if (too_big()) {
+      return;
+    }
+    for (bool more = data.size() == m_limits.chunk_bytes; more;) {
+      const std::size_t got = read_some(fd, job.path, chunk, m_limits.chunk_bytes);
+      data.append(chunk, got);
+      more = got == m_limits.chunk_bytes;
+      if (too_big()) {
         return;
       }
-      const std::size_t got = read_some(fd, job.path, chunk, k_chunk);
-      data.append(chunk, got);
-      more = got == k_chunk;
     }
     std::string_view rest = data;
     std::uint32_t number = 0;
@@ -316,7 +326,7 @@ private:
     std::uint32_t line = 1;  // line number of carry[counted]
     std::size_t counted = 0; // carry[0, counted) has been counted into `line`
     std::uint32_t blocks = 0;
-    bool eof = carry.size() < k_chunk;
+    bool eof = carry.size() < m_limits.chunk_bytes;
     const auto count_to = [&](std::size_t to) {
       line += static_cast<std::uint32_t>(std::count(carry.begin() + static_cast<std::ptrdiff_t>(counted),
                                                     carry.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
@@ -357,9 +367,9 @@ private:
       count_to(std::max(counted, std::min(keep, carry.size())));
       carry.erase(0, counted);
       counted = 0;
-      const std::size_t got = read_some(fd, job.path, chunk, k_chunk);
+      const std::size_t got = read_some(fd, job.path, chunk, m_limits.chunk_bytes);
       carry.append(chunk, got);
-      eof = got < k_chunk;
+      eof = got < m_limits.chunk_bytes;
     }
     if (blocks == 0) {
       problem(job.order, job.path, fmt::format("{}: no certificate found", job.path));

@@ -13,6 +13,7 @@
 #include <array>
 #include <map>
 #include <span>
+#include <sstream>
 
 namespace certplan {
 namespace {
@@ -234,7 +235,11 @@ private:
     std::string why;
     auto h = normalize_host(s, why);
     if (!h) {
-      fail(n, fmt::format("invalid host name \"{}\" for '{}': {}", s, key, why));
+      // Quoted and escaped as TOML writes it, so a NUL or a line break in the value shows as
+      // \u0000 or \n in the message instead of reaching the terminal.
+      std::ostringstream quoted;
+      quoted << toml::value<std::string>(s);
+      fail(n, fmt::format("invalid host name {} for '{}': {}", quoted.str(), key, why));
     }
     return *h;
   }
