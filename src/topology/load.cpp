@@ -238,7 +238,8 @@ private:
       // Quoted and escaped as TOML writes it, so a NUL or a line break in the value shows as
       // \u0000 or \n in the message instead of reaching the terminal.
       std::ostringstream quoted;
-      quoted << toml::value<std::string>(s);
+      const toml::value<std::string> value(s);
+      quoted << toml::toml_formatter(value, toml::format_flags::allow_unicode_strings); // "...", never '...'
       fail(n, fmt::format("invalid host name {} for '{}': {}", quoted.str(), key, why));
     }
     return *h;
