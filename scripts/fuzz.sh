@@ -32,7 +32,8 @@ mkdir -p build-fuzz/corpus build-fuzz/artifacts build-fuzz/logs
 seeds() { # the seed folders of a target, from tests/fuzz/meson.build's table
   case $1 in
     topology) echo tests/fuzz/corpus/topology examples templates/init ;;
-    certificate|scan) echo tests/fuzz/corpus/certificate tests/data/certs ;;
+    certificate) echo tests/fuzz/corpus/certificate tests/data/certs ;;
+    scan) echo tests/fuzz/corpus/scan tests/fuzz/corpus/certificate tests/data/certs ;;
     *) echo tests/fuzz/corpus/$1 ;;
   esac
 }
@@ -42,7 +43,7 @@ max_len() {
 
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-jobs=$(nproc)
+jobs=${FUZZ_JOBS:-$(nproc)} # targets at once (default: one per core)
 pids=""
 running=0
 for t in $targets; do

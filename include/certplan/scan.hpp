@@ -17,7 +17,7 @@ struct ScanLimits {
   std::size_t max_block_bytes = std::size_t{1} << 20; // one PEM block (a certificate with 10,000 SANs is ~300 KB)
   std::size_t max_der_file_bytes = std::size_t{16} << 20;
   unsigned threads = 0; // decoding threads; 0: one per core
-  // Bytes per read(2). Smaller only to test blocks cut by a chunk boundary (tests/fuzz).
+  // Bytes per read(2), at least 64. Smaller only to test blocks cut by a read boundary (tests/fuzz).
   std::size_t chunk_bytes = std::size_t{256} << 10;
 };
 

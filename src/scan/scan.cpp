@@ -27,6 +27,14 @@ constexpr std::size_t k_batch_bytes = std::size_t{64} << 10;
 // any thread sort back into the order of the sources.
 constexpr int k_order_shift = 32;
 
+// DER or PEM, judged on the first two bytes: a SEQUENCE with a long-form length, as every
+// certificate has. Looking for a BEGIN line in the first read instead made the answer depend
+// on the read size for a file with a PEM block after binary bytes (tests/fuzz/fuzz_scan.cpp).
+bool looks_like_der(std::string_view head) {
+  return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x30 && static_cast<unsigned char>(head[1]) >= 0x81 &&
+         static_cast<unsigned char>(head[1]) <= 0x84;
+}
+
 struct FileJob {
   std::uint64_t order;
   std::string path;
@@ -123,6 +131,7 @@ class Scanner {
 public:
   Scanner(ScanSink& sink, const ScanLimits& limits, std::uint64_t first_order)
       : m_sink(sink), m_limits(limits), m_next(first_order) {
+    m_limits.chunk_bytes = std::max<std::size_t>(m_limits.chunk_bytes, 64); // the first read decides DER or PEM
     const unsigned n = limits.threads != 0 ? limits.threads : std::max(1U, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i) {
       m_workers.emplace_back([this] { work(); });
@@ -258,7 +267,7 @@ private:
       carry.assign(chunk, n);
       if (n == 0) {
         problem(job.order, job.path, fmt::format("{}: empty file", job.path));
-      } else if (carry.find(k_begin) == std::string::npos && static_cast<unsigned char>(carry[0]) == 0x30) {
+      } else if (looks_like_der(carry)) {
         read_der(fd, job, chunk, carry, pending, found);
       } else {
         read_pem(fd, job, chunk, carry, pending, found);
