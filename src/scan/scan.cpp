@@ -353,7 +353,14 @@ private:
         }
         count_to(b);
         const std::size_t e = carry.find(k_end, b + k_begin.size());
-        const bool too_long = (e == std::string::npos ? carry.size() : e) - b > m_limits.max_block_bytes;
+        // Where the END line starts at the earliest. Not found yet, it may still start in the
+        // last k_end.size() - 1 bytes, cut by the read boundary: judging the block by
+        // carry.size() called a block too long that one more read would have ended in time
+        // (found by tests/fuzz/fuzz_scan.cpp).
+        const std::size_t end_from = e != std::string::npos ? e
+                                     : eof                  ? carry.size()
+                                                            : carry.size() - std::min(carry.size(), k_end.size() - 1);
+        const bool too_long = end_from > b && end_from - b > m_limits.max_block_bytes;
         if (e == std::string::npos && !too_long && !eof) {
           keep = b; // the rest of this block is in the next chunk
           break;
