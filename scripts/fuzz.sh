@@ -29,42 +29,25 @@ fi
 ninja -C build-fuzz >/dev/null
 mkdir -p build-fuzz/corpus build-fuzz/artifacts build-fuzz/logs
 
-seeds() { # the seed folders of a target, from tests/fuzz/meson.build's table
-  case $1 in
-    topology) echo tests/fuzz/corpus/topology examples templates/init ;;
-    certificate) echo tests/fuzz/corpus/certificate tests/data/certs ;;
-    scan) echo tests/fuzz/corpus/scan tests/fuzz/corpus/certificate tests/data/certs ;;
-    *) echo tests/fuzz/corpus/$1 ;;
-  esac
-}
-max_len() {
-  case $1 in hostname) echo 1024 ;; request) echo 4096 ;; *) echo 8192 ;; esac
-}
-
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 jobs=${FUZZ_JOBS:-$(nproc)} # targets at once (default: one per core)
-pids=""
 running=0
 for t in $targets; do
   [ -x build-fuzz/tests/fuzz/fuzz-$t ] || { echo "fuzz: no target $t" >&2; exit 3; }
   mkdir -p build-fuzz/corpus/$t
-  dict=""; [ -f tests/fuzz/$t.dict ] && dict="-dict=tests/fuzz/$t.dict"
+  # Seed folders, -max_len and -dict come from tests/fuzz/meson.build's table.
   # shellcheck disable=SC2046
-  build-fuzz/tests/fuzz/fuzz-$t build-fuzz/corpus/$t $(seeds $t) $dict \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$(max_len $t) \
+  build-fuzz/tests/fuzz/fuzz-$t build-fuzz/corpus/$t $(cat build-fuzz/tests/fuzz/fuzz-$t.args) \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=build-fuzz/artifacts/$t- -print_final_stats=1 >build-fuzz/logs/$t.log 2>&1 &
-  pids="$pids $!:$t"
   running=$((running + 1))
   if [ $running -ge "$jobs" ]; then
     wait; running=0
   fi
 done
+wait
 status=0
-for pt in $pids; do
-  pid=${pt%%:*}; t=${pt#*:}
-  wait "$pid" 2>/dev/null || true
-done
 for t in $targets; do
   log=build-fuzz/logs/$t.log
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' $log | tail -1)

@@ -44,10 +44,6 @@ std::optional<HostName> normalize_host(std::string_view text, std::string& why) 
     why = "a control character (NUL, tab, line break, ...) in a host name";
     return std::nullopt;
   }
-  if (looks_like_ip(name)) {
-    why = "an IP address is not a host name";
-    return std::nullopt;
-  }
   if (name.find('*') != std::string_view::npos) {
     why = "wildcards are planned by certplan, not written in the topology";
     return std::nullopt;
@@ -67,7 +63,7 @@ std::optional<HostName> normalize_host(std::string_view text, std::string& why) 
     ascii = lower(out);
     idn2_free(out);
   }
-  // UTS #46 maps full-width digits and dots to ASCII ones: judge what comes out, too.
+  // Judged after conversion: UTS #46 maps full-width digits and dots to ASCII ones.
   if (looks_like_ip(ascii)) {
     why = "an IP address is not a host name";
     return std::nullopt;
