@@ -6,6 +6,7 @@
 #include <certplan/clients.hpp>
 #include <certplan/finding.hpp>
 #include <certplan/plan.hpp>
+#include <certplan/rules.hpp>
 #include <certplan/x509.hpp>
 
 #include <optional>
@@ -21,6 +22,9 @@ struct AuditCertificate {
   std::vector<std::string> services; // iis | smtp | pop | imap | um
   std::vector<std::string> sites;    // empty: every internet-facing site
   std::optional<bool> key_matches;   // --key, when given
+  // Bound on an IP address of its own, DNS sending its names there (R12), so a client without
+  // SNI meets it for those names.
+  bool own_address = false;
 };
 
 struct AuditResult {
@@ -29,7 +33,8 @@ struct AuditResult {
   std::string client;
   Severity status = Severity::info;
   std::string certificate; // SHA-256 fingerprint, "" when none is bound
-  std::vector<std::string> reasons;
+  std::vector<std::string> reasons; // "R14 failure: ...", one per fact
+  std::vector<Finding> facts;        // the same, as values
 };
 
 struct Audit {
@@ -45,8 +50,10 @@ Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalo
 // Renewal safety: every result that was ok or a warning `before` and fails `after`.
 std::vector<AuditResult> renewal_regressions(const Audit& before, const Audit& after);
 
-// Maximum validity of a publicly-trusted certificate issued at `not_before_unix` (R11,
-// CA/B BR 6.3.2 with ballot SC-081), in days; 0 before 2020-09-01 (older rules apply).
-int max_public_validity_days(long long not_before_unix);
+// The plan's certificates as if issued as requested (CN and SANs in order, the topology's key,
+// SHA-256 or the hash BR 7.1.3.2 pairs with the curve, the serverAuth EKU, a public, enterprise
+// or no CA as the topology says) and bound as planned: what `plan` judges its clients on. Valid
+// from `at_unix` for the longest validity a public CA may give then (R11).
+std::vector<AuditCertificate> as_issued(const Topology& topo, const Plan& plan, long long at_unix);
 
 } // namespace certplan

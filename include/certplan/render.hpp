@@ -5,6 +5,7 @@
 #include <certplan/clients.hpp>
 #include <certplan/compare.hpp>
 #include <certplan/plan.hpp>
+#include <certplan/rules.hpp>
 #include <certplan/trace.hpp>
 
 #include <optional>
@@ -20,5 +21,8 @@ std::string render_plan(const Plan& plan, Format format);
 std::string render_clients(const ClientCatalog& catalog, Format format);
 std::string render_traces(const std::vector<Trace>& traces, Format format);
 std::string render_comparison(const Comparison& comparison, Format format);
+// `certplan rules` (every rule) and `certplan explain ID` (one, with its sources in full).
+std::string render_rules(const std::vector<const Rule*>& rules, Format format);
+std::string render_rule(const Rule& rule, Format format);
 
 } // namespace certplan

@@ -24,6 +24,8 @@ const std::vector<CommandSpec>& commands() {
       {"expiry", "expiry report over certificate files, folders and live host:port endpoints", setup_expiry},
       {"match", "does this certificate cover these names (strict RFC 9525, or --client ID)", setup_match},
       {"clients", "the built-in client profiles", setup_clients},
+      {"rules", "the rules every verdict cites (domain.md R1-R20 and certplan's own checks)", setup_rules},
+      {"explain", "one rule in full: what it checks, its sources and effective dates", setup_explain},
       {"init", "print a commented starter topology for a model", setup_init},
       {"trace", "simulate a client's autodiscover lookup for USER@DOMAIN over the plan", setup_trace},
       {"tenant", "hosted model: add or remove a tenant in the topology and print its runbook", setup_tenant},

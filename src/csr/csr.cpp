@@ -1,4 +1,6 @@
 #include <certplan/csr.hpp>
+
+#include "rules/rule.hpp"
 #include <certplan/error.hpp>
 #include <certplan/resources.hpp>
 
@@ -133,6 +135,11 @@ RequestCheck check_request(const Plan& plan, const RequestInfo& request) {
   };
   if (!request.signature_valid) {
     note(Severity::failure, "the request's signature does not verify");
+  }
+  // Keys, signature and subject: the registry's request rules (R10, R19, R20).
+  const rules::RequestFacts facts{request, best != nullptr ? best->authority : Authority::public_, plan.exchange};
+  for (const auto& v : rules::judge_request(facts)) {
+    note(v.severity, fmt::format("{} {}: {}", v.rule, to_string(v.severity), v.message));
   }
   if (best == nullptr) {
     note(Severity::failure, "no planned certificate shares a name with this request");

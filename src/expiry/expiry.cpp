@@ -1,4 +1,4 @@
-#include <certplan/audit.hpp>
+#include <certplan/rules.hpp>
 #include <certplan/error.hpp>
 #include <certplan/expiry.hpp>
 

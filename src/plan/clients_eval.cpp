@@ -2,6 +2,8 @@
 // reads the client's profile data; there is no client-specific code here.
 #include "plan/plan_internal.hpp"
 
+#include <certplan/audit.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,20 +11,10 @@
 namespace certplan {
 namespace {
 
-bool serves_client(const CertificatePlan& c, const ClientProfile& p) {
-  for (const auto& s : c.services) {
-    if ((s == "IIS" && p.uses_https()) || (s == "POP" && p.uses_service(Service::pop3)) ||
-        (s == "IMAP" && p.uses_service(Service::imap4)) || (s == "SMTP" && p.uses_service(Service::smtp))) {
-      return true;
-    }
-  }
-  return false;
-}
-
 class Evaluator {
 public:
-  Evaluator(const Topology& topo, const Plan& plan, std::vector<Finding>& findings)
-      : m_topo(topo), m_plan(plan), m_findings(findings) {}
+  Evaluator(const Topology& topo, const Plan& plan, const Audit& audit, std::vector<Finding>& findings)
+      : m_topo(topo), m_plan(plan), m_audit(audit), m_findings(findings) {}
 
   ClientOutcome evaluate(const ClientProfile& p);
 
@@ -39,90 +31,42 @@ private:
 
   const Topology& m_topo;
   const Plan& m_plan;
+  const Audit& m_audit;
   std::vector<Finding>& m_findings;
 };
 
+// The plan's certificates as if issued and bound as planned, judged by the rules registry
+// at every endpoint, exactly as `certplan audit` would judge them once bought (the promise:
+// plan, buy, audit, one answer). Each fact is said once, with the endpoints it hits.
 void Evaluator::certificates(const ClientProfile& p, ClientOutcome& o) {
-  const auto& cs = m_topo.certificates;
-  bool any = false;
-  for (const auto& c : m_plan.certificates) {
-    if (!serves_client(c, p)) {
+  std::vector<std::pair<const Finding*, std::vector<std::string>>> facts;
+  for (const auto& r : m_audit.results) {
+    if (r.client != p.id) {
       continue;
     }
-    any = true;
-    if (c.kind == CertKind::wildcard && p.wildcard == WildcardSupport::none) {
-      note(o, "R14", Severity::failure,
-           fmt::format("rejects wildcard certificates, and certificate {} ({}) is one; use strategy \"san\" (or "
-                       "\"auto\") so every host it uses is a plain SAN",
-                       c.id, c.cn));
-    }
-    if (!c.principal_name.empty() && p.oa_principal == OaPrincipal::cn && p.uses_service(Service::outlook_anywhere)) {
-      if (c.kind == CertKind::wildcard) {
-        note(o, "R16", Severity::warning,
-             fmt::format("matches the Outlook Anywhere principal against the CN only; certificate {} has CN {}, so run "
-                         "Set-OutlookProvider EXPR -CertPrincipalName {}",
-                         c.id, c.cn, c.principal_name));
-      } else {
-        note(o, "R16", Severity::info,
-             fmt::format("Outlook Anywhere principal {} is the CN of certificate {}", c.principal_name, c.id));
+    for (const auto& f : r.facts) {
+      auto it = std::find_if(facts.begin(), facts.end(), [&](const auto& x) {
+        return x.first->rule == f.rule && x.first->message == f.message && x.first->severity == f.severity;
+      });
+      if (it == facts.end()) {
+        facts.push_back({&f, {}});
+        it = std::prev(facts.end());
       }
-    }
-    if (p.name_source == NameSource::cn_only && c.sans.size() > 1) {
-      note(o, "R13", Severity::failure,
-           fmt::format("reads only the CN, so of certificate {} it sees {} alone; give each other host its own "
-                       "certificate",
-                       c.id, c.cn));
-    }
-    if (c.needs_own_ip && p.sni != Tri::yes && p.uses_https()) {
-      note(o, "R12", Severity::warning,
-           fmt::format("sends no SNI: certificate {} must sit on its own IP address, or this client gets another "
-                       "certificate there",
-                       c.id));
+      it->second.push_back(r.endpoint + (r.service == "iis" ? "" : " (" + r.service + ")"));
     }
   }
-  if (!any) {
-    return;
+  for (const auto& [f, where] : facts) {
+    note(o, f->rule.c_str(), f->severity, fmt::format("{} [at {}]", f->message, fmt::join(where, ", ")));
   }
-  // Properties of the authority and key apply to every certificate the client uses.
-  const bool oa_or_eas = p.uses_service(Service::outlook_anywhere) || p.uses_service(Service::mapi) ||
-                         p.uses_service(Service::activesync);
-  switch (cs.authority) {
-  case Authority::self_signed:
-    if (p.self_signed == SelfSigned::no || (p.self_signed == SelfSigned::scp_only && oa_or_eas)) {
-      note(o, "R15", Severity::failure,
-           p.self_signed == SelfSigned::scp_only
-               ? "accepts a self-signed certificate only for domain-joined autodiscover (SCP); Outlook Anywhere and "
-                 "ActiveSync need a CA-issued certificate"
-               : "does not accept self-signed certificates");
-    } else {
-      note(o, "R15", Severity::warning, "users get a certificate warning on every self-signed certificate");
-    }
-    break;
-  case Authority::enterprise:
-    if (p.private_ca == PrivateCa::no) {
-      note(o, "R13", Severity::failure, "cannot trust a private (enterprise) CA");
-    } else if (p.private_ca == PrivateCa::install) {
-      note(o, "R13", Severity::warning, "trusts the enterprise CA only once its root certificate is installed on every device");
-    }
-    break;
-  case Authority::public_:
-    break;
-  }
-  if (cs.key.algorithm == "ecdsa" && p.ecdsa != Tri::yes) {
-    note(o, "R10", p.ecdsa == Tri::no ? Severity::failure : Severity::warning,
-         p.ecdsa == Tri::no ? "does not support ECDSA certificates; use an RSA key"
-                            : "ECDSA support is UNVERIFIED for this client; test before relying on an ECDSA key");
-  }
-  if (p.sha256 != Tri::yes) {
-    note(o, "R10", p.sha256 == Tri::no ? Severity::failure : Severity::warning,
-         p.sha256 == Tri::no ? "cannot validate SHA-256 signatures, and CAs sign only with SHA-256 or stronger"
-                             : "SHA-256 support is UNVERIFIED for this client (CAs sign only with SHA-256 or stronger)");
-  }
-  if (m_topo.organization.model == Model::multisite_single_namespace && p.uses_service(Service::activesync)) {
+  const auto& cs = m_topo.certificates;
+  if (m_topo.organization.model == Model::multisite_single_namespace && p.uses_service(Service::activesync) &&
+      m_topo.organization.exchange < ExchangeVersion::v2013 && !m_plan.certificates.empty()) {
+    // R3: only before Exchange 2013, whose front end proxies to the mailbox's site.
     note(o, "R3", Severity::warning,
          "ActiveSync does not follow redirection: a device that lands in another site than its mailbox fails "
          "(white paper); use the regional model or clear ExternalURL on the other sites' virtual directories");
   }
+  (void)cs;
 }
 
 void Evaluator::autodiscover(const ClientProfile& p, ClientOutcome& o) {
@@ -195,10 +139,13 @@ ClientOutcome Evaluator::evaluate(const ClientProfile& p) {
 
 } // namespace
 
-std::vector<ClientOutcome> evaluate_clients(const Topology& topo, const Plan& plan, const SupportedClients& clients,
-                                            std::vector<Finding>& findings) {
+std::vector<ClientOutcome> evaluate_clients(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
+                                            const SupportedClients& clients, std::vector<Finding>& findings) {
   std::vector<ClientOutcome> out;
-  Evaluator e(topo, plan, findings);
+  // Judged at the planned certificates' first second: every time-dependent rule then holds.
+  const auto issued = as_issued(topo, plan, 0);
+  const Audit audit = audit_endpoints(topo, plan, catalog, issued, 0);
+  Evaluator e(topo, plan, audit, findings);
   for (const auto* p : clients.list) {
     out.push_back(e.evaluate(*p));
   }

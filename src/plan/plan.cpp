@@ -1,5 +1,6 @@
 // make_plan: topology -> namespaces -> certificates -> DNS -> client consequences.
 #include "plan/plan_internal.hpp"
+#include "rules/rule.hpp"
 
 #include <fmt/format.h>
 
@@ -105,7 +106,10 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
   }
 
   std::vector<Finding> findings;
-  if (topo.organization.model == Model::multisite_single_namespace) {
+  // R3: from Exchange 2013 the front end proxies to the mailbox's site, and the unbound single
+  // namespace is the Preferred Architecture; the white paper's warning is for 2007 and 2010.
+  if (topo.organization.model == Model::multisite_single_namespace &&
+      topo.organization.exchange < ExchangeVersion::v2013) {
     findings.push_back({"R3", Severity::warning,
                         "The white paper recommends against one namespace over several internet-facing sites: "
                         "ActiveSync does not follow redirection. Prefer the regional model, or clear ExternalURL "
@@ -117,6 +121,11 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
   findings.push_back({"R8", Severity::info, plan.strategy_reason, ""});
   plan.certificates = plan_certificates(topo, plan.namespaces, plan.strategy_used, clients, findings);
   plan.dns_records = plan_dns(topo, plan.namespaces);
+  for (const auto& c : plan.certificates) {
+    for (const auto& v : rules::judge_planned({c, topo})) {
+      findings.push_back({std::string(v.rule), v.severity, v.message, ""});
+    }
+  }
 
   if (topo.certificates.key.algorithm == "ecdsa") {
     if (topo.organization.exchange < ExchangeVersion::v2016) {
@@ -149,7 +158,7 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
     findings.push_back({"R13", Severity::info,
                         "No [clients] supported list: no client-specific check was made (see `certplan clients`)", ""});
   }
-  plan.clients = evaluate_clients(topo, plan, clients, findings);
+  plan.clients = evaluate_clients(topo, plan, catalog, clients, findings);
   plan.findings = std::move(findings);
   return plan;
 }

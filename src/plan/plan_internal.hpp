@@ -34,7 +34,8 @@ std::vector<CertificatePlan> plan_certificates(const Topology& topo, const std::
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces);
 
 // R10, R12-R16 and R2 from each supported client's point of view.
-std::vector<ClientOutcome> evaluate_clients(const Topology& topo, const Plan& plan, const SupportedClients& clients,
-                                            std::vector<Finding>& findings);
+// Through audit_endpoints on as_issued(plan): the registry's verdicts, not a copy of them.
+std::vector<ClientOutcome> evaluate_clients(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
+                                            const SupportedClients& clients, std::vector<Finding>& findings);
 
 } // namespace certplan

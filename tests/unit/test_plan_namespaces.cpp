@@ -72,15 +72,26 @@ TEST_CASE("proxy-sites: the internet-facing namespace serves the proxied sites",
   REQUIRE(test::find_ns(p, "mail.europe.contoso.com") == nullptr);
 }
 
-TEST_CASE("multisite-single-namespace: planned, with the white paper's warning (R3)", "[plan][namespaces]") {
+TEST_CASE("multisite-single-namespace: planned, with the white paper's warning (R3) before Exchange 2013", "[plan][namespaces]") {
   std::string t = k_regional;
-  t.replace(t.find("\"regional\""), 10, "\"multisite-single-namespace\"");
+  t.replace(t.find("\"regional\""), 10, "\"multisite-single-namespace\"\nexchange = \"2010\"");
   t.replace(t.find("mail.europe.contoso.com"), 23, "mail.usa.contoso.com");
   t += "[clients]\nsupported = [\"ios-mail\"]\n";
   const auto p = test::plan(t);
   REQUIRE(test::find_ns(p, "mail.usa.contoso.com")->sites == std::vector<std::string>{"NewYork", "London"});
   REQUIRE(test::has_finding(p, "R3", certplan::Severity::warning));
   REQUIRE(p.clients[0].status == certplan::Severity::warning);
+}
+
+TEST_CASE("multisite-single-namespace on Exchange 2019: the Preferred Architecture, no R3 warning", "[plan][namespaces]") {
+  // From Exchange 2013 the front end proxies to the mailbox's site (domain.md R3).
+  std::string t = k_regional;
+  t.replace(t.find("\"regional\""), 10, "\"multisite-single-namespace\"");
+  t.replace(t.find("mail.europe.contoso.com"), 23, "mail.usa.contoso.com");
+  t += "[clients]\nsupported = [\"ios-mail\"]\n";
+  const auto p = test::plan(t);
+  REQUIRE_FALSE(test::has_finding(p, "R3", certplan::Severity::warning));
+  REQUIRE(p.clients[0].status == certplan::Severity::info);
 }
 
 TEST_CASE("multi-forest: regional namespaces per forest, certificates per forest", "[plan][namespaces]") {

@@ -1,0 +1,109 @@
+#include "audit/serving.hpp"
+
+#include <algorithm>
+
+namespace certplan {
+
+Tri server_selects_by_sni(ExchangeVersion v) {
+  switch (v) {
+  case ExchangeVersion::v2007: return Tri::no;
+  case ExchangeVersion::v2010: return Tri::unknown;
+  default: return Tri::yes;
+  }
+}
+
+std::string_view server_sni_assumption(ExchangeVersion v) {
+  switch (v) {
+  case ExchangeVersion::v2007: return "Exchange 2007 runs on IIS 6/7/7.5, which cannot select a certificate by SNI";
+  case ExchangeVersion::v2010:
+    return "Exchange 2010 selects by SNI only on Windows Server 2012/2012 R2 (IIS 8), which the topology does not say";
+  default: return "Exchange 2013 and later run on IIS 8 or later, which selects by SNI";
+  }
+}
+
+namespace {
+
+std::string parent_of(const std::string& host) {
+  const auto dot = host.find('.');
+  return dot == std::string::npos ? "" : host.substr(dot + 1);
+}
+
+} // namespace
+
+Serving::Serving(const Topology& topo, const std::vector<AuditCertificate>& certs) : m_certs(certs) {
+  for (const auto& s : topo.sites) {
+    if (s.internet_facing) {
+      m_facing.push_back(s.name);
+    }
+  }
+  for (std::size_t i = 0; i < certs.size(); ++i) {
+    for (const auto& n : certs[i].leaf.dns_sans) {
+      (n.starts_with("*.") ? m_wild[n.substr(2)] : m_exact[n]).push_back(i);
+    }
+    if (certs[i].leaf.dns_sans.empty() && !certs[i].leaf.subject_cn.empty()) {
+      m_exact[certs[i].leaf.subject_cn].push_back(i);
+    }
+  }
+}
+
+bool Serving::binds(std::size_t i, std::string_view service, const std::string& site) const {
+  const auto& c = m_certs[i];
+  const auto& sites = c.sites.empty() ? m_facing : c.sites;
+  return std::find(c.services.begin(), c.services.end(), service) != c.services.end() &&
+         std::find(sites.begin(), sites.end(), site) != sites.end();
+}
+
+const std::vector<std::size_t>& Serving::bound(std::string_view service, const std::string& site) const {
+  const std::string key = std::string(service) + "|" + site;
+  auto it = m_bound.find(key);
+  if (it == m_bound.end()) {
+    std::vector<std::size_t> v;
+    for (std::size_t i = 0; i < m_certs.size(); ++i) {
+      if (binds(i, service, site)) {
+        v.push_back(i);
+      }
+    }
+    it = m_bound.emplace(key, std::move(v)).first;
+  }
+  return it->second;
+}
+
+std::size_t Serving::naming(const std::string& host, std::string_view service, const std::string& site,
+                            bool own_address_only) const {
+  for (const auto& [map, key] : {std::pair{&m_exact, host}, std::pair{&m_wild, parent_of(host)}}) {
+    const auto it = map->find(key);
+    if (it == map->end()) {
+      continue;
+    }
+    for (const auto i : it->second) {
+      if (binds(i, service, site) && (!own_address_only || m_certs[i].own_address)) {
+        return i;
+      }
+    }
+  }
+  return npos;
+}
+
+std::size_t Serving::pick(const std::string& host, std::string_view service, const std::string& site, bool sni) const {
+  const auto& b = bound(service, site);
+  if (b.empty()) {
+    return npos;
+  }
+  // Without SNI the address decides: a certificate bound on its own address is met there by
+  // the names DNS sends to it (R12: the plan points them there).
+  const std::size_t named = naming(host, service, site, !sni);
+  if (named != npos) {
+    return named;
+  }
+  // The default: the first certificate not on an address of its own.
+  const auto it = std::find_if(b.begin(), b.end(), [&](std::size_t i) { return !m_certs[i].own_address; });
+  return it == b.end() ? b.front() : *it;
+}
+
+bool Serving::names_exactly(std::size_t i, const std::string& host) const {
+  const auto it = m_exact.find(host);
+  return it != m_exact.end() && !m_certs[i].leaf.dns_sans.empty() &&
+         std::find(it->second.begin(), it->second.end(), i) != it->second.end();
+}
+
+} // namespace certplan

@@ -1,0 +1,20 @@
+// R3: the topology models, and what each implies.
+#include "rules/rule.hpp"
+
+namespace certplan::rules {
+
+extern const RuleDef r03{
+    .info = {.id = "R3",
+             .title = "Topology models",
+             .text = "consolidated, proxy-sites, multisite-single-namespace, regional, multi-forest, hosted. One "
+                     "namespace over several internet-facing sites is warned about for Exchange 2007/2010 only "
+                     "(ActiveSync does not follow redirection); from Exchange 2013 the front end proxies to the "
+                     "active mailbox copy in any site and the unbound single namespace is Microsoft's preferred "
+                     "architecture.",
+             .sources = {"seed 004, the five topology models", "Microsoft, \"The Exchange 2019 Preferred Architecture\"",
+                         "seeds 000 and 002 (hosted)"},
+             .effective = {},
+             .applies_to = {RuleTarget::topology}},
+};
+
+} // namespace certplan::rules

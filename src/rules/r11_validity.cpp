@@ -1,0 +1,82 @@
+// R11: validity at the reference time, and the longest validity a public CA may issue.
+#include "rules/rule.hpp"
+
+#include <fmt/format.h>
+
+namespace certplan::rules {
+
+extern const RuleDef r11;
+
+namespace {
+
+// 2020-09-01, 2026-03-15, 2027-03-15, 2029-03-15 at 00:00:00 UTC (calendar.timegm).
+constexpr long long k_2020_09_01 = 1598918400;
+constexpr long long k_2026_03_15 = 1773532800;
+constexpr long long k_2027_03_15 = 1805068800;
+constexpr long long k_2029_03_15 = 1868227200;
+
+void at_endpoint(const Meeting& m, Verdicts& v) {
+  const auto& leaf = m.certificate.leaf;
+  if (m.at < leaf.not_before_unix) {
+    add(v, r11, Severity::failure, fmt::format("not valid before {}", leaf.not_before));
+  } else if (m.at > leaf.not_after_unix) {
+    add(v, r11, Severity::failure, fmt::format("expired on {}", leaf.not_after));
+  }
+  if (trust_of(m) != Trust::public_ca) {
+    return;
+  }
+  const int limit = max_public_validity_days(leaf.not_before_unix);
+  // BR 1.6.1: the validity period runs from notBefore through notAfter inclusive; any part of
+  // a day counts as a day.
+  const long long days = (leaf.not_after_unix - leaf.not_before_unix + 1 + 86399) / 86400;
+  if (limit > 0 && days > limit) {
+    add(v, r11, Severity::failure, fmt::format("valid {} days, more than the {} allowed when it was issued", days, limit));
+  }
+  if (!leaf.server_auth) {
+    add(v, r11, Severity::failure, "no serverAuth extended key usage (required by the CA/B BRs and by Apple clients)");
+  }
+}
+
+} // namespace
+
+extern const RuleDef r11{
+    .info = {.id = "R11",
+             .title = "Validity",
+             .text = "A certificate is judged at --at: not yet valid and expired both fail. A publicly trusted TLS "
+                     "certificate issued on or after 2020-09-01 is valid at most 398 days; under ballot SC-081 at most "
+                     "200 days from 2026-03-15, 100 from 2027-03-15 and 47 from 2029-03-15, and needs the serverAuth "
+                     "EKU. The Exchange Auth certificate lasts 5 years and its expiry stops OWA and ECP: warn below 60 "
+                     "days unless a next one with at least 120 days is staged.",
+             .sources = {"CA/B Forum BR 6.3.2 and 1.6.1", "ballot SC-081 (adopted 2025-04-11)",
+                         "Apple, \"About upcoming limits on trusted certificates\"",
+                         "Microsoft, \"Maintain (rotate) the Exchange Server OAuth certificate\""},
+             .effective = {{"2020-09-01", "at most 398 days"},
+                           {"2026-03-15", "at most 200 days (SC-081)"},
+                           {"2027-03-15", "at most 100 days (SC-081)"},
+                           {"2029-03-15", "at most 47 days (SC-081)"}},
+             .applies_to = {RuleTarget::planned_certificate, RuleTarget::issued_certificate, RuleTarget::served_chain}},
+    .at_endpoint = at_endpoint,
+};
+
+} // namespace certplan::rules
+
+namespace certplan {
+
+int max_public_validity_days(long long nb) {
+  using namespace rules;
+  if (nb >= k_2029_03_15) {
+    return 47;
+  }
+  if (nb >= k_2027_03_15) {
+    return 100;
+  }
+  if (nb >= k_2026_03_15) {
+    return 200;
+  }
+  if (nb >= k_2020_09_01) {
+    return 398;
+  }
+  return 0;
+}
+
+} // namespace certplan

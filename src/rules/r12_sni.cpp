@@ -1,0 +1,23 @@
+// R12: one certificate per IP:port for a client without SNI.
+#include "rules/rule.hpp"
+
+namespace certplan::rules {
+
+// The check itself is the serving model (serving.cpp): which certificate a client meets at an
+// address, with or without SNI, and whether the server can select by SNI at all.
+extern const RuleDef r12{
+    .info = {.id = "R12",
+             .title = "One certificate per IP address without SNI",
+             .text = "A client without SNI gets the certificate bound to the IP:port it connects to (or the default "
+                     "of an SNI binding). With such a client supported, every further certificate on 443 needs its "
+                     "own IP address and DNS must send each name to the address its certificate is on. The server "
+                     "selects by SNI only on IIS 8 / Windows Server 2012 and later: never on Exchange 2007, on "
+                     "Exchange 2010 only on Server 2012 or 2012 R2. A client whose SNI support is unverified is "
+                     "judged both ways: at most a warning, and the plan buys no address for it.",
+             .sources = {"seed 003 (two web sites, two IP addresses)", "seed 004, \"Using Redirection\"",
+                         "Microsoft, \"IIS 8.0 Server Name Indication (SNI)\"", "RFC 6066 3"},
+             .effective = {},
+             .applies_to = {RuleTarget::planned_certificate, RuleTarget::dns_plan, RuleTarget::served_chain}},
+};
+
+} // namespace certplan::rules

@@ -1,0 +1,67 @@
+// R17: does the certificate cover the host name (RFC 6125 / RFC 9525, per client profile).
+#include "rules/rule.hpp"
+
+#include <certplan/match.hpp>
+
+#include <fmt/format.h>
+
+namespace certplan::rules {
+
+extern const RuleDef r17;
+
+NameCoverage name_coverage(const Meeting& m) {
+  if (m.coverage < 0) {
+    const auto& leaf = m.certificate.leaf;
+    const std::string host(m.host);
+    NameCoverage c;
+    // An exact SAN satisfies every profile but CN-only ones; only the rest needs the matcher.
+    if (m.named_exactly && m.client.name_source != NameSource::cn_only) {
+      c = {true, true};
+    } else {
+      const PresentedNames names{leaf.dns_sans, leaf.ip_sans, leaf.subject_cn};
+      c.covered = covers(names, host, policy_for(m.client));
+      c.covered_strict = c.covered || covers(names, host, strict_policy());
+    }
+    m.coverage = (c.covered ? 1 : 0) | (c.covered_strict ? 2 : 0);
+  }
+  return {(m.coverage & 1) != 0, (m.coverage & 2) != 0};
+}
+
+namespace {
+
+void at_endpoint(const Meeting& m, Verdicts& v) {
+  const auto cov = name_coverage(m);
+  const auto& leaf = m.certificate.leaf;
+  // R14 and R13 explain a refusal that is the profile's; what is left is R17's own.
+  if (!cov.covered && !(m.client.wildcard == WildcardSupport::none && cov.covered_strict) &&
+      m.client.name_source != NameSource::cn_only) {
+    add(v, r17, Severity::failure,
+        fmt::format("the certificate does not cover {} (SANs: {})", m.host,
+                    leaf.dns_sans.empty() ? std::string("none") : fmt::format("{}", fmt::join(leaf.dns_sans, ", "))));
+  }
+  // The CA's name constraints, checked against the name connected to: a wildcard SAN can
+  // satisfy them while covering a host they exclude (CVE-2025-61727's pattern).
+  const auto& chain = m.certificate.chain;
+  if (chain.trusted && !within_name_constraints(std::string(m.host), chain.permitted_dns, chain.excluded_dns)) {
+    add(v, r17, Severity::failure,
+        fmt::format("a CA on the chain does not permit {} (name constraints, RFC 5280 4.2.1.10)", m.host));
+  }
+}
+
+} // namespace
+
+extern const RuleDef r17{
+    .info = {.id = "R17",
+             .title = "Host-name matching",
+             .text = "Compare in lower case after dropping one trailing dot; a wildcard only as the whole leftmost "
+                     "label, matching exactly one label, never over a public suffix nor a host whose labels are all "
+                     "numeric; the CN is ignored when DNS SANs are present; IDNs compare in A-label form; a "
+                     "partial-label wildcard matches only for a profile that allows it; IP addresses match only IP "
+                     "SANs. The CAs' name constraints are checked against the host connected to.",
+             .sources = {"RFC 9525 6.3 and 7.1", "RFC 6125 6.4", "RFC 5280 4.2.1.10", "C2SP x509-limbo"},
+             .effective = {},
+             .applies_to = {RuleTarget::issued_certificate, RuleTarget::served_chain}},
+    .at_endpoint = at_endpoint,
+};
+
+} // namespace certplan::rules

@@ -1,0 +1,96 @@
+// The registry: one table of every rule (zlint's RegisterLint shape, written out so that a
+// static library cannot drop a rule whose object nothing else references).
+#include "rules/rule.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace certplan::rules {
+
+extern const RuleDef r01, r02, r03, r04, r05, r06, r07, r08, r09, r10, r11, r12, r13, r14, r15, r16, r17, r18, r19,
+    r20, key_match, renewal;
+
+const std::vector<const RuleDef*>& registry() {
+  static const std::vector<const RuleDef*> k_table = {&r01, &r02, &r03, &r04, &r05, &r06, &r07, &r08,
+                                                       &r09, &r10, &r11, &r12, &r13, &r14, &r15, &r16,
+                                                       &r17, &r18, &r19, &r20, &key_match, &renewal};
+  return k_table;
+}
+
+Verdicts judge_meeting(const Meeting& m) {
+  Verdicts v;
+  for (const auto* def : registry()) {
+    if (def->at_endpoint != nullptr) {
+      def->at_endpoint(m, v);
+    }
+  }
+  return v;
+}
+
+Verdicts judge_request(const RequestFacts& r) {
+  Verdicts v;
+  for (const auto* def : registry()) {
+    if (def->on_request != nullptr) {
+      def->on_request(r, v);
+    }
+  }
+  return v;
+}
+
+Verdicts judge_planned(const PlannedFacts& p) {
+  Verdicts v;
+  for (const auto* def : registry()) {
+    if (def->on_planned != nullptr) {
+      def->on_planned(p, v);
+    }
+  }
+  return v;
+}
+
+Trust trust_of(const Meeting& m) {
+  if (m.certificate.leaf.self_signed || !m.certificate.chain.trusted) {
+    return m.certificate.leaf.self_signed ? Trust::private_ca : Trust::untrusted;
+  }
+  // A chain that validates is public only when the topology promises a public CA: with
+  // authority = "enterprise" the store given (--trust) holds the enterprise root.
+  return m.authority == Authority::public_ ? Trust::public_ca : Trust::private_ca;
+}
+
+} // namespace certplan::rules
+
+namespace certplan {
+
+std::string_view to_string(RuleTarget t) {
+  switch (t) {
+  case RuleTarget::topology: return "topology";
+  case RuleTarget::dns_plan: return "dns-plan";
+  case RuleTarget::planned_certificate: return "planned-certificate";
+  case RuleTarget::request: return "request";
+  case RuleTarget::issued_certificate: return "issued-certificate";
+  case RuleTarget::served_chain: return "served-chain";
+  }
+  return "?";
+}
+
+const std::vector<const Rule*>& all_rules() {
+  static const std::vector<const Rule*> k_rules = [] {
+    std::vector<const Rule*> out;
+    for (const auto* d : rules::registry()) {
+      out.push_back(&d->info);
+    }
+    return out;
+  }();
+  return k_rules;
+}
+
+const Rule* find_rule(std::string_view id) {
+  for (const auto* r : all_rules()) {
+    if (r->id.size() == id.size() &&
+        std::equal(id.begin(), id.end(), r->id.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); })) {
+      return r;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace certplan

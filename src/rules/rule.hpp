@@ -1,0 +1,103 @@
+// Private to the rules registry and its callers: a rule's definition (metadata and checks)
+// and the facts a check judges. One rule per file (src/rules/rNN_*.cpp); registry.cpp lists them.
+#pragma once
+
+#include <certplan/audit.hpp>
+#include <certplan/clients.hpp>
+#include <certplan/finding.hpp>
+#include <certplan/plan.hpp>
+#include <certplan/rules.hpp>
+#include <certplan/topology.hpp>
+#include <certplan/x509.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace certplan::rules {
+
+// One rule's word on one subject.
+struct Verdict {
+  std::string_view rule;
+  Severity severity = Severity::info;
+  std::string message;
+};
+using Verdicts = std::vector<Verdict>;
+
+// What one client meets at one endpoint: the certificate the server hands it there (chosen by
+// the serving model, src/rules/serving.cpp) and the facts the checks need besides.
+struct Meeting {
+  std::string_view host;     // the name the client connects to (A-label form)
+  std::string_view service;  // iis | pop | imap | smtp
+  bool outlook_anywhere = false; // the endpoint publishes Outlook Anywhere (R16)
+  const ClientProfile& client;
+  const AuditCertificate& certificate;
+  Authority authority = Authority::public_; // what the topology promises (R13, R6, R19, R20)
+  ExchangeVersion exchange = ExchangeVersion::v2019;
+  long long at = 0;           // --at
+  bool named_exactly = false; // an exact DNS SAN names the host (fast path of the matcher)
+  // R16: the Outlook Anywhere principal the plan has the admin configure with
+  // Set-OutlookProvider EXPR -CertPrincipalName ("" when the default msstd:<host> applies).
+  std::string_view principal;
+  // Computed once by name_coverage() (R17) and read by R13, R14, R17.
+  mutable int coverage = -1;
+};
+
+// R17's matcher on the meeting: covered under the client's profile; covered under strict RFC
+// 9525 (so a refusal is the profile's).
+struct NameCoverage {
+  bool covered = false;
+  bool covered_strict = false;
+};
+NameCoverage name_coverage(const Meeting& m);
+
+// A request's facts (csr --check, and certplan's own requests before they are written).
+struct RequestFacts {
+  const RequestInfo& request;
+  Authority authority = Authority::public_;
+  ExchangeVersion exchange = ExchangeVersion::v2019;
+};
+
+// A certificate's facts outside any endpoint (expiry, file lints).
+struct CertificateFacts {
+  const CertificateInfo& certificate;
+  long long at = 0;
+};
+
+// A certificate of the plan, before any request exists.
+struct PlannedFacts {
+  const CertificatePlan& certificate;
+  const Topology& topology;
+};
+
+using EndpointCheck = void (*)(const Meeting&, Verdicts&);
+using RequestCheck = void (*)(const RequestFacts&, Verdicts&);
+using PlannedCheck = void (*)(const PlannedFacts&, Verdicts&);
+
+struct RuleDef {
+  Rule info;
+  EndpointCheck at_endpoint = nullptr;
+  RequestCheck on_request = nullptr;
+  PlannedCheck on_planned = nullptr;
+};
+
+// The registry, in id order.
+const std::vector<const RuleDef*>& registry();
+
+// Every endpoint check of the registry on one meeting, in registry order.
+Verdicts judge_meeting(const Meeting& m);
+// Every request check of the registry on one request.
+Verdicts judge_request(const RequestFacts& r);
+// Every planned-certificate check of the registry on one planned certificate.
+Verdicts judge_planned(const PlannedFacts& p);
+
+// Adds a verdict citing `def`'s id.
+inline void add(Verdicts& v, const RuleDef& def, Severity s, std::string message) {
+  v.push_back({def.info.id, s, std::move(message)});
+}
+
+// How the served chain is trusted, for the client-independent checks.
+enum class Trust { public_ca, private_ca, untrusted };
+Trust trust_of(const Meeting& m);
+
+} // namespace certplan::rules
