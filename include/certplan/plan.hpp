@@ -60,6 +60,17 @@ struct DnsRecord {
   std::string note;
 };
 
+// One cell of the plan's judgement: what `client` will meet at `endpoint` for `service`
+// once the planned certificates are issued and bound as planned (the same cell `certplan
+// audit` reports for the installed ones).
+struct CellVerdict {
+  std::string endpoint;
+  std::string service; // iis | pop | imap | smtp
+  std::string client;
+  Severity status = Severity::info;
+  std::vector<std::string> rules; // ids of the rules that spoke, in order, each once
+};
+
 struct ClientOutcome {
   std::string id;
   std::string name;
@@ -79,6 +90,7 @@ struct Plan {
   std::vector<CertificatePlan> certificates;
   std::vector<DnsRecord> dns_records;
   std::vector<ClientOutcome> clients;
+  std::vector<CellVerdict> verdicts; // endpoint x service x supported client
   std::vector<Finding> findings;
 
   Severity worst() const; // info when nothing to report

@@ -130,6 +130,9 @@ struct Installed {
   std::string file; // relative to the topology file
   std::vector<std::string> services;
   std::vector<std::string> sites;
+  // Bound on an IP address of its own that DNS gives its names (R12), rather than by SNI or
+  // as the address's default (extension of topology.md).
+  bool own_address = false;
   SourcePos pos;
 };
 

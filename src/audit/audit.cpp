@@ -36,6 +36,21 @@ bool client_uses(const ClientProfile& c, const Namespace& ns, std::string_view s
   return c.uses_service(service == "pop" ? Service::pop3 : service == "imap" ? Service::imap4 : Service::smtp);
 }
 
+Severity worst_of(const rules::Verdicts& v) {
+  Severity w = Severity::info;
+  for (const auto& x : v) {
+    w = std::max(w, x.severity);
+  }
+  return w;
+}
+
+const rules::Verdict* first_of(const rules::Verdicts& v, Severity s) {
+  const auto it = std::find_if(v.begin(), v.end(), [&](const rules::Verdict& x) { return x.severity == s; });
+  return it == v.end() ? nullptr : &*it;
+}
+
+} // namespace
+
 // R16: the principal the plan has the admin set on the forest's EXPR provider: msstd:<CN> of the
 // forest's first IIS certificate carrying Outlook Anywhere names, when some Outlook Anywhere
 // host of the forest is not that CN ("" when the default msstd:<host> matches everywhere).
@@ -55,20 +70,67 @@ std::string planned_principal(const Plan& plan, const std::string& forest) {
   return "";
 }
 
-Severity worst_of(const rules::Verdicts& v) {
-  Severity w = Severity::info;
-  for (const auto& x : v) {
-    w = std::max(w, x.severity);
+Met meet(const MeetContext& ctx, const std::string& host, std::string_view service, const std::string& site, bool oa,
+         const ClientProfile& client) {
+  Met out;
+  const auto& topo = ctx.topo;
+  const auto& certificates = ctx.certificates;
+  const auto add = [&](rules::Verdict v) {
+    out.status = std::max(out.status, v.severity);
+    out.verdicts.push_back(std::move(v));
+  };
+  const auto judge = [&](std::size_t i) {
+    rules::Meeting m{.host = host,
+                     .service = service,
+                     .outlook_anywhere = oa,
+                     .client = client,
+                     .certificate = certificates[i],
+                     .authority = topo.certificates.authority,
+                     .exchange = topo.organization.exchange,
+                     .at = ctx.at,
+                     .named_exactly = ctx.serving.names_exactly(i, host),
+                     .principal = ctx.principal};
+    return rules::judge_meeting(m);
+  };
+  // R12: the certificate met with SNI and without; which one applies depends on the client
+  // and the server, and an unverified side is judged both ways.
+  const std::size_t with_sni = ctx.serving.pick(host, service, site, true);
+  if (with_sni == Serving::npos) {
+    add({service == "iis" ? "R1" : "R5", Severity::failure,
+         fmt::format("no certificate is bound to {} at site {}", service, site)});
+    return out;
   }
-  return w;
+  const std::size_t without = ctx.serving.pick(host, service, site, false);
+  const Tri server_sni = rules::server_selects_by_sni(topo.organization.exchange);
+  // SMTP, POP3 and IMAP4 bind one certificate per service by name: only HTTPS selects by SNI.
+  const Tri sni = service != "iis" || with_sni == without                     ? Tri::yes
+                  : client.sni == Tri::no || server_sni == Tri::no             ? Tri::no
+                  : client.sni == Tri::unknown || server_sni == Tri::unknown   ? Tri::unknown
+                                                                               : Tri::yes;
+  out.certificate = sni == Tri::no ? without : with_sni;
+  const auto verdicts = judge(out.certificate);
+  for (const auto& v : verdicts) {
+    add(v);
+  }
+  if (sni != Tri::yes) {
+    const auto other = sni == Tri::no ? verdicts : judge(without);
+    const std::string who =
+        client.sni != Tri::yes
+            ? fmt::format("{} {} SNI", client.id, client.sni == Tri::no ? "sends no" : "may send no (UNVERIFIED)")
+            : std::string(rules::server_sni_assumption(topo.organization.exchange));
+    if (sni == Tri::no && worst_of(other) != Severity::info) {
+      add({"R12", Severity::failure,
+           fmt::format("{}: at {} it meets {}, the certificate bound to the address, not the one naming it", who, host,
+                       certificates[without].source)});
+    } else if (sni == Tri::unknown && worst_of(other) > worst_of(verdicts)) {
+      const auto* why = first_of(other, worst_of(other));
+      add({"R12", Severity::warning,
+           fmt::format("{}; without SNI it would meet {} at {}: {} {}", who, certificates[without].source, host, why->rule,
+                       why->message)});
+    }
+  }
+  return out;
 }
-
-const rules::Verdict* first_of(const rules::Verdicts& v, Severity s) {
-  const auto it = std::find_if(v.begin(), v.end(), [&](const rules::Verdict& x) { return x.severity == s; });
-  return it == v.end() ? nullptr : &*it;
-}
-
-} // namespace
 
 Severity Audit::worst() const {
   Severity w = Severity::info;
@@ -89,7 +151,6 @@ Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalo
   for (const auto& ref : topo.clients) {
     clients.push_back(catalog.find(ref.id));
   }
-  const Tri server_sni = server_selects_by_sni(topo.organization.exchange);
   std::map<std::string, std::string> principals; // forest -> R16 principal
   for (const auto& ns : plan.namespaces) {
     if (!ns.on_certificate) {
@@ -112,60 +173,15 @@ Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalo
           continue;
         }
         AuditResult r{host, std::string(service), client->id, Severity::info, "", {}, {}};
-        const auto add = [&](const rules::Verdict& v) {
-          r.status = std::max(r.status, v.severity);
+        const MeetContext ctx{topo, certificates, serving, at_unix, pit->second};
+        const Met met = meet(ctx, host, service, ns.site, oa, *client);
+        if (met.certificate != Serving::npos) {
+          r.certificate = certificates[met.certificate].leaf.sha256_fingerprint;
+        }
+        r.status = met.status;
+        for (const auto& v : met.verdicts) {
           r.reasons.push_back(fmt::format("{} {}: {}", v.rule, to_string(v.severity), v.message));
           r.facts.push_back({std::string(v.rule), v.severity, v.message, client->id});
-        };
-        const auto judge = [&](std::size_t i) {
-          rules::Meeting m{.host = host,
-                           .service = service,
-                           .outlook_anywhere = oa,
-                           .client = *client,
-                           .certificate = certificates[i],
-                           .authority = topo.certificates.authority,
-                           .exchange = topo.organization.exchange,
-                           .at = at_unix,
-                           .named_exactly = serving.names_exactly(i, host),
-                           .principal = pit->second};
-          return rules::judge_meeting(m);
-        };
-        // R12: the certificate met with SNI and without; which one applies depends on the
-        // client and the server, and an unverified side is judged both ways.
-        const std::size_t with_sni = serving.pick(host, service, ns.site, true);
-        if (with_sni == Serving::npos) {
-          add({service == "iis" ? "R1" : "R5", Severity::failure,
-               fmt::format("no certificate is bound to {} at site {}", service, ns.site)});
-          a.results.push_back(std::move(r));
-          continue;
-        }
-        const std::size_t without = serving.pick(host, service, ns.site, false);
-        // SMTP, POP3 and IMAP4 bind one certificate per service: only HTTPS selects by SNI here.
-        const Tri sni = service != "iis" || with_sni == without ? Tri::yes
-                        : client->sni == Tri::no || server_sni == Tri::no ? Tri::no
-                        : client->sni == Tri::unknown || server_sni == Tri::unknown ? Tri::unknown
-                                                                                     : Tri::yes;
-        const std::size_t met = sni == Tri::no ? without : with_sni;
-        r.certificate = certificates[met].leaf.sha256_fingerprint;
-        const auto verdicts = judge(met);
-        for (const auto& v : verdicts) {
-          add(v);
-        }
-        if (sni != Tri::yes) {
-          const auto other = sni == Tri::no ? verdicts : judge(without);
-          const auto* why = first_of(other, worst_of(other));
-          const std::string who = client->sni != Tri::yes
-                                      ? fmt::format("{} {} SNI", client->id, client->sni == Tri::no ? "sends no" : "may send no (UNVERIFIED)")
-                                      : std::string(server_sni_assumption(topo.organization.exchange));
-          if (sni == Tri::no && worst_of(other) != Severity::info) {
-            add({"R12", Severity::failure,
-                 fmt::format("{}: at {} it meets {}, the certificate bound to the address, not the one naming it",
-                             who, host, certificates[without].source)});
-          } else if (sni == Tri::unknown && worst_of(other) > worst_of(verdicts)) {
-            add({"R12", Severity::warning,
-                 fmt::format("{}; without SNI it would meet {} at {}: {} {}", who, certificates[without].source, host,
-                             why->rule, why->message)});
-          }
         }
         a.results.push_back(std::move(r));
       }

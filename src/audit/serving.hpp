@@ -6,19 +6,14 @@
 
 #include <certplan/audit.hpp>
 
+#include "rules/rule.hpp"
+
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace certplan {
-
-// Whether the server selects a certificate by SNI: IIS 8 (Windows Server 2012) and later.
-// Exchange 2007 runs on IIS 6/7/7.5 (no); Exchange 2010 selects only on Server 2012/2012 R2,
-// which the topology does not say (unknown: both outcomes are judged); 2013 and later yes.
-Tri server_selects_by_sni(ExchangeVersion v);
-// The assumption behind server_selects_by_sni, for messages.
-std::string_view server_sni_assumption(ExchangeVersion v);
 
 class Serving {
 public:
@@ -44,5 +39,28 @@ private:
   std::unordered_map<std::string, std::vector<std::size_t>> m_exact, m_wild;
   mutable std::unordered_map<std::string, std::vector<std::size_t>> m_bound;
 };
+
+// What the rules registry says of what `client` meets at `host` for `service` at `site`:
+// the certificate met (with SNI or without, as the client and the server do; an unverified
+// side judged both ways, R12) and every verdict on it. The one judgement of a cell that
+// audit, the plan (through audit) and trace share.
+struct MeetContext {
+  const Topology& topo;
+  const std::vector<AuditCertificate>& certificates;
+  const Serving& serving;
+  long long at = 0;
+  std::string_view principal; // R16, see planned_principal
+};
+struct Met {
+  std::size_t certificate = Serving::npos; // index into MeetContext::certificates
+  Severity status = Severity::info;
+  rules::Verdicts verdicts;
+};
+Met meet(const MeetContext& ctx, const std::string& host, std::string_view service, const std::string& site, bool oa,
+         const ClientProfile& client);
+
+// R16: the principal the plan has the admin set on the forest's EXPR provider ("" when the
+// default msstd:<host> matches everywhere).
+std::string planned_principal(const Plan& plan, const std::string& forest);
 
 } // namespace certplan

@@ -32,7 +32,8 @@ struct AuditOptions {
 std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Topology& topo, const ChainValidator& chains,
                                                 long long at, const std::string& first_override = "") {
   std::vector<AuditCertificate> out;
-  const auto add = [&](const std::string& file, std::vector<std::string> services, std::vector<std::string> sites) {
+  const auto add = [&](const std::string& file, std::vector<std::string> services, std::vector<std::string> sites,
+                       bool own_address) {
     const std::string data = read_file(file);
     AuditCertificate c;
     c.source = file;
@@ -40,6 +41,7 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
     c.chain = chains.check(data, file, at);
     c.services = std::move(services);
     c.sites = std::move(sites);
+    c.own_address = own_address;
     if (out.empty() && !o.key.empty()) {
       c.key_matches = key_matches(read_file(o.key), data, std::nullopt);
     }
@@ -47,12 +49,12 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
   };
   // Certificates on the command line serve every internet-facing site's IIS endpoints.
   for (std::size_t i = 0; i < o.certs.size(); ++i) {
-    add(i == 0 && !first_override.empty() ? first_override : o.certs[i], {"iis"}, {});
+    add(i == 0 && !first_override.empty() ? first_override : o.certs[i], {"iis"}, {}, false);
   }
   const auto base = std::filesystem::path(topo.path).parent_path();
   for (const auto& in : topo.installed) {
     const std::string file = (base / in.file).string();
-    add(out.empty() && !first_override.empty() ? first_override : file, in.services, in.sites);
+    add(out.empty() && !first_override.empty() ? first_override : file, in.services, in.sites, in.own_address);
   }
   if (out.empty()) {
     throw Error(ErrorKind::usage, "no certificate to audit: give CERT files or [[installed]] entries in " + topo.path);

@@ -8,6 +8,7 @@
 // autodiscover names in topology order; then tenant autodiscover names in tenant order;
 // then internal names (private authorities only).
 #include "plan/plan_internal.hpp"
+#include "rules/rule.hpp"
 
 #include <certplan/resources.hpp>
 
@@ -334,6 +335,12 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
   for (const auto* c : no_sni) {
     no_sni_ids.push_back(c->id);
   }
+  // R12: a server that cannot select by SNI (Exchange 2007's IIS) hands every client the
+  // address's certificate, whatever the client sends.
+  const bool server_no_sni = rules::server_selects_by_sni(m_topo.organization.exchange) == Tri::no;
+  if (server_no_sni && no_sni_ids.empty() && !m_clients.list.empty()) {
+    no_sni_ids.emplace_back("every client (the server cannot select by SNI)");
+  }
   std::map<std::string, std::vector<std::string>> iis_certs_at; // site -> cert ids on 443
   for (auto& c : certs) {
     std::vector<std::string> parts;
@@ -347,7 +354,7 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
       }
       if (!extra) {
         parts.push_back(fmt::format("IIS Default Web Site :443 at {}", fmt::join(c.sites, ", ")));
-      } else if (!no_sni.empty()) {
+      } else if (!no_sni_ids.empty() || server_no_sni) {
         c.needs_own_ip = true;
         parts.push_back(fmt::format("IIS :443 on its own IP address at {} ({} send no SNI)", fmt::join(c.sites, ", "),
                                     fmt::join(no_sni_ids, ", ")));
@@ -369,7 +376,7 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
     }
     c.binding = fmt::format("{}", fmt::join(parts, "; "));
   }
-  if (no_sni.empty()) {
+  if (no_sni_ids.empty() && !server_no_sni) {
     return;
   }
   for (const auto& [site_name, ids] : iis_certs_at) {
@@ -443,7 +450,8 @@ bool SupportedClients::all_accept_wildcards() const {
 std::vector<const ClientProfile*> SupportedClients::without_sni() const {
   std::vector<const ClientProfile*> out;
   for (const auto* c : list) {
-    if (c->sni != Tri::yes && c->uses_https()) {
+    // R12/R13: unknown is not no; an unverified claim never buys an address.
+    if (c->sni == Tri::no && c->uses_https()) {
       out.push_back(c);
     }
   }

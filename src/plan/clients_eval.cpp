@@ -140,11 +140,21 @@ ClientOutcome Evaluator::evaluate(const ClientProfile& p) {
 } // namespace
 
 std::vector<ClientOutcome> evaluate_clients(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
-                                            const SupportedClients& clients, std::vector<Finding>& findings) {
+                                            const SupportedClients& clients, std::vector<Finding>& findings,
+                                            std::vector<CellVerdict>& verdicts) {
   std::vector<ClientOutcome> out;
   // Judged at the planned certificates' first second: every time-dependent rule then holds.
   const auto issued = as_issued(topo, plan, 0);
   const Audit audit = audit_endpoints(topo, plan, catalog, issued, 0);
+  for (const auto& r : audit.results) {
+    CellVerdict v{r.endpoint, r.service, r.client, r.status, {}};
+    for (const auto& f : r.facts) {
+      if (std::find(v.rules.begin(), v.rules.end(), f.rule) == v.rules.end()) {
+        v.rules.push_back(f.rule);
+      }
+    }
+    verdicts.push_back(std::move(v));
+  }
   Evaluator e(topo, plan, audit, findings);
   for (const auto* p : clients.list) {
     out.push_back(e.evaluate(*p));

@@ -158,7 +158,7 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
     findings.push_back({"R13", Severity::info,
                         "No [clients] supported list: no client-specific check was made (see `certplan clients`)", ""});
   }
-  plan.clients = evaluate_clients(topo, plan, catalog, clients, findings);
+  plan.clients = evaluate_clients(topo, plan, catalog, clients, findings, plan.verdicts);
   plan.findings = std::move(findings);
   return plan;
 }

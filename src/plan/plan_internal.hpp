@@ -21,7 +21,7 @@ Addresses addresses(const Topology& topo, const std::string& site_name);
 struct SupportedClients {
   std::vector<const ClientProfile*> list;
   bool all_accept_wildcards() const;
-  // Clients that may not send SNI (no or unknown).
+  // Clients that send no SNI (Tri::no only: an unverified claim never buys an address, R12/R13).
   std::vector<const ClientProfile*> without_sni() const;
 };
 
@@ -36,6 +36,7 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
 // R10, R12-R16 and R2 from each supported client's point of view.
 // Through audit_endpoints on as_issued(plan): the registry's verdicts, not a copy of them.
 std::vector<ClientOutcome> evaluate_clients(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
-                                            const SupportedClients& clients, std::vector<Finding>& findings);
+                                            const SupportedClients& clients, std::vector<Finding>& findings,
+                                            std::vector<CellVerdict>& verdicts);
 
 } // namespace certplan

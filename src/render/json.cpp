@@ -121,6 +121,13 @@ std::string plan_json(const Plan& plan) {
   j["certificates"] = std::move(certificates);
   j["dns_records"] = std::move(dns);
   j["clients"] = std::move(clients);
+  ordered_json verdicts = ordered_json::array();
+  for (const auto& v : plan.verdicts) {
+    verdicts.push_back(ordered_json{{"endpoint", v.endpoint}, {"service", v.service}, {"client", v.client},
+                                    {"status", v.status == Severity::info ? "ok" : v.status == Severity::warning ? "warning" : "fail"},
+                                    {"rules", v.rules}});
+  }
+  j["verdicts"] = std::move(verdicts);
   j["warnings"] = std::move(warnings);
   return j.dump(2) + "\n";
 }

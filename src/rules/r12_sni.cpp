@@ -20,4 +20,21 @@ extern const RuleDef r12{
              .applies_to = {RuleTarget::planned_certificate, RuleTarget::dns_plan, RuleTarget::served_chain}},
 };
 
+Tri server_selects_by_sni(ExchangeVersion v) {
+  switch (v) {
+  case ExchangeVersion::v2007: return Tri::no;
+  case ExchangeVersion::v2010: return Tri::unknown;
+  default: return Tri::yes;
+  }
+}
+
+std::string_view server_sni_assumption(ExchangeVersion v) {
+  switch (v) {
+  case ExchangeVersion::v2007: return "Exchange 2007 runs on IIS 6/7/7.5, which cannot select a certificate by SNI";
+  case ExchangeVersion::v2010:
+    return "Exchange 2010 selects by SNI only on Windows Server 2012/2012 R2 (IIS 8), which the topology does not say";
+  default: return "Exchange 2013 and later run on IIS 8 or later, which selects by SNI";
+  }
+}
+
 } // namespace certplan::rules

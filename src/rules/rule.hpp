@@ -96,6 +96,13 @@ inline void add(Verdicts& v, const RuleDef& def, Severity s, std::string message
   v.push_back({def.info.id, s, std::move(message)});
 }
 
+// R12: whether the server selects a certificate by SNI: IIS 8 (Windows Server 2012) and later.
+// Exchange 2007 runs on IIS 6/7/7.5 (no); Exchange 2010 selects only on Server 2012/2012 R2,
+// which the topology does not say (unknown: both outcomes are judged); 2013 and later yes.
+Tri server_selects_by_sni(ExchangeVersion v);
+// The assumption behind server_selects_by_sni, for messages.
+std::string_view server_sni_assumption(ExchangeVersion v);
+
 // How the served chain is trusted, for the client-independent checks.
 enum class Trust { public_ca, private_ca, untrusted };
 Trust trust_of(const Meeting& m);

@@ -71,7 +71,7 @@ constexpr std::array<std::string_view, 5> k_subject_keys = {"country", "state", 
 constexpr std::array<std::string_view, 4> k_hosting_keys = {"provider_domain", "autodiscover", "redirect_host",
                                                             "webmail_redirect_host"};
 constexpr std::array<std::string_view, 3> k_tenant_keys = {"name", "domains", "webmail"};
-constexpr std::array<std::string_view, 3> k_installed_keys = {"file", "services", "sites"};
+constexpr std::array<std::string_view, 4> k_installed_keys = {"file", "services", "sites", "own_address"};
 
 constexpr std::array<std::pair<std::string_view, ExchangeVersion>, 6> k_versions = {{
     {"2007", ExchangeVersion::v2007},
@@ -809,6 +809,9 @@ void Loader::load_installed(const toml::table& root, Topology& topo) const {
         }
         in.sites.push_back(name);
       }
+    }
+    if (const auto* o = t->get("own_address")) {
+      in.own_address = boolean(*o, "own_address");
     }
     topo.installed.push_back(std::move(in));
   }

@@ -5,6 +5,9 @@
 // to one client. TLS is checked against the host in the URL, never the CNAME target
 // (RFC 9525 §6.1.1), with the matcher of R17 under the client's policy.
 #include "plan/plan_internal.hpp"
+#include "audit/serving.hpp"
+
+#include <certplan/audit.hpp>
 
 #include <certplan/match.hpp>
 #include <certplan/trace.hpp>
@@ -38,7 +41,8 @@ struct Listener {
 class Tracer {
 public:
   Tracer(const Topology& topo, const Plan& plan, const ClientProfile& client, bool domain_joined)
-      : m_topo(topo), m_plan(plan), m_client(client), m_policy(policy_for(client)), m_internal(domain_joined) {
+      : m_topo(topo), m_plan(plan), m_client(client), m_policy(policy_for(client)), m_internal(domain_joined),
+        m_issued(as_issued(topo, plan, 0)), m_serving(topo, m_issued) {
     for (const auto& site : topo.sites) {
       const auto a = addresses(topo, site.name);
       for (const auto& ip : a.primary) {
@@ -58,8 +62,6 @@ private:
   // Follows CNAMEs to addresses in the planned records; describes the chain in `how`.
   std::vector<std::string> resolve(const std::string& name, std::string& how) const;
   const DnsRecord* find(const std::string& name, std::string_view type) const;
-  // TLS to `host` on the site at `ip`: the certificate met and whether it covers `host`.
-  const CertificatePlan* certificate_at(const Listener& l, const std::string& host) const;
   // Tries https://host/...; true when the client gets its settings there.
   bool try_https(Trace& t, const std::string& method, const std::string& host, const std::string& via);
 
@@ -68,6 +70,10 @@ private:
   const ClientProfile& m_client;
   MatchPolicy m_policy;
   bool m_internal;
+  // What the client meets over TLS: the planned (or installed) certificates as issued, through
+  // the serving model and the rules registry, as plan and audit judge them.
+  std::vector<AuditCertificate> m_issued;
+  Serving m_serving;
   std::map<std::string, Listener> m_listeners;
 };
 
@@ -113,27 +119,6 @@ std::vector<std::string> Tracer::resolve(const std::string& start, std::string& 
   return {};
 }
 
-const CertificatePlan* Tracer::certificate_at(const Listener& l, const std::string& host) const {
-  std::vector<const CertificatePlan*> at;
-  for (const auto& c : m_plan.certificates) {
-    const bool iis = std::find(c.services.begin(), c.services.end(), "IIS") != c.services.end();
-    if (iis && std::find(c.sites.begin(), c.sites.end(), l.site) != c.sites.end()) {
-      at.push_back(&c);
-    }
-  }
-  if (at.empty()) {
-    return nullptr;
-  }
-  // With SNI (or on its own IP, as R12 requires without SNI) the covering certificate
-  // answers; otherwise the site's default binding.
-  for (const auto* c : at) {
-    if (covers({c->sans, {}, c->cn}, host, strict_policy()) && (m_client.sni == Tri::yes || c->needs_own_ip || c == at.front())) {
-      return c;
-    }
-  }
-  return at.front();
-}
-
 bool Tracer::try_https(Trace& t, const std::string& method, const std::string& host, const std::string& via) {
   TraceStep s;
   s.method = method;
@@ -152,26 +137,45 @@ bool Tracer::try_https(Trace& t, const std::string& method, const std::string& h
   } else if (listener->second.secondary) {
     s.outcome = "fail";
     s.detail = "connection refused: the redirect web site listens on port 80 only";
-  } else if (const auto* c = certificate_at(listener->second, host); c == nullptr) {
-    s.outcome = "fail";
-    s.detail = "no certificate is bound on port 443 there";
   } else {
-    s.certificate = fmt::format("{} (CN={})", c->id, c->cn);
-    if (!covers({c->sans, {}, c->cn}, host, m_policy)) {
+    const MeetContext ctx{m_topo, m_issued, m_serving, 0, ""};
+    const Met met = meet(ctx, host, "iis", listener->second.site, false, m_client);
+    const rules::Verdict* failure = nullptr;
+    const rules::Verdict* name_failure = nullptr;
+    std::vector<std::string> warnings;
+    for (const auto& v : met.verdicts) {
+      // SCP: domain-joined Outlook accepts a self-signed certificate there (R15).
+      if (v.rule == "R15" && method == "scp" && m_client.self_signed == SelfSigned::scp_only) {
+        continue;
+      }
+      const bool naming = v.rule == "R17" || v.rule == "R14" || v.rule == "R12" || v.rule == "R16" ||
+                          (v.rule == "R13" && v.message.find("reads only the CN") != std::string::npos);
+      const rules::Verdict*& first = naming ? name_failure : failure;
+      if (v.severity == Severity::failure) {
+        first = first == nullptr ? &v : first;
+      } else if (v.severity == Severity::warning) {
+        warnings.push_back(fmt::format("{} {}", v.rule, v.message));
+      }
+    }
+    if (met.certificate == Serving::npos) {
+      s.outcome = "fail";
+      s.detail = "no certificate is bound on port 443 there";
+    } else if (const auto& c = m_plan.certificates[met.certificate];
+               (s.certificate = fmt::format("{} (CN={})", c.id, c.cn)), failure != nullptr) {
+      s.outcome = "fail";
+      s.detail = fmt::format("{} {}", failure->rule, failure->message);
+    } else if (name_failure != nullptr) {
       s.outcome = "warning";
       s.detail = fmt::format("certificate name mismatch: {} does not cover {} for this client, so the user sees a "
-                             "security warning (certplan assumes it is declined and the lookup goes on)",
-                             c->id, host);
+                             "security warning (certplan assumes it is declined and the lookup goes on): {} {}",
+                             c.id, host, name_failure->rule, name_failure->message);
       t.warned = true;
-    } else if (c->authority == Authority::self_signed && m_client.self_signed != SelfSigned::warn &&
-               !(method == "scp" && m_client.self_signed == SelfSigned::scp_only)) {
-      s.outcome = "fail";
-      s.detail = "the certificate is self-signed and this client refuses it (R15)";
     } else {
-      s.outcome = "ok";
-      s.detail = fmt::format("certificate {} covers {}; the client gets its settings", c->id, host);
-      if (c->authority == Authority::enterprise && m_client.private_ca == PrivateCa::install) {
-        s.detail += " (if the enterprise root CA is installed on the device)";
+      s.outcome = warnings.empty() ? "ok" : "warning";
+      s.detail = fmt::format("certificate {} covers {}; the client gets its settings", c.id, host);
+      if (!warnings.empty()) {
+        s.detail += fmt::format(" ({})", fmt::join(warnings, "; "));
+        t.warned = true;
       }
       t.steps.push_back(std::move(s));
       t.landed = true;
