@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for a set time.
 # usage: scripts/fuzz.sh [SECONDS] [TARGET...]     (default 60 s; targets: topology
-#        certificate scan hostname request). Targets run side by side, one per core.
+#        certificate scan hostname request quote). Targets run side by side, one per core.
 # Each starts from its seed corpus (tests/fuzz/corpus/TARGET and the project files listed in
 # tests/fuzz/meson.build); what it finds goes to build-fuzz/corpus/TARGET, crashes to
 # build-fuzz/artifacts/, the log to build-fuzz/logs/TARGET.log. Exit 1 if any target failed.
@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-topology certificate scan hostname request}
+targets=${*:-topology certificate scan hostname request quote}
 
 ./scripts/setup-debian.sh
 missing=""

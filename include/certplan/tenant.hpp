@@ -83,9 +83,6 @@ std::string render_tenant_runbook(const TenantRunbook& runbook, Format format);
 
 // Pieces exposed for tests.
 
-// A TOML basic string: "..." with \ " and control characters escaped.
-std::string toml_quote(std::string_view s);
-
 // The byte range [begin, end) of `text` that remove_tenant deletes for tenant `name`: the
 // header line to the table's last value (trailing blank and comment lines before the next
 // table header stay), plus one blank line directly above the header. Throws Error(input)

@@ -2,7 +2,7 @@
 
 #include "rules/rule.hpp"
 #include <certplan/error.hpp>
-#include <certplan/resources.hpp>
+#include <certplan/quote.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -16,27 +16,29 @@
 namespace certplan {
 namespace {
 
+// Every value goes through quote::openssl_value (templates/csr/openssl.cnf's
+// {{openssl-section:...}}), so a '$', '#' or quote in a subject value stays text (issue 13).
 std::string openssl_config(const CertificatePlan& c, const KeySpec& key) {
-  std::string dn;
+  quote::Pairs dn;
   const auto& s = c.subject;
   for (const auto& [k, v] : {std::pair{"C", &s.country}, std::pair{"ST", &s.state}, std::pair{"L", &s.locality},
                              std::pair{"O", &s.organization}, std::pair{"OU", &s.unit}}) {
     if (!v->empty()) {
-      dn += fmt::format("{} = {}\n", k, *v);
+      dn.emplace_back(k, *v);
     }
   }
-  dn += fmt::format("CN = {}\n", c.cn);
-  std::string alt;
+  dn.emplace_back("CN", c.cn);
+  quote::Pairs alt;
   for (std::size_t i = 0; i < c.sans.size(); ++i) {
-    alt += fmt::format("DNS.{} = {}\n", i + 1, c.sans[i]);
+    alt.emplace_back(fmt::format("DNS.{}", i + 1), c.sans[i]);
   }
   const std::string newkey = key.algorithm == "rsa" ? "rsa:" + key.param
                                                     : "ec -pkeyopt ec_paramgen_curve:" +
                                                           std::string(key.param == "p256"   ? "P-256"
                                                                       : key.param == "p384" ? "P-384"
                                                                                             : "P-521");
-  return fmt::format(fmt::runtime(*embedded_resource("templates/csr/openssl.cnf")), fmt::arg("id", c.id),
-                     fmt::arg("dn", dn), fmt::arg("alt_names", alt), fmt::arg("newkey", newkey));
+  return quote::expand_template("templates/csr/openssl.cnf",
+                                {{"id", c.id}, {"dn", dn}, {"alt_names", alt}, {"newkey", newkey}});
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include <certplan/rules.hpp>
 #include <certplan/error.hpp>
 #include <certplan/expiry.hpp>
+#include <certplan/quote.hpp>
 
 #include "render/table.hpp"
 
@@ -92,35 +93,6 @@ std::string fingerprint_hex(const std::array<std::uint8_t, 32>& b) {
     out += i ? ":" : "";
     out += k_hex[b[i] >> 4];
     out += k_hex[b[i] & 0xF];
-  }
-  return out;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) {
-    return s;
-  }
-  std::string out = "\"";
-  for (const char c : s) {
-    out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return out + "\"";
-}
-
-// Prometheus label values escape backslash, quote and newline.
-std::string label(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    out += c == '\\' ? std::string("\\\\") : c == '"' ? std::string("\\\"") : c == '\n' ? std::string("\\n") : std::string(1, c);
-  }
-  return out;
-}
-
-// RFC 5545 TEXT escaping.
-std::string ics_text(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    out += (c == ',' || c == ';' || c == '\\') ? std::string("\\") + c : c == '\n' ? std::string("\\n") : std::string(1, c);
   }
   return out;
 }
@@ -480,9 +452,7 @@ void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool 
       text += "|";
       for (const auto& c : row) {
         text += " ";
-        for (const char ch : c) {
-          text += ch == '|' ? std::string_view("\\|") : std::string_view(&ch, 1);
-        }
+        text += quote::markdown_cell(c);
         text += " |";
       }
       text += "\n";
@@ -555,9 +525,11 @@ void render_expiry(const ExpiryReport& r, const std::string& format, std::ostrea
   if (format == "csv") {
     out << "source,subject_cn,sans,issuer,not_before,not_after,days_left,status,sha256_fingerprint,renew_by\n";
     rows(r, out, [](const ExpiryEntry& e, std::size_t, std::string& text) {
-      text += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_field(fmt::format("{}", fmt::join(e.sources, " "))),
-                         csv_field(e.cert.subject_cn), csv_field(fmt::format("{}", fmt::join(e.cert.dns_sans, " "))),
-                         csv_field(e.cert.issuer), e.cert.not_before, e.cert.not_after, e.days_left, to_string(e.status),
+      // Numbers, dates, statuses and fingerprints are certplan's own text; the rest came from
+      // files and certificates and is quoted (RFC 4180, formulas neutralised).
+      text += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", quote::csv_field(fmt::format("{}", fmt::join(e.sources, " "))),
+                         quote::csv_field(e.cert.subject_cn), quote::csv_field(fmt::format("{}", fmt::join(e.cert.dns_sans, " "))),
+                         quote::csv_field(e.cert.issuer), e.cert.not_before, e.cert.not_after, e.days_left, to_string(e.status),
                          e.cert.sha256_fingerprint, e.renew_by);
     });
     return;
@@ -570,9 +542,10 @@ void render_expiry(const ExpiryReport& r, const std::string& format, std::ostrea
                     : "# HELP x509_cert_not_before The timestamp of when the certificate was issued\n# TYPE x509_cert_not_before gauge\n");
       rows(r, out, [after](const ExpiryEntry& e, std::size_t, std::string& text) {
         for (const auto& s : e.sources) {
-          text += fmt::format("{}{{filepath=\"{}\",subject_CN=\"{}\",issuer_CN=\"{}\",serial_number=\"{}\"}} {}\n",
-                             after ? "x509_cert_not_after" : "x509_cert_not_before", label(s), label(e.cert.subject_cn),
-                             label(e.cert.issuer), label(e.cert.serial), after ? e.cert.not_after_unix : e.cert.not_before_unix);
+          text += fmt::format("{}{{filepath={},subject_CN={},issuer_CN={},serial_number={}}} {}\n",
+                             after ? "x509_cert_not_after" : "x509_cert_not_before", quote::prometheus_label(s),
+                             quote::prometheus_label(e.cert.subject_cn), quote::prometheus_label(e.cert.issuer),
+                             quote::prometheus_label(e.cert.serial), after ? e.cert.not_after_unix : e.cert.not_before_unix);
         }
       });
     }
@@ -583,11 +556,14 @@ void render_expiry(const ExpiryReport& r, const std::string& format, std::ostrea
     rows(r, out, [](const ExpiryEntry& e, std::size_t, std::string& text) {
       std::string day = e.renew_by;
       day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
-      text += fmt::format("BEGIN:VEVENT\r\nUID:{}@certplan\r\nDTSTAMP:{}T000000Z\r\nDTSTART;VALUE=DATE:{}\r\n"
-                         "SUMMARY:{}\r\nDESCRIPTION:{}\r\nEND:VEVENT\r\n",
-                         e.cert.sha256_fingerprint.substr(0, 23), day, day, ics_text("Renew certificate " + e.cert.subject_cn),
-                         ics_text(fmt::format("Expires {} ({}). Found in {}.", e.cert.not_after, e.cert.issuer,
-                                              fmt::join(e.sources, ", "))));
+      // TEXT values escaped (RFC 5545 3.3.11), long lines folded (3.1).
+      text += fmt::format("BEGIN:VEVENT\r\nUID:{}@certplan\r\nDTSTAMP:{}T000000Z\r\nDTSTART;VALUE=DATE:{}\r\n{}{}"
+                         "END:VEVENT\r\n",
+                         e.cert.sha256_fingerprint.substr(0, 23), day, day,
+                         quote::ics_fold("SUMMARY:" + quote::ics_text("Renew certificate " + e.cert.subject_cn)),
+                         quote::ics_fold("DESCRIPTION:" + quote::ics_text(fmt::format("Expires {} ({}). Found in {}.",
+                                                                                      e.cert.not_after, e.cert.issuer,
+                                                                                      fmt::join(e.sources, ", ")))));
     });
     out << "END:VCALENDAR\r\n";
     return;

@@ -10,7 +10,7 @@
 #include "plan/plan_internal.hpp"
 #include "rules/rule.hpp"
 
-#include <certplan/resources.hpp>
+#include <certplan/quote.hpp>
 
 #include <fmt/format.h>
 
@@ -406,15 +406,17 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
 std::string Planner::command(const CertificatePlan& c) const {
   // R7: emit both -SubjectName (CN, 2010+) and -DomainName in plan order (2007 takes the
   // first DomainName as CN). A wildcard may only appear in -SubjectName ([NEC]).
+  // Each subject value is quoted twice (issue 13): as an X.500 string value, so a ',' or
+  // '=' in it cannot add an RDN, then the whole name as a PowerShell literal by the template.
   const auto& s = c.subject;
   std::vector<std::string> dn;
   for (const auto& [k, v] : {std::pair{"C", &s.country}, std::pair{"S", &s.state}, std::pair{"L", &s.locality},
                              std::pair{"O", &s.organization}, std::pair{"OU", &s.unit}}) {
     if (!v->empty()) {
-      dn.push_back(fmt::format("{}={}", k, *v));
+      dn.push_back(fmt::format("{}={}", k, quote::x500_value(*v)));
     }
   }
-  dn.push_back("CN=" + c.cn);
+  dn.push_back("CN=" + quote::x500_value(c.cn));
   std::vector<std::string> domains;
   for (const auto& n : c.sans) {
     if (n.find('*') == std::string::npos) {
@@ -423,22 +425,22 @@ std::string Planner::command(const CertificatePlan& c) const {
   }
   const auto& key = m_topo.certificates.key;
   const std::string name = [&] {
-    if (c.authority == Authority::self_signed) {
-      return "templates/exchange/new-self-signed.ps1";
-    }
+    // ECDSA first: New-ExchangeCertificate has no ECDSA key, self-signed or not (its
+    // -KeySize is an RSA modulus length, {{int:keysize}}).
     if (key.algorithm == "ecdsa") {
       return "templates/exchange/ecdsa-request.ps1";
+    }
+    if (c.authority == Authority::self_signed) {
+      return "templates/exchange/new-self-signed.ps1";
     }
     return m_topo.organization.exchange == ExchangeVersion::v2007 ? "templates/exchange/request-2007.ps1"
                                                                    : "templates/exchange/request.ps1";
   }();
-  const auto tpl = embedded_resource(name);
-  if (!tpl) {
-    throw Error(ErrorKind::internal, "missing template " + std::string(name));
-  }
-  return fmt::format(fmt::runtime(*tpl), fmt::arg("subject", fmt::join(dn, ", ")),
-                     fmt::arg("domains", fmt::join(domains, ", ")), fmt::arg("keysize", key.param),
-                     fmt::arg("id", c.id), fmt::arg("services", fmt::join(c.services, ",")));
+  return quote::expand_template(name, {{"subject", fmt::format("{}", fmt::join(dn, ", "))},
+                                       {"domains", domains},
+                                       {"keysize", key.param},
+                                       {"path", "C:\\certreq\\" + c.id + ".req"},
+                                       {"services", fmt::format("{}", fmt::join(c.services, ","))}});
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 // Aligned text tables and Markdown pipe tables, for every text renderer.
 #pragma once
 
+#include <certplan/quote.hpp>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -24,11 +26,7 @@ public:
       const auto line = [&](const std::vector<std::string>& cells) {
         out += "|";
         for (const auto& c : cells) {
-          std::string esc;
-          for (const char ch : c) {
-            esc += ch == '|' ? std::string("\\|") : std::string(1, ch);
-          }
-          out += " " + esc + " |";
+          out += " " + quote::markdown_cell(c) + " |";
         }
         out += "\n";
       };

@@ -4,7 +4,7 @@
 // planner would derive, never a second opinion.
 #include <certplan/error.hpp>
 #include <certplan/load.hpp>
-#include <certplan/resources.hpp>
+#include <certplan/quote.hpp>
 #include <certplan/tenant.hpp>
 
 #include "render/table.hpp"
@@ -42,53 +42,10 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
-// A PowerShell argument: bare when it cannot be misread, else a single-quoted literal.
-// PowerShell also ends single-quoted strings at the typographic quotes U+2018..U+201B, so
-// those are doubled like the ASCII one.
-std::string ps_arg(std::string_view s) {
-  const bool bare = !s.empty() && s.front() != '-' && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-  });
-  if (bare) {
-    return std::string(s);
-  }
-  std::string out = "'";
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\'') {
-      out += "''";
-      continue;
-    }
-    const bool typographic = i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE2 &&
-                             static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                             static_cast<unsigned char>(s[i + 2]) >= 0x98 && static_cast<unsigned char>(s[i + 2]) <= 0x9B;
-    if (typographic) {
-      out.append(s.substr(i, 3));
-      out.append(s.substr(i, 3));
-      i += 2;
-      continue;
-    }
-    out += s[i];
-  }
-  return out + "'";
-}
-
-std::string_view template_text(std::string_view name) {
-  const auto t = embedded_resource("templates/tenant/" + std::string(name));
-  if (!t) {
-    throw Error(ErrorKind::internal, fmt::format("templates/tenant/{} is not compiled in", name));
-  }
-  return *t;
-}
-
-// fmt reports a template with a stray brace by exception; that is a bug in templates/.
-template <typename... Args>
-std::string render(std::string_view name, Args&&... args) {
-  std::string out;
-  try {
-    out = fmt::format(fmt::runtime(template_text(name)), std::forward<Args>(args)...);
-  } catch (const fmt::format_error& e) {
-    throw Error(ErrorKind::internal, fmt::format("templates/tenant/{}: {}", name, e.what()));
-  }
+// Every runbook command comes from a templates/tenant/ template whose placeholders name
+// their language ({{ps:name}}), so each value is one PowerShell literal (issue 13).
+std::string render(std::string_view name, const quote::Values& values) {
+  std::string out = quote::expand_template("templates/tenant/" + std::string(name), values);
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
     out.pop_back();
   }
@@ -347,8 +304,8 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topo
   for (const auto& [server, ip] : servers) {
     for (const auto& [site, host] : hosts) {
       RedirectBinding b{std::string(site), server, ip, 80, host, ""};
-      b.command = render(binding_template, fmt::arg("site", b.site), fmt::arg("ip", b.ip), fmt::arg("port", b.port),
-                         fmt::arg("host", b.host));
+      b.command = render(binding_template,
+                         {{"site", b.site}, {"ip", b.ip}, {"port", std::to_string(b.port)}, {"host", b.host}});
       rb.bindings.push_back(std::move(b));
     }
   }
@@ -358,7 +315,7 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topo
                                                 : certificate_changes(plan_with, plan_without);
 
   // (d) Exchange.
-  const std::string name = ps_arg(tenant.name);
+  const std::string& name = tenant.name;
   const bool hosting_mode = rb.exchange == ExchangeVersion::v2010;
   if (action == TenantAction::add) {
     if (hosting_mode) {
@@ -366,11 +323,11 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topo
           "Exchange 2010 SP1 or later installed with /hosting (seed 000): the tenant is an organization of its own.",
           "New-Organization asks for the tenant administrator's password; ProgramID and OfferID are seed 000's "
           "sample service plan (see ServicePlanHostingRemap.csv on the Client Access servers)."};
-      rb.exchange_commands.push_back(render("new-organization.ps1", fmt::arg("name", name),
-                                            fmt::arg("domain", tenant.domains.front().ascii)));
+      rb.exchange_commands.push_back(
+          render("new-organization.ps1", {{"name", name}, {"domain", tenant.domains.front().ascii}}));
       for (std::size_t i = 1; i < tenant.domains.size(); ++i) {
-        rb.exchange_commands.push_back(render("accepted-domain.ps1", fmt::arg("domain", tenant.domains[i].ascii),
-                                              fmt::arg("organization", " -Organization " + name)));
+        rb.exchange_commands.push_back(render("accepted-domain-in-organization.ps1",
+                                              {{"domain", tenant.domains[i].ascii}, {"organization", name}}));
       }
     } else {
       rb.exchange_notes = {
@@ -383,16 +340,16 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topo
                 "New-OfflineAddressBook, New-AddressBookPolicy) and an email address policy for its domains."};
       for (const auto& d : tenant.domains) {
         rb.exchange_commands.push_back(
-            render("accepted-domain.ps1", fmt::arg("domain", d.ascii), fmt::arg("organization", "")));
+            render("accepted-domain.ps1", {{"domain", d.ascii}}));
       }
     }
   } else if (hosting_mode) {
     rb.exchange_notes = {"Removes the tenant organization with its accepted domains; move or remove its mailboxes first."};
-    rb.exchange_commands.push_back(render("remove-organization.ps1", fmt::arg("name", name)));
+    rb.exchange_commands.push_back(render("remove-organization.ps1", {{"name", name}}));
   } else {
     rb.exchange_notes = {"Remove the tenant's mailboxes, address book policy and email address policy first."};
     for (const auto& d : tenant.domains) {
-      rb.exchange_commands.push_back(render("remove-accepted-domain.ps1", fmt::arg("domain", d.ascii)));
+      rb.exchange_commands.push_back(render("remove-accepted-domain.ps1", {{"domain", d.ascii}}));
     }
   }
   return rb;
@@ -422,7 +379,7 @@ std::string commands_block(const std::vector<std::string>& comments, const std::
   std::string out = markdown ? "```powershell\n" : "";
   const std::string indent = markdown ? "" : "  ";
   for (const auto& c : comments) {
-    out += indent + "# " + c + "\n";
+    out += indent + "# " + quote::comment(c) + "\n";
   }
   for (const auto& c : commands) {
     out += indent + c + "\n";
@@ -506,7 +463,7 @@ std::string runbook_text(const TenantRunbook& rb, bool markdown) {
     for (const auto& b : rb.bindings) {
       // Each server runs its own copy of the sites; say where when there are several.
       if (servers.size() > 1 && b.server != server) {
-        commands.push_back("# on " + b.server);
+        commands.push_back("# on " + quote::comment(b.server));
       }
       server = b.server;
       commands.push_back(b.command);
@@ -613,29 +570,6 @@ std::string runbook_json(const TenantRunbook& rb) {
 
 std::string_view to_string(TenantAction a) {
   return a == TenantAction::add ? "add" : "remove";
-}
-
-std::string toml_quote(std::string_view s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\b': out += "\\b"; break;
-    case '\t': out += "\\t"; break;
-    case '\n': out += "\\n"; break;
-    case '\f': out += "\\f"; break;
-    case '\r': out += "\\r"; break;
-    default:
-      if (c < 0x20 || c == 0x7f) {
-        out += fmt::format("\\u{:04X}", static_cast<unsigned>(c));
-      } else {
-        out += ch;
-      }
-    }
-  }
-  return out + "\"";
 }
 
 std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const std::string& path, std::string_view name) {
@@ -782,11 +716,11 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   std::string quoted;
   for (const auto& d : written) {
     quoted += quoted.empty() ? "" : ", ";
-    quoted += toml_quote(d);
+    quoted += quote::toml_basic(d);
   }
-  out += fmt::format("{0}[[tenant]]{0}name = {1}{0}domains = [{2}]{0}", eol, toml_quote(name), quoted);
+  out += fmt::format("{0}[[tenant]]{0}name = {1}{0}domains = [{2}]{0}", eol, quote::toml_basic(name), quoted);
   if (!webmail.empty()) {
-    out += fmt::format("webmail = {}{}", toml_quote(webmail), eol);
+    out += fmt::format("webmail = {}{}", quote::toml_basic(webmail), eol);
   }
 
   const Topology after = reparse(out, path, catalog, "add");

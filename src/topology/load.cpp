@@ -3,6 +3,7 @@
 #include <certplan/clients.hpp>
 #include <certplan/io.hpp>
 #include <certplan/load.hpp>
+#include <certplan/quote.hpp>
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -13,7 +14,6 @@
 #include <array>
 #include <map>
 #include <span>
-#include <sstream>
 
 namespace certplan {
 namespace {
@@ -237,10 +237,7 @@ private:
     if (!h) {
       // Quoted and escaped as TOML writes it, so a NUL or a line break in the value shows as
       // \u0000 or \n in the message instead of reaching the terminal.
-      std::ostringstream quoted;
-      const toml::value<std::string> value(s);
-      quoted << toml::toml_formatter(value, toml::format_flags::allow_unicode_strings); // "...", never '...'
-      fail(n, fmt::format("invalid host name {} for '{}': {}", quoted.str(), key, why));
+      fail(n, fmt::format("invalid host name {} for '{}': {}", quote::toml_basic(s), key, why));
     }
     return *h;
   }
@@ -269,6 +266,7 @@ private:
     return s;
   }
 
+  void refuse_controls(const toml::node& n, std::string_view key) const;
   void load_organization(const toml::table& root, Topology& topo) const;
   void load_forests(const toml::table& root, Topology& topo) const;
   void load_sites(const toml::table& root, Topology& topo) const;
@@ -376,6 +374,7 @@ Topology Loader::load(std::string_view text) {
     throw_input(pos(e.source()), fmt::format("TOML syntax: {}", e.description()));
   }
   m_root_pos = {m_path, 1, 1};
+  refuse_controls(root, "");
   check_keys(root, k_root_keys, k_root_keys2, "the top level");
 
   const toml::node* schema = root.get("schema");
@@ -400,6 +399,32 @@ Topology Loader::load(std::string_view text) {
   check_model(topo);
   check_unique_names(topo);
   return topo;
+}
+
+// Issue 13: no string of a topology (key or value) may hold a control character (C0, DEL,
+// C1, U+2028/U+2029). Every output quotes its values, but a line break or an escape sequence
+// in a subject or tenant name has no honest place in a script, a config, a terminal or a
+// certificate, so it is refused once, here, with its position. toml++ has checked UTF-8.
+void Loader::refuse_controls(const toml::node& n, std::string_view key) const {
+  const auto check = [&](std::string_view s, const toml::source_region& where, std::string what) {
+    if (const auto c = quote::find_control(s)) {
+      throw_input(pos(where), fmt::format("{} holds the control character {} (at byte {}); topology strings may not "
+                                          "hold control characters (C0, DEL, C1, U+2028, U+2029)",
+                                          what, quote::code_point_name(c->code_point), c->offset + 1));
+    }
+  };
+  if (const auto* t = n.as_table()) {
+    for (const auto& [k, v] : *t) {
+      check(k.str(), k.source(), "the key " + quote::toml_basic(k.str()));
+      refuse_controls(v, k.str());
+    }
+  } else if (const auto* a = n.as_array()) {
+    for (const auto& e : *a) {
+      refuse_controls(e, key);
+    }
+  } else if (const auto* s = n.as_string()) {
+    check(s->get(), s->source(), fmt::format("'{}'", key));
+  }
 }
 
 void Loader::load_organization(const toml::table& root, Topology& topo) const {
@@ -689,12 +714,23 @@ void Loader::load_certificates(const toml::table& root, Topology& topo) const {
         fail(*y, fmt::format("'country' must be a two-letter ISO 3166 code in capitals (\"US\"), not \"{}\"", s.country));
       }
     }
-    for (const auto& [key, field] : std::array<std::pair<std::string_view, std::string*>, 4>{
-             {{"state", &s.state}, {"locality", &s.locality}, {"organization", &s.organization}, {"unit", &s.unit}}}) {
+    // X.520 upper bounds (RFC 5280 Appendix A.1): ub-state-name and ub-locality-name 128,
+    // ub-organization-name and ub-organizational-unit-name 64, counted in characters.
+    struct Field {
+      std::string_view key;
+      std::string* value;
+      std::size_t bound;
+    };
+    for (const auto& [key, field, bound] : std::array<Field, 4>{{{"state", &s.state, 128},
+                                                                 {"locality", &s.locality, 128},
+                                                                 {"organization", &s.organization, 64},
+                                                                 {"unit", &s.unit, 64}}}) {
       if (const auto* y = st.get(key)) {
         *field = nonempty_string(*y, key);
-        if (field->size() > 64) {
-          fail(*y, fmt::format("'{}' is longer than the 64 characters X.520 allows", key));
+        const auto chars = static_cast<std::size_t>(std::count_if(
+            field->begin(), field->end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+        if (chars > bound) {
+          fail(*y, fmt::format("'{}' is {} characters long; X.520 allows at most {}", key, chars, bound));
         }
       }
     }

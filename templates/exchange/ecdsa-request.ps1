@@ -1,1 +1,1 @@
-# New-ExchangeCertificate cannot request ECDSA keys: create the key and CSR with `certplan csr`, then Import-ExchangeCertificate and Enable-ExchangeCertificate -Services "{services}" (subject "{subject}", names {domains})
+# New-ExchangeCertificate cannot request ECDSA keys: create the key and CSR with `certplan csr`, then Import-ExchangeCertificate and Enable-ExchangeCertificate -Services {{comment:services}} (subject {{comment:subject}}, names {{comment:domains}})

@@ -1,1 +1,1 @@
-New-ExchangeCertificate -KeySize {keysize} -SubjectName "{subject}" -DomainName {domains} -PrivateKeyExportable $true -Services "{services}"
+New-ExchangeCertificate -KeySize {{int:keysize}} -SubjectName {{ps:subject}} -DomainName {{ps:domains}} -PrivateKeyExportable $true -Services {{ps:services}}

@@ -1,1 +1,1 @@
-New-ExchangeCertificate -GenerateRequest -Path C:\certreq\{id}.req -KeySize {keysize} -SubjectName "{subject}" -DomainName {domains} -PrivateKeyExportable $true
+Set-Content -Path {{ps:path}} -Value (New-ExchangeCertificate -GenerateRequest -KeySize {{int:keysize}} -SubjectName {{ps:subject}} -DomainName {{ps:domains}} -PrivateKeyExportable $true)

@@ -1,1 +1,1 @@
-Set-Content -Path "C:\certreq\{id}.req" -Value (New-ExchangeCertificate -GenerateRequest -KeySize {keysize} -SubjectName "{subject}" -DomainName {domains} -PrivateKeyExportable $true)
+New-ExchangeCertificate -GenerateRequest -Path {{ps:path}} -KeySize {{int:keysize}} -SubjectName {{ps:subject}} -DomainName {{ps:domains}} -PrivateKeyExportable $true

@@ -1,1 +1,1 @@
-New-AcceptedDomain -Name {domain} -DomainName {domain} -DomainType Authoritative{organization}
+New-AcceptedDomain -Name {{ps:domain}} -DomainName {{ps:domain}} -DomainType Authoritative

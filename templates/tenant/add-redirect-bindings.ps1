@@ -1,1 +1,1 @@
-New-WebBinding -Name "{site}" -IPAddress "{ip}" -Port {port} -HostHeader {host}
+New-WebBinding -Name {{ps:site}} -IPAddress {{ps:ip}} -Port {{int:port}} -HostHeader {{ps:host}}

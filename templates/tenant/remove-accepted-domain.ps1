@@ -1,1 +1,1 @@
-Remove-AcceptedDomain -Identity {domain}
+Remove-AcceptedDomain -Identity {{ps:domain}}

@@ -1,1 +1,1 @@
-Remove-Organization -Identity {name}
+Remove-Organization -Identity {{ps:name}}

@@ -1,1 +1,1 @@
-Remove-WebBinding -Name "{site}" -IPAddress "{ip}" -Port {port} -HostHeader {host}
+Remove-WebBinding -Name {{ps:site}} -IPAddress {{ps:ip}} -Port {{int:port}} -HostHeader {{ps:host}}

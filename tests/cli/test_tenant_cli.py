@@ -47,9 +47,9 @@ def case_add_prints_runbook_and_appends():
                                          b'webmail = "webmail.contoso.com"\n'), after[len(original):]
         assert "autodiscover.contoso.com" in out and "autodiscoverredirect.provider.com." in out, out
         assert "CNAME" in out
-        assert "New-Organization -Name Contoso -DomainName contoso.com" in out, out
-        assert 'New-WebBinding -Name "AutodiscoverRedirect" -IPAddress "203.0.113.51" -Port 80 ' \
-               '-HostHeader autodiscover.contoso.com' in out, out
+        assert "New-Organization -Name 'Contoso' -DomainName 'contoso.com'" in out, out
+        assert "New-WebBinding -Name 'AutodiscoverRedirect' -IPAddress '203.0.113.51' -Port 80 " \
+               "-HostHeader 'autodiscover.contoso.com'" in out, out
         assert "No certificate change" in out, out
         # The edited topology still plans.
         code, _, err = run("plan", topo)
@@ -93,8 +93,8 @@ def case_remove_restores_the_file_byte_for_byte():
         code, out, err = run("tenant", "remove", topo, "--name", "Contoso")
         assert code == 0, (code, err)
         assert topo.read_bytes() == original, "remove must restore the original bytes"
-        assert 'Remove-WebBinding -Name "AutodiscoverRedirect"' in out, out
-        assert "Remove-Organization -Identity Contoso" in out, out
+        assert "Remove-WebBinding -Name 'AutodiscoverRedirect'" in out, out
+        assert "Remove-Organization -Identity 'Contoso'" in out, out
         assert "autodiscover.contoso.com" in out
 
 

@@ -32,8 +32,8 @@ TEST_CASE("R7: CN, primary autodiscover, the site's other names, other domains' 
   REQUIRE(c.binding.find("Set-PopSettings -X509CertificateName pop.contoso.com") != std::string::npos);
   REQUIRE(c.binding.find("receive connector FQDN smtp.contoso.com") != std::string::npos);
   // R7: both -SubjectName (CN) and -DomainName in plan order.
-  REQUIRE(c.exchange_command.find("-SubjectName \"CN=mail.contoso.com\"") != std::string::npos);
-  REQUIRE(c.exchange_command.find("-DomainName mail.contoso.com, autodiscover.contoso.com, legacy.contoso.com") !=
+  REQUIRE(c.exchange_command.find("-SubjectName 'CN=mail.contoso.com'") != std::string::npos);
+  REQUIRE(c.exchange_command.find("-DomainName 'mail.contoso.com', 'autodiscover.contoso.com', 'legacy.contoso.com'") !=
           std::string::npos);
 }
 
@@ -83,7 +83,7 @@ TEST_CASE("R8 wildcard: covers one label; POP/IMAP hosts and other zones stay ex
   REQUIRE(p.certificates[0].services == std::vector<std::string>{"IIS", "POP", "IMAP", "SMTP"});
   REQUIRE(p.certificates[0].principal_name == "msstd:*.contoso.com"); // R16
   // No wildcard may appear in -DomainName.
-  REQUIRE(p.certificates[0].exchange_command.find("-DomainName *") == std::string::npos);
+  REQUIRE(p.certificates[0].exchange_command.find("-DomainName '*") == std::string::npos);
 }
 
 TEST_CASE("R16: a wildcard with an XP Outlook client needs Set-OutlookProvider", "[plan][certificates]") {
@@ -150,6 +150,6 @@ TEST_CASE("subject parts go into -SubjectName in X.500 order", "[plan][certifica
   const auto p = test::plan(full("[certificates.subject]\ncountry = \"US\"\nstate = \"California\"\n"
                                  "locality = \"Los Angeles\"\norganization = \"HostingCompany\"\nunit = \"IT\"\n"));
   REQUIRE(p.certificates[0].exchange_command.find(
-              "-SubjectName \"C=US, S=California, L=Los Angeles, O=HostingCompany, OU=IT, CN=mail.contoso.com\"") !=
+              "-SubjectName 'C=US, S=California, L=Los Angeles, O=HostingCompany, OU=IT, CN=mail.contoso.com'") !=
           std::string::npos);
 }

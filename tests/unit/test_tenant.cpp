@@ -3,6 +3,7 @@
 #include "support.hpp"
 
 #include <certplan/io.hpp>
+#include <certplan/quote.hpp>
 #include <certplan/tenant.hpp>
 
 #include <fmt/format.h>
@@ -228,8 +229,8 @@ TEST_CASE("tenants exist only in the hosted model", "[tenant]") {
 }
 
 TEST_CASE("names are quoted as TOML strings and survive the round trip", "[tenant]") {
-  REQUIRE(certplan::toml_quote("Ac\"me\\Co") == R"("Ac\"me\\Co")");
-  REQUIRE(certplan::toml_quote("a\tb\x01") == R"("a\tb\u0001")");
+  REQUIRE(certplan::quote::toml_basic("Ac\"me\\Co") == R"("Ac\"me\\Co")");
+  REQUIRE(certplan::quote::toml_basic("a\tb\x01") == R"("a\tb\u0001")");
   const std::string original = k_commented;
   const std::string name = "Ac\"me \\ Co's";
   const auto added = add(original, {name, {"acme.com"}, ""});
@@ -272,16 +273,16 @@ TEST_CASE("runbook with redirect: tenant CNAMEs, bindings on the secondary IP, N
 
   REQUIRE(rb.bindings.size() == 3);
   REQUIRE(rb.bindings[0].command ==
-          R"(New-WebBinding -Name "AutodiscoverRedirect" -IPAddress "203.0.113.51" -Port 80 -HostHeader autodiscover.contoso.com)");
+          R"(New-WebBinding -Name 'AutodiscoverRedirect' -IPAddress '203.0.113.51' -Port 80 -HostHeader 'autodiscover.contoso.com')");
   REQUIRE(rb.bindings[2].site == "WebmailRedirect");
   REQUIRE(rb.bindings[2].host == "webmail.contoso.com");
 
   REQUIRE(rb.certificates.empty());
   REQUIRE(rb.exchange_commands.size() == 2);
-  REQUIRE(rb.exchange_commands[0] == "New-Organization -Name Contoso -DomainName contoso.com -Location en-US -ProgramID "
+  REQUIRE(rb.exchange_commands[0] == "New-Organization -Name 'Contoso' -DomainName 'contoso.com' -Location en-US -ProgramID "
                                      "HostingSample -OfferID 2 -AdministratorPassword (Get-Credential).Password");
   REQUIRE(rb.exchange_commands[1] ==
-          "New-AcceptedDomain -Name contoso.net -DomainName contoso.net -DomainType Authoritative -Organization Contoso");
+          "New-AcceptedDomain -Name 'contoso.net' -DomainName 'contoso.net' -DomainType Authoritative -Organization 'Contoso'");
 
   const auto text = certplan::render_tenant_runbook(rb, certplan::Format::text);
   REQUIRE(contains(text, "No certificate change"));
@@ -312,7 +313,7 @@ TEST_CASE("runbook with tenant names on the certificate: re-issue with the new S
 
   // Exchange 2016 has no hosting mode.
   REQUIRE(rb.exchange_commands == std::vector<std::string>{
-                                      "New-AcceptedDomain -Name contoso.com -DomainName contoso.com -DomainType Authoritative"});
+                                      "New-AcceptedDomain -Name 'contoso.com' -DomainName 'contoso.com' -DomainType Authoritative"});
   REQUIRE(contains(rb.exchange_notes.back(), "address book policy"));
 
   // Removal re-issues without the name.
@@ -320,7 +321,7 @@ TEST_CASE("runbook with tenant names on the certificate: re-issue with the new S
   REQUIRE(removed.text == text);
   REQUIRE(removed.runbook.certificates.size() == 1);
   REQUIRE(removed.runbook.certificates[0].dropped == std::vector<std::string>{"autodiscover.contoso.com"});
-  REQUIRE(removed.runbook.exchange_commands == std::vector<std::string>{"Remove-AcceptedDomain -Identity contoso.com"});
+  REQUIRE(removed.runbook.exchange_commands == std::vector<std::string>{"Remove-AcceptedDomain -Identity 'contoso.com'"});
 }
 
 TEST_CASE("runbook for hosted-san.toml: a new certificate past max_names is a re-issue", "[tenant]") {
@@ -336,8 +337,8 @@ TEST_CASE("remove runbook reverses the bindings and removes the organization", "
   REQUIRE(rb.action == certplan::TenantAction::remove);
   REQUIRE(rb.bindings.size() == 2);
   REQUIRE(rb.bindings[0].command ==
-          R"(Remove-WebBinding -Name "AutodiscoverRedirect" -IPAddress "203.0.113.51" -Port 80 -HostHeader autodiscover.tenant.com)");
-  REQUIRE(rb.exchange_commands == std::vector<std::string>{"Remove-Organization -Identity TenantCompany"});
+          R"(Remove-WebBinding -Name 'AutodiscoverRedirect' -IPAddress '203.0.113.51' -Port 80 -HostHeader 'autodiscover.tenant.com')");
+  REQUIRE(rb.exchange_commands == std::vector<std::string>{"Remove-Organization -Identity 'TenantCompany'"});
   REQUIRE(std::any_of(rb.tenant_records.begin(), rb.tenant_records.end(),
                       [](const certplan::DnsRecord& r) { return r.name == "webmail.tenant.com"; }));
   // TenantCompany is the only tenant with webmail: the webmail redirect site goes with it.

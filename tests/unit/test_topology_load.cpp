@@ -1,6 +1,8 @@
 // Loader errors: one case per error kind, each asserting file:line:column (topology.md).
 #include "support.hpp"
 
+#include <fmt/format.h>
+
 using certplan::Error;
 using certplan::ErrorKind;
 
@@ -139,4 +141,36 @@ TEST_CASE("load errors are of kind input", "[topology][load]") {
 
 TEST_CASE("a missing file is an input error naming the file", "[topology][load]") {
   REQUIRE_THROWS_AS(certplan::load_topology("/nonexistent/x.toml", certplan::ClientCatalog::builtin()), Error);
+}
+
+TEST_CASE("control characters in any string are refused with their position (issue 13)", "[topology][load]") {
+  for (const auto* esc : {"\\n", "\\r", "\\t", "\\u0000", "\\u001b", "\\u007f", "\\u0085", "\\u2028", "\\u2029"}) {
+    INFO(esc);
+    const auto e = test::load_error(
+        with(std::string("[certificates]\n  [certificates.subject]\n  organization = \"Contoso") + esc + "x\"\n"));
+    REQUIRE(e.starts_with("t.toml:23:18: 'organization' holds the control character U+"));
+  }
+  REQUIRE(test::load_error(with("[certificates]\n  [certificates.subject]\n  \"a\\nb\" = \"x\"\n"))
+              .starts_with("t.toml:23:3: the key \"a\\nb\" holds the control character U+000A"));
+  // Not a control character: typographic quotes, NBSP, non-Latin text.
+  REQUIRE_NOTHROW(test::topo(with("[certificates]\n  [certificates.subject]\n  organization = \"\u2019\u00a0\u00e9\u4e2d\"\n")));
+}
+
+TEST_CASE("subject values over their X.520 upper bound are refused, counted in characters", "[topology][load]") {
+  const auto subject = [](std::string_view key, std::size_t n) {
+    std::string v;
+    for (std::size_t i = 0; i < n; ++i) {
+      v += "\u00e9";
+    }
+    return with(fmt::format("[certificates]\n  [certificates.subject]\n  {} = \"{}\"\n", key, v));
+  };
+  for (const auto& [key, bound] : {std::pair{"organization", 64}, std::pair{"unit", 64}, std::pair{"locality", 128},
+                                   std::pair{"state", 128}}) {
+    INFO(key);
+    REQUIRE_NOTHROW(test::topo(subject(key, bound)));
+    const auto e = test::load_error(subject(key, bound + 1));
+    REQUIRE(e.starts_with(fmt::format("t.toml:23:{}: ", std::string_view(key).size() + 6)));
+    REQUIRE(e.find(fmt::format("'{}' is {} characters long; X.520 allows at most {}", key, bound + 1, bound)) !=
+            std::string::npos);
+  }
 }

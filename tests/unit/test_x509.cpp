@@ -70,7 +70,7 @@ TEST_CASE("make_requests follows the plan and checks what it made", "[x509][csr]
   wrong_cn.cn = "autodiscover.contoso.com";
   REQUIRE(certplan::check_request(plan, wrong_cn).severity == certplan::Severity::failure);
   REQUIRE_THROWS_AS(certplan::make_requests(plan, topo, {"nope"}, std::nullopt, std::nullopt, 1), certplan::Error);
-  REQUIRE(out[0].cnf.find("DNS.2 = autodiscover.contoso.com") != std::string::npos);
+  REQUIRE(out[0].cnf.find("DNS.2 = \"autodiscover.contoso.com\"") != std::string::npos);
 }
 
 TEST_CASE("certificates are read with their SANs in encoded order (openssl-made fixture)", "[x509]") {

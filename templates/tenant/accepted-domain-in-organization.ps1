@@ -1,0 +1,1 @@
+New-AcceptedDomain -Name {{ps:domain}} -DomainName {{ps:domain}} -DomainType Authoritative -Organization {{ps:organization}}

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Issue 13 end to end: hostile subject and tenant values never become code.
+
+usage: test_quoting_cli.py CERTPLAN SOURCE_ROOT [CASE...]
+Topologies whose [certificates.subject] and tenant values carry each payload go through
+`certplan plan`, `certplan csr` and `certplan tenant add`. Every emitted PowerShell command
+is read by a reference tokenizer (single-quoted literals and what lies outside them): no
+payload text may lie outside a literal, and the literals hold the payload exactly. The
+openssl config must be accepted by `openssl req -config ... -new` and give the subject
+certplan's own request has (read with Python's cryptography). Values a topology may not hold
+(control characters, X.520 lengths) must be refused with file:line:column and exit 3.
+"""
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import harness
+
+EXE = pathlib.Path(sys.argv[1]).resolve()
+ROOT = pathlib.Path(sys.argv[2]).resolve()
+HOSTED = (ROOT / "examples" / "hosted.toml").read_text(encoding="utf-8")
+
+# Each is allowed at load (no control character) and must stay literal.
+PAYLOADS = [
+    'Contoso"; Start-Process x; "',
+    "$(calc)",
+    "\u2019; calc; \u2019",
+    "\u2018; calc; \u201a\u201b",
+    "'; calc; '",
+    "a`b`$(calc)",
+    "@(calc) | Out-Host; & calc",
+    "Contoso, CN=evil.example",          # an RDN smuggled into -SubjectName
+    "#x $HOME ${x} \\ \"\"",            # openssl comment, variables, escapes
+    "\u201c\u201d\u201e \u2013 \u2014 \u2015",   # double quotes and dashes PowerShell knows
+]
+BENIGN = "Benign"
+
+PS_QUOTES = "'\u2018\u2019\u201a\u201b"
+
+
+def run(*args, cwd=None):
+    p = subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def ps_tokenize(s):
+    """PowerShell's reading of single-quoted strings: a quote is ' or U+2018..U+201B; two in a
+    row inside a literal are one (the second kept); one ends it. Returns (literals, outside)."""
+    literals, outside, i = [], "", 0
+    while i < len(s):
+        if s[i] not in PS_QUOTES:
+            outside += s[i]
+            i += 1
+            continue
+        i += 1
+        lit, closed = "", False
+        while i < len(s):
+            if s[i] in PS_QUOTES:
+                if i + 1 < len(s) and s[i + 1] in PS_QUOTES:
+                    lit += s[i + 1]
+                    i += 2
+                    continue
+                i += 1
+                closed = True
+                break
+            lit += s[i]
+            i += 1
+        assert closed, f"unterminated literal in {s!r}"
+        literals.append(lit)
+    return literals, outside
+
+
+def x500_values(dn):
+    """CertStrToName's reading of "C=US, O=\"a, b\", CN=x": (key, value) pairs."""
+    out, i = [], 0
+    while i < len(dn):
+        m = re.match(r"\s*([A-Za-z]+)=", dn[i:])
+        assert m, (dn, i)
+        i += m.end()
+        if i < len(dn) and dn[i] == '"':
+            i += 1
+            v = ""
+            while True:
+                assert i < len(dn), dn
+                if dn[i] == '"':
+                    if i + 1 < len(dn) and dn[i + 1] == '"':
+                        v += '"'
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                v += dn[i]
+                i += 1
+        else:
+            j = dn.find(",", i)
+            j = len(dn) if j < 0 else j
+            v = dn[i:j]
+            assert not any(c in v for c in '+="<>#;\n'), (dn, v)
+            i = j
+        out.append((m.group(1), v))
+        if i < len(dn):
+            assert dn[i] == ",", (dn, i)
+            i += 1
+    return out
+
+
+def toml_basic(s):
+    return json.dumps(s, ensure_ascii=False)  # a JSON string is a TOML basic string for these
+
+
+def with_subject(organization=BENIGN, unit="IT", locality="Los Angeles"):
+    text = HOSTED
+    text = re.sub(r'(?m)^(\s*organization\s*=\s*)"HostingCompany"', lambda m: m.group(1) + toml_basic(organization), text)
+    text = re.sub(r'(?m)^(\s*unit\s*=\s*)"IT"', lambda m: m.group(1) + toml_basic(unit), text)
+    text = re.sub(r'(?m)^(\s*locality\s*=\s*)"Los Angeles"', lambda m: m.group(1) + toml_basic(locality), text)
+    return text
+
+
+def check_command(cmd, benign_cmd, payload):
+    """`cmd` was made with `payload` where `benign_cmd` had BENIGN: the text outside the
+    literals must be the same, and the payload must be inside a literal, not outside."""
+    lits, outside = ps_tokenize(cmd)
+    blits, boutside = ps_tokenize(benign_cmd)
+    assert outside == boutside, f"outside the literals changed by {payload!r}:\n{outside!r}\n{boutside!r}"
+    assert len(lits) == len(blits), (lits, blits)
+    return lits
+
+
+def case_plan_commands_keep_subject_values_literal():
+    with tempfile.TemporaryDirectory() as d:
+        def plan(org):
+            t = pathlib.Path(d) / "t.toml"
+            t.write_text(with_subject(organization=org, unit=org, locality=org), encoding="utf-8")
+            code, out, err = run("plan", t, "--format", "json")
+            assert code in (0, 1), (org, code, err)
+            return [c["exchange_command"] for c in json.loads(out)["certificates"]]
+        benign = plan(BENIGN)
+        for p in PAYLOADS:
+            for cmd, bcmd in zip(plan(p), benign):
+                lits = check_command(cmd, bcmd, p)
+                subject = lits[[i for i, b in enumerate(ps_tokenize(bcmd)[0]) if "CN=" in b][0]]
+                values = dict(x500_values(subject))
+                assert values["O"] == p and values["OU"] == p and values["L"] == p, (p, subject, values)
+                assert values["CN"] == "mail.provider.com", values
+
+
+def case_csr_files_keep_subject_values_literal():
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+    with tempfile.TemporaryDirectory() as d:
+        d = pathlib.Path(d)
+
+        def csr(org, name):
+            t = d / f"{name}.toml"
+            t.write_text(with_subject(organization=org, unit=org), encoding="utf-8")
+            out = d / name
+            code, _, err = run("csr", t, "--out", out, "--key-type", "ecdsa:p256")
+            assert code == 0, (org, err)
+            return out
+        benign = csr(BENIGN, "benign")
+        for n, p in enumerate(PAYLOADS):
+            out = csr(p, f"p{n}")
+            for ps1 in sorted(out.glob("*.ps1")):
+                text = ps1.read_text(encoding="utf-8")
+                btext = (benign / ps1.name).read_text(encoding="utf-8")
+                lits = check_command(text, btext, p)
+                subject = next(lit for lit in lits if "CN=" in lit)
+                assert dict(x500_values(subject))["O"] == p, (p, text)
+            for cnf in sorted(out.glob("*.cnf")):
+                made = d / f"{cnf.stem}-{n}.csr"
+                r = subprocess.run(["openssl", "req", "-new", "-config", str(cnf), "-key", str(out / f"{cnf.stem}.key"),
+                                    "-out", str(made)], capture_output=True, text=True, timeout=60)
+                assert r.returncode == 0, (p, r.stderr, cnf.read_text(encoding="utf-8"))
+                theirs = x509.load_pem_x509_csr(made.read_bytes())
+                ours = x509.load_pem_x509_csr((out / f"{cnf.stem}.csr").read_bytes())
+                for oid in (NameOID.ORGANIZATION_NAME, NameOID.ORGANIZATIONAL_UNIT_NAME):
+                    assert theirs.subject.get_attributes_for_oid(oid)[0].value == p, (p, theirs.subject)
+                    assert ours.subject.get_attributes_for_oid(oid)[0].value == p, (p, ours.subject)
+                assert [(a.oid, a.value) for a in theirs.subject] == [(a.oid, a.value) for a in ours.subject]
+                sans = theirs.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+                assert sans.get_values_for_type(x509.DNSName) == \
+                    ours.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+
+
+def case_tenant_runbook_keeps_names_literal():
+    with tempfile.TemporaryDirectory() as d:
+        d = pathlib.Path(d)
+
+        def add(name, n):
+            t = d / f"{n}.toml"
+            t.write_text(HOSTED, encoding="utf-8")
+            code, out, err = run("tenant", "add", t, "--name", name, "--domain", "acme.example", "--domain",
+                                 "acme2.example", "--webmail", "webmail.acme.example", "--format", "json")
+            assert code == 0, (name, code, err)
+            return t, json.loads(out)
+        _, benign = add(BENIGN, "benign")
+        for n, p in enumerate(PAYLOADS):
+            t, rb = add(p, f"p{n}")
+            assert len(rb["exchange_commands"]) == len(benign["exchange_commands"]) == 2
+            for cmd, bcmd in zip(rb["exchange_commands"], benign["exchange_commands"]):
+                lits = check_command(cmd, bcmd, p)
+                # Exchange 2010 hosting mode: New-Organization -Name, New-AcceptedDomain -Organization.
+                assert p in lits, (cmd, lits)
+            for b, bb in zip(rb["bindings"], benign["bindings"]):
+                check_command(b["command"], bb["command"], p)
+            # The editor's TOML quoting: the file loads, plans, and the tenant goes back out.
+            code, out, err = run("plan", t, "--format", "json")
+            assert code in (0, 1), (p, err)
+            code, out, err = run("tenant", "remove", t, "--name", p, "--format", "json")
+            assert code == 0, (p, err)
+            assert t.read_text(encoding="utf-8") == HOSTED
+
+
+def case_load_refuses_control_characters_with_a_position():
+    with tempfile.TemporaryDirectory() as d:
+        t = pathlib.Path(d) / "bad.toml"
+        line = next(i for i, l in enumerate(HOSTED.splitlines(), 1) if re.match(r"\s*organization\s*=", l))
+        for esc in ("\\n", "\\r", "\\u0000", "\\u001b", "\\t", "\\u007f", "\\u0085", "\\u009f", "\\u2028", "\\u2029"):
+            text = HOSTED.replace('organization = "HostingCompany"', f'organization = "Contoso{esc}[ req ]"', 1)
+            t.write_text(text, encoding="utf-8")
+            for args in (["plan", t], ["csr", t, "--out", pathlib.Path(d) / "out"]):
+                code, out, err = run(*args)
+                assert code == 3 and out == "", (esc, code, out, err)
+                assert re.match(rf"certplan: {re.escape(str(t))}:{line}:\d+: error: .*control character U\+", err), (esc, err)
+            assert not (pathlib.Path(d) / "out").exists()
+        # A tenant name in the file, and a table key.
+        for text, what in ((HOSTED.replace('name    = "Fabrikam"', 'name    = "Fab\\u2028rikam"', 1), "tenant"),
+                           (HOSTED + '\n[hosting."a\\nb"]\n', "key")):
+            t.write_text(text, encoding="utf-8")
+            code, out, err = run("plan", t)
+            assert code == 3 and out == "" and re.match(r"certplan: .*bad\.toml:\d+:\d+: error: .*control character", err), (what, err)
+
+
+def case_load_refuses_subject_values_over_x520_bounds():
+    with tempfile.TemporaryDirectory() as d:
+        t = pathlib.Path(d) / "long.toml"
+        for key, bound in (("organization", 64), ("unit", 64), ("locality", 128), ("state", 128)):
+            line = next(i for i, l in enumerate(HOSTED.splitlines(), 1) if re.match(rf"\s*{key}\s*=", l))
+            for n, ok in ((bound, True), (bound + 1, False)):
+                value = "\u00e9" * n  # characters, not bytes: 2 bytes each
+                text = re.sub(rf'(?m)^(\s*{key}\s*=\s*)"[^"]*"', lambda m: m.group(1) + f'"{value}"', HOSTED, count=1)
+                t.write_text(text, encoding="utf-8")
+                code, out, err = run("plan", t)
+                if ok:
+                    assert code in (0, 1), (key, n, err)
+                else:
+                    assert code == 3 and out == "", (key, n, code, err)
+                    assert re.match(rf"certplan: .*long\.toml:{line}:\d+: error: '{key}' is {n} characters long; "
+                                    rf"X\.520 allows at most {bound}", err), (key, err)
+        text = HOSTED.replace('country      = "US"', 'country      = "USA"', 1)
+        t.write_text(text, encoding="utf-8")
+        code, _, err = run("plan", t)
+        assert code == 3 and "long.toml:" in err and "'country'" in err, err
+
+
+def main():
+    return harness.run_cases(globals(), sys.argv[3:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
