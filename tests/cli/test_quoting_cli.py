@@ -22,7 +22,12 @@ import harness
 
 EXE = pathlib.Path(sys.argv[1]).resolve()
 ROOT = pathlib.Path(sys.argv[2]).resolve()
+# The hosted example as an enterprise-CA deployment with seed 000's OU, so that every subject
+# part reaches the commands (public CAs refuse an OU, R19, which would fail the plan).
 HOSTED = (ROOT / "examples" / "hosted.toml").read_text(encoding="utf-8")
+HOSTED = re.sub(r'(?m)^authority(\s*)= "public"', r'authority\1= "enterprise"', HOSTED)
+HOSTED = re.sub(r'(?m)^  # Seed 000 also sets unit = "IT".*$', '  unit         = "IT"', HOSTED)
+assert 'unit         = "IT"' in HOSTED and 'authority           = "enterprise"' in HOSTED
 
 # Each is allowed at load (no control character) and must stay literal.
 PAYLOADS = [
