@@ -61,7 +61,8 @@ parent=$(dirname "$botan_prefix")
 mkdir -p "$parent"
 work=$(mktemp -d "${TMPDIR:-/tmp}/certplan-botan.XXXXXX")
 stage=$(mktemp -d "$parent/.botan-$botan_version.XXXXXX")
-trap 'rm -rf "$work" "$stage"' EXIT INT TERM
+trap 'rm -rf "$work" "$stage"' EXIT
+trap 'exit 130' INT TERM HUP # through the EXIT trap: no stage or half cache left
 mkdir -p "$work/apt/lists/partial" "$work/apt/cache/archives/partial" "$work/src"
 chmod 755 "$work" "$work/apt" "$work/src"
 if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then
