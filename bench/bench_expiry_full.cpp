@@ -1,4 +1,4 @@
-// Peer for bench/expiry_bench.py: Botan 2's full X509_Certificate parse of every certificate
+// Peer for bench/expiry_bench.py: Botan's full X509_Certificate parse of every certificate
 // under the given files and folders (read_certificates, what audit uses), in one process on
 // one core. Prints the number of certificates read.
 #include <certplan/error.hpp>

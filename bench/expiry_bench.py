@@ -10,7 +10,7 @@ Measured, each the median of 3 warm runs (wall seconds and peak RSS of the proce
   read      one Python process reading every byte of every file (the floor);
   certplan  `certplan expiry TREE -o FILE` (text; and JSON), and over the one-file bundle;
   python    one Python process with `cryptography` reading the fields certplan reports;
-  botan     Botan 2's full parse of every certificate (build/bench/bench-expiry-full);
+  botan     Botan's full parse of every certificate (build/bench/bench-expiry-full);
   openssl   a shell loop of `openssl x509` over 1,000 files, scaled to N (one run).
 Before timing, certplan's JSON is checked against Python cryptography's reading of every
 certificate (notAfter, subject CN, SANs, fingerprint).

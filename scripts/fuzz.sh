@@ -13,6 +13,12 @@ seconds=${1:-60}
 targets=${*:-topology certificate scan hostname request quote}
 
 ./scripts/setup-debian.sh
+# The Botan 3 that setup-debian.sh built, when Debian has no package of it: PKG_CONFIG_PATH,
+# and the same path kept in the build directory (-Dpkg_config_path), so that ninja's own
+# re-configurations still find it.
+. ./scripts/botan-env.sh
+botan_opt=""
+[ -f "$botan_pkgconfig/botan-3.pc" ] && botan_opt="-Dpkg_config_path=$botan_pkgconfig"
 missing=""
 for p in clang libclang-rt-14-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -23,7 +29,7 @@ if [ -n "$missing" ]; then
 fi
 
 if [ ! -f build-fuzz/build.ninja ]; then
-  CC=clang CXX=clang++ meson setup build-fuzz --wrap-mode=nodownload -Dfuzz=true -Dtests=false \
+  CC=clang CXX=clang++ meson setup build-fuzz --wrap-mode=nodownload $botan_opt -Dfuzz=true -Dtests=false \
     -Db_sanitize=address,undefined -Db_lundef=false -Dcpp_args=-fno-sanitize-recover=all >/dev/null
 fi
 ninja -C build-fuzz >/dev/null

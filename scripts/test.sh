@@ -6,20 +6,28 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/setup-debian.sh
+# The Botan 3 that setup-debian.sh built, when Debian has no package of it: PKG_CONFIG_PATH,
+# and the same path kept in the build directory (-Dpkg_config_path), so that ninja's own
+# re-configurations still find it.
+. ./scripts/botan-env.sh
+botan_opt=""
+[ -f "$botan_pkgconfig/botan-3.pc" ] && botan_opt="-Dpkg_config_path=$botan_pkgconfig"
 
 if [ ! -f build/build.ninja ]; then
-  meson setup build -Dwerror=true --wrap-mode=nodownload
+  meson setup build -Dwerror=true --wrap-mode=nodownload $botan_opt
 else
   # build/ may come from run-example.sh, set up without -Dwerror: tests always use it.
-  meson configure build -Dwerror=true
+  meson configure build -Dwerror=true $botan_opt
 fi
 if [ ! -f build-san/build.ninja ]; then
   # -fno-sanitize-recover: undefined behaviour stops the process instead of printing and going on.
   # -Wno-maybe-uninitialized: GCC 12 warns falsely inside libstdc++'s <regex> once sanitizers
   # instrument it (GCC's manual warns of such false positives); build/ keeps the warning.
   # -O0 (buildtype debug): instrumented -O2 took 15 minutes to build here, -O0 a third of that.
-  meson setup build-san -Dbuildtype=debug -Dwerror=true --wrap-mode=nodownload -Db_sanitize=address,undefined \
+  meson setup build-san -Dbuildtype=debug -Dwerror=true --wrap-mode=nodownload $botan_opt -Db_sanitize=address,undefined \
     -Dcpp_args="-fno-sanitize-recover=all -Wno-maybe-uninitialized"
+elif [ -n "$botan_opt" ]; then
+  meson configure build-san $botan_opt # a build-san/ set up before the move to Botan 3
 fi
 ninja -C build
 ninja -C build-san

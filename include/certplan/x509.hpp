@@ -120,7 +120,7 @@ bool key_matches(std::string_view key_pem, std::string_view bundle, const std::o
 
 namespace certplan {
 
-// What a live TLS endpoint presented (Botan's TLS client; up to TLS 1.2 on Botan 2).
+// What a live TLS endpoint presented (Botan 3's TLS client: TLS 1.3 and 1.2).
 struct ProbeResult {
   bool reachable = false;              // TCP connected (and STARTTLS accepted)
   std::vector<CertificateInfo> chain;  // leaf first, as the server sent it

@@ -1,4 +1,4 @@
-// Reading certificates (Botan 2.19): PEM bundles, `openssl s_client -showcerts` output, DER.
+// Reading certificates (Botan 3.7): PEM bundles, `openssl s_client -showcerts` output, DER.
 #include <certplan/error.hpp>
 #include <certplan/x509.hpp>
 
@@ -13,7 +13,7 @@
 #include <botan/x509path.h>
 #include <botan/certstor_flatfile.h>
 #include <botan/certstor_system.h>
-#include <botan/ecdsa.h>
+#include <botan/ecc_key.h>
 #include <botan/pkcs8.h>
 
 #include <fmt/format.h>
@@ -22,13 +22,14 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 
 namespace certplan {
 namespace {
 
-// Unix time of an X.509 time from its fields: Botan 2's to_std_timepoint() refuses years
-// before 1970 and after 2400, and RFC 5280 4.1.2.5 gives 99991231235959Z to certificates
-// with no expiry, so that path cannot be used.
+// Unix time of an X.509 time from its fields: Botan's to_std_timepoint() refuses years before
+// 1970 (3.7.1, src/lib/utils/calendar.cpp), and RFC 5280 4.1.2.5 gives 99991231235959Z to
+// certificates with no expiry, so that path is not used.
 long long unix_of(const Botan::X509_Time& t) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   const std::string text = t.readable_string(); // "YYYY/MM/DD HH:MM:SS UTC"
@@ -72,8 +73,10 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
   } else {
     i.key_type = key->algo_name();
   }
-  // "RSA/EMSA3(SHA-256)", "ECDSA/EMSA1(SHA-1)" -> the hash inside the parentheses.
-  const std::string sig = c.signature_algorithm().get_oid().to_formatted_string();
+  // Botan 3 names signature OIDs "RSA/PKCS1v15(SHA-256)", "ECDSA/SHA-1" (was "RSA/EMSA3(...)",
+  // "ECDSA/EMSA1(...)" in Botan 2; doc/migration_guide.rst, "Signature Algorithm OIDs"): the
+  // hash named in it.
+  const std::string sig = c.signature_algorithm().oid().to_formatted_string();
   for (const char* h : {"SHA-512", "SHA-384", "SHA-256", "SHA-224", "SHA-1", "MD5"}) {
     if (sig.find(h) != std::string::npos) {
       i.signature_hash = h;
@@ -180,19 +183,11 @@ ChainCheck ChainValidator::check(std::string_view bundle, const std::string& sou
                                                   std::chrono::system_clock::from_time_t(static_cast<std::time_t>(at_unix)));
     ChainCheck out{result.successful_validation(), result.result_string(), {}, {}};
     if (out.trusted) {
-      const auto& path = result.cert_path();
+      const auto& path = result.cert_path(); // Botan 3: certificates, not shared_ptrs
       for (std::size_t i = 1; i < path.size(); ++i) { // the CAs above the leaf
-        const auto& nc = path[i]->name_constraints();
-        for (const auto& t : nc.permitted()) {
-          if (t.base().type() == "DNS") {
-            out.permitted_dns.push_back(t.base().name());
-          }
-        }
-        for (const auto& t : nc.excluded()) {
-          if (t.base().type() == "DNS") {
-            out.excluded_dns.push_back(t.base().name());
-          }
-        }
+        auto nc = x509::read_dns_name_constraints(path[i].v3_extensions());
+        std::move(nc.permitted.begin(), nc.permitted.end(), std::back_inserter(out.permitted_dns));
+        std::move(nc.excluded.begin(), nc.excluded.end(), std::back_inserter(out.excluded_dns));
       }
     }
     return out;

@@ -1,5 +1,4 @@
-// The Botan adapter for keys and PKCS#10 requests (Botan 2.19; the #if branches keep a
-// Botan 3 build possible, see shared/deps.md). Nothing Botan leaves this file: exceptions
+// The Botan adapter for keys and PKCS#10 requests (Botan 3.7, shared/deps.md section 8). Nothing Botan leaves this file: exceptions
 // are rethrown as certplan::Error with the context.
 #include <certplan/error.hpp>
 #include <certplan/x509.hpp>
@@ -13,10 +12,8 @@
 #include <botan/pk_algs.h>
 #include <botan/pkcs10.h>
 #include <botan/pkcs8.h>
-#include <botan/oids.h>
 #include <botan/pkix_types.h>
 #include <botan/rsa.h>
-#include <botan/version.h>
 #include <botan/x509_ext.h>
 
 #include <fmt/format.h>
@@ -28,8 +25,8 @@ namespace {
 
 const Botan::OID k_san_oid({2, 5, 29, 17});
 
-// R7 needs the SANs in plan order. Botan 2's AlternativeName keeps insertion order per type,
-// but Botan 3.5+ keeps dNSNames in a std::set (sorted), so the extension is encoded here:
+// R7 needs the SANs in plan order, but Botan 3.5+ keeps AlternativeName's dNSNames in a
+// std::set (src/lib/x509/pkix_types.h: sorted), so the extension is encoded here:
 // GeneralNames ::= SEQUENCE OF GeneralName; dNSName [2] IA5String (RFC 5280 §4.2.1.6).
 class OrderedDnsSan final : public Botan::Certificate_Extension {
 public:
@@ -37,30 +34,18 @@ public:
   Botan::OID oid_of() const override { return k_san_oid; }
   // Empty on purpose: Botan 3 would otherwise try to cast it to its own SAN class.
   std::string oid_name() const override { return ""; }
-#if BOTAN_VERSION_MAJOR >= 3
   std::unique_ptr<Botan::Certificate_Extension> copy() const override { return std::make_unique<OrderedDnsSan>(m_names); }
-#else
-  OrderedDnsSan* copy() const override { return new OrderedDnsSan(m_names); }
-  void contents_to(Botan::Data_Store&, Botan::Data_Store&) const override {}
-#endif
 
 private:
   bool should_encode() const override { return !m_names.empty(); }
   std::vector<uint8_t> encode_inner() const override {
     std::vector<uint8_t> out;
     Botan::DER_Encoder der(out);
-#if BOTAN_VERSION_MAJOR >= 3
     der.start_sequence();
     for (const auto& n : m_names) {
       der.add_object(Botan::ASN1_Type(2), Botan::ASN1_Class::ContextSpecific,
                      reinterpret_cast<const uint8_t*>(n.data()), n.size());
     }
-#else
-    der.start_cons(Botan::SEQUENCE);
-    for (const auto& n : m_names) {
-      der.add_object(Botan::ASN1_Tag(2), Botan::CONTEXT_SPECIFIC, reinterpret_cast<const uint8_t*>(n.data()), n.size());
-    }
-#endif
     der.end_cons();
     return out;
   }
@@ -115,13 +100,11 @@ GeneratedRequest generate_request(const CsrSpec& spec, const std::optional<std::
     }
     dn.add_attribute("X520.CommonName", spec.cn);
     Botan::Extensions ext;
-#if BOTAN_VERSION_MAJOR >= 3
     ext.add(std::make_unique<OrderedDnsSan>(spec.sans), false);
-#else
-    ext.add(new OrderedDnsSan(spec.sans), false);
-#endif
-    const std::string padding = spec.key.algorithm == "rsa" ? "EMSA3(SHA-256)" : "EMSA1(SHA-256)";
-    const auto req = Botan::PKCS10_Request::create(*key, dn, ext, "SHA-256", rng, padding);
+    // No padding named: Botan 3 picks the key's default with SHA-256, PKCS#1 v1.5 for RSA
+    // (sha256WithRSAEncryption) and ecdsa-with-SHA256 (Botan 2's names EMSA3 and EMSA1 are
+    // gone from 3's documentation, doc/migration_guide.rst).
+    const auto req = Botan::PKCS10_Request::create(*key, dn, ext, "SHA-256", rng);
     GeneratedRequest out;
     out.csr_pem = req.PEM_encode();
     out.key_pem = passphrase ? Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(*key, rng, *passphrase, 100000,
@@ -157,7 +140,7 @@ RequestInfo read_request(std::string_view data, const std::string& source) {
     info.sans = x509::read_san(req.extensions()).dns;
     const std::unique_ptr<Botan::Public_Key> pub(req.subject_public_key());
     info.key_type = key_type_of(*pub);
-    info.signature = req.signature_algorithm().get_oid().to_formatted_string();
+    info.signature = req.signature_algorithm().oid().to_formatted_string();
     info.signature_valid = req.check_signature(*pub);
     return info;
   } catch (const std::exception& e) {

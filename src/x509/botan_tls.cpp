@@ -7,15 +7,8 @@
 #include <botan/auto_rng.h>
 #include <botan/credentials_manager.h>
 #include <botan/tls_client.h>
-#include <botan/tls_session_manager.h>
-#include <botan/version.h>
-#include <botan/x509cert.h>
-#if BOTAN_VERSION_MAJOR >= 3
 #include <botan/tls_session_manager_noop.h>
-#include <optional>
-#include <span>
-#include <string_view>
-#endif
+#include <botan/x509cert.h>
 
 #include <fmt/format.h>
 
@@ -26,7 +19,10 @@
 #include <fcntl.h>
 #include <cstring>
 #include <netdb.h>
+#include <optional>
 #include <poll.h>
+#include <span>
+#include <string_view>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -202,14 +198,11 @@ std::string plaintext_instead_of_tls(const uint8_t* d, std::size_t n, StartTls k
   return fmt::format("the server sent plaintext \"{}\" instead of a TLS handshake{}", line, hint);
 }
 
-// Botan 2 speaks TLS up to 1.2; Botan 3 adds TLS 1.3 and changes these signatures (spans,
-// std::optional OCSP responses, string_view, no session-caching return). Both are kept here so
-// that moving to Botan 3 is a rebuild. The Botan 3 branch is compiled only where Botan 3 is
-// installed (Debian 13); Debian 12 CI builds the Botan 2 one.
+// Botan 3's callbacks (src/lib/tls/tls_callbacks.h, 3.7.1): data as spans, OCSP responses as
+// std::optional, the host as string_view.
 class Capture final : public Botan::TLS::Callbacks {
 public:
   explicit Capture(Socket& s) : m_socket(s) {}
-#if BOTAN_VERSION_MAJOR >= 3
   void tls_emit_data(std::span<const uint8_t> data) override { m_socket.send_all(data.data(), data.size()); }
   void tls_record_received(uint64_t, std::span<const uint8_t>) override {}
   void tls_alert(Botan::TLS::Alert alert) override { m_alert = alert.type_string(); }
@@ -219,18 +212,6 @@ public:
                              const Botan::TLS::Policy&) override {
     m_chain = chain; // judged later by certplan, never here
   }
-#else
-  void tls_emit_data(const uint8_t data[], size_t size) override { m_socket.send_all(data, size); }
-  void tls_record_received(uint64_t, const uint8_t[], size_t) override {}
-  void tls_alert(Botan::TLS::Alert alert) override { m_alert = alert.type_string(); }
-  bool tls_session_established(const Botan::TLS::Session&) override { return false; }
-  void tls_verify_cert_chain(const std::vector<Botan::X509_Certificate>& chain,
-                             const std::vector<std::shared_ptr<const Botan::OCSP::Response>>&,
-                             const std::vector<Botan::Certificate_Store*>&, Botan::Usage_Type, const std::string&,
-                             const Botan::TLS::Policy&) override {
-    m_chain = chain; // judged later by certplan, never here
-  }
-#endif
   std::vector<Botan::X509_Certificate> m_chain;
   std::string m_alert;
 
@@ -238,13 +219,12 @@ private:
   Socket& m_socket;
 };
 
-// Old servers too: a monitoring probe must see what is deployed, not refuse it.
+// TLS 1.3 and 1.2, and old keys and hashes: a monitoring probe must see what is deployed, not
+// refuse it. Botan 3 has no TLS 1.0 or 1.1 at all (doc/migration_guide.rst, "TLS").
 class LenientPolicy final : public Botan::TLS::Policy {
 public:
-#if BOTAN_VERSION_MAJOR < 3
-  bool allow_tls10() const override { return true; } // Botan 3 has no TLS 1.0/1.1 at all
-  bool allow_tls11() const override { return true; }
-#endif
+  bool allow_tls12() const override { return true; }
+  bool allow_tls13() const override { return true; }
   size_t minimum_rsa_bits() const override { return 1024; }
   size_t minimum_signature_strength() const override { return 80; }
   std::vector<std::string> allowed_signature_hashes() const override { return {"SHA-512", "SHA-384", "SHA-256", "SHA-1"}; }
@@ -266,21 +246,13 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
   }
   r.reachable = true;
   try {
-#if BOTAN_VERSION_MAJOR >= 3
+    // Botan 3's TLS::Client shares ownership of everything it is given.
     auto callbacks = std::make_shared<Capture>(s);
     Capture& cb = *callbacks;
     Botan::TLS::Client client(callbacks, std::make_shared<Botan::TLS::Session_Manager_Noop>(),
                               std::make_shared<Botan::Credentials_Manager>(), std::make_shared<LenientPolicy>(),
                               std::make_shared<Botan::AutoSeeded_RNG>(),
                               Botan::TLS::Server_Information(sni, static_cast<uint16_t>(port)));
-#else
-    Capture cb(s);
-    Botan::AutoSeeded_RNG rng;
-    Botan::TLS::Session_Manager_Noop sessions;
-    Botan::Credentials_Manager creds;
-    LenientPolicy policy;
-    Botan::TLS::Client client(cb, sessions, creds, policy, rng, Botan::TLS::Server_Information(sni, static_cast<uint16_t>(port)));
-#endif
     uint8_t buf[16384];
     bool first = true;
     while (cb.m_chain.empty() && !client.is_active() && !client.is_closed()) {
@@ -295,7 +267,7 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
           return r;
         }
       }
-      client.received_data(buf, static_cast<size_t>(n));
+      client.received_data(std::span<const uint8_t>(buf, static_cast<size_t>(n)));
     }
     if (cb.m_chain.size() > max_chain) {
       r.error = fmt::format("the server sent a chain of {} certificates, more than --max-chain {}", cb.m_chain.size(), max_chain);
@@ -306,12 +278,12 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
       r.chain.push_back(read_certificates(pem, host).front());
     }
     if (r.chain.empty()) {
-      // Botan 2 has no TLS 1.3: a 1.3-only server answers with protocol_version (Botan 3
-      // speaks 1.3, so there this only names a genuinely old or odd peer).
+      // TLS 1.3 and 1.2 are offered: protocol_version now names a peer that speaks only
+      // TLS 1.1 or older, which Botan 3 does not implement.
       r.error = cb.m_alert.empty() ? (s.timed_out() ? fmt::format("no certificate within {} s (timed out)", s.timeout_ms() / 1000)
                                                      : std::string("no certificate received (connection closed)"))
                                    : fmt::format("TLS alert {}{}", cb.m_alert,
-                                                 cb.m_alert == "protocol_version" ? " (the server may offer only TLS 1.3)" : "");
+                                                 cb.m_alert == "protocol_version" ? " (the server may offer only TLS 1.1 or older)" : "");
     }
   } catch (const std::exception& e) {
     if (r.chain.empty()) {

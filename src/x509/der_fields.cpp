@@ -146,7 +146,7 @@ bool digits(Bytes s, std::size_t at, std::size_t n, unsigned& out) {
 }
 
 // UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ, the only forms RFC 5280 allows
-// (and the only ones Botan 2 accepts).
+// (and the only ones Botan accepts: ASN1_Time::set_to, src/lib/asn1/asn1_time.cpp in 3.7.1).
 bool read_time(const Tlv& t, long long& out) {
   const Bytes s = t.value;
   unsigned year = 0;

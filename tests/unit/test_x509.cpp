@@ -124,8 +124,8 @@ void require_same(const certplan::CertificateInfo& fast, const certplan::Certifi
 
 TEST_CASE("the fast DER walk agrees with Botan's full parse on the agreement corpus", "[x509][agreement]") {
   // What the walk leaves to Botan on purpose: an issuer shown as a whole DN, a BMPString CN
-  // (Botan converts it). Times before 1970 and after 2400 are read by both (Botan's own
-  // time conversion refuses them, so the adapter does not use it).
+  // (Botan converts it). Times before 1970 are read by both (Botan's own time conversion
+  // refuses them, so the adapter does not use it).
   const std::set<std::string> declined{"issuer-without-cn", "bmp-cn"};
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(CERTPLAN_TEST_DATA) + "/certs/agreement")) {
@@ -145,8 +145,8 @@ TEST_CASE("the fast DER walk agrees with Botan's full parse on the agreement cor
     } catch (const certplan::Error&) {
     }
     if (name == "no-expiry-9999") {
-      // RFC 5280 4.1.2.5's "no expiry" 99991231235959Z: Botan 2 refuses the certificate
-      // ("does not seem to be valid"), the walk reads it. The one documented disagreement:
+      // RFC 5280 4.1.2.5's "no expiry" 99991231235959Z: Botan refuses the certificate (3.7.1's
+      // ASN1_Time accepts years 1950-3100: "does not seem to be valid"), the walk reads it. The one documented disagreement:
       // expiry reports such a certificate; audit and match, which need Botan, cannot read it.
       CHECK_FALSE(full);
       CHECK(certplan::read_certificate_summary(pem).not_after == "9999-12-31T23:59:59Z");
