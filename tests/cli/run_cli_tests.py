@@ -135,6 +135,19 @@ def case_usage_errors_exit_3():
     assert code == 0 and "EXIT STATUS" in out
 
 
+def case_at_must_be_a_real_calendar_time():
+    # cli.md: --at is YYYY-MM-DD[THH:MM:SSZ]; a date that is not on the calendar is a usage
+    # error (exit 3), never rolled over by timegm into the next month or day.
+    for bad in ("2026-13-01", "2026-02-30", "2027-00-10", "2026-12-01T24:00:00Z", "2026-00-00",
+                "2025-02-29", "2026-04-31", "2026-12-01T23:60:00Z", "2026-12-01T23:59:60Z"):
+        code, out, err = run("plan", EXAMPLES / "consolidated.toml", "--at", bad)
+        assert code == 3 and out == "" and "--at" in err, (bad, code, err)
+    # The edges that are real times stay accepted: a leap day, the last second of a year.
+    for good in ("2028-02-29", "2000-02-29", "2026-12-31T23:59:59Z", "2026-01-01T00:00:00Z"):
+        code, _, err = run("plan", EXAMPLES / "consolidated.toml", "--at", good)
+        assert code in (0, 1, 2), (good, code, err)
+
+
 def case_output_file_is_atomic_and_identical():
     with tempfile.TemporaryDirectory() as d:
         target = pathlib.Path(d) / "plan.md"
