@@ -57,6 +57,19 @@ std::optional<std::array<unsigned char, 17>> parse_ip(std::string_view s) {
   return std::nullopt;
 }
 
+// A last label that a URL parser reads as a number (decimal, or 0x hex: WHATWG URL's IPv4
+// number parser). No TLD is all-numeric (RFC 3696 §2), so such a host is an IP address in some
+// notation or no DNS name at all; Chromium refuses to match it against any wildcard, and R17
+// says a host whose labels are all numeric is never covered by one.
+bool numeric_last_label(const std::vector<std::string_view>& ls) {
+  std::string_view last = ls.back();
+  if (last.size() > 2 && last.starts_with("0x")) {
+    last.remove_prefix(2);
+    return std::all_of(last.begin(), last.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+  }
+  return !last.empty() && std::all_of(last.begin(), last.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
 bool partial_label_matches(std::string_view pattern, std::string_view label) {
   // One '*' standing for one or more characters (an empty expansion would let "f*" match
   // "f", which mozilla::pkix and RFC 9525 both refuse).
@@ -91,7 +104,7 @@ bool dns_id_matches(std::string_view presented_raw, std::string_view reference_r
   const auto r = labels(reference);
   // '*' only in the leftmost label, once, with at least two labels after it (no "*.com").
   if (std::count(presented.begin(), presented.end(), '*') != 1 || p.front().find('*') == std::string_view::npos ||
-      p.size() < 3 || p.size() != r.size()) {
+      p.size() < 3 || p.size() != r.size() || numeric_last_label(r)) {
     return false;
   }
   for (std::size_t i = 1; i < p.size(); ++i) {
