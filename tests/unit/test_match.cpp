@@ -321,3 +321,22 @@ TEST_CASE("R17: vectors where certplan's profile answers otherwise", "[match]") 
     CHECK(covers(names, d.source.host, certplan::strict_policy()) != d.source.match);
   }
 }
+
+TEST_CASE("explain_match names the identifier that decided", "[match]") {
+  using certplan::explain_match;
+  const certplan::PresentedNames names{{"mail.contoso.com", "*.contoso.com"}, {"192.0.2.10"}, "mail.contoso.com"};
+  const auto strict = certplan::strict_policy();
+  CHECK(explain_match(names, "192.0.2.10", strict).reason == "an IP SAN names it"); // not "a wildcard SAN"
+  CHECK_FALSE(explain_match(names, "192.0.2.11", strict).covered);
+  CHECK(explain_match(names, "MAIL.contoso.com.", strict).reason == "a SAN names it");
+  CHECK(explain_match(names, "owa.contoso.com", strict).reason == "a wildcard SAN covers it (one label)");
+  const certplan::MatchPolicy no_wildcards{WildcardSupport::none, certplan::NameSource::san_only};
+  CHECK(explain_match(names, "owa.contoso.com", no_wildcards).rule == "R14");
+  const certplan::MatchPolicy cn_only{WildcardSupport::leftmost, certplan::NameSource::cn_only};
+  CHECK(explain_match(names, "mail.contoso.com", cn_only).reason == "the CN names it (this profile reads only the CN)");
+  const certplan::MatchPolicy legacy{WildcardSupport::leftmost, certplan::NameSource::san_or_cn};
+  CHECK(explain_match({{}, {}, "mail.contoso.com"}, "mail.contoso.com", legacy).reason ==
+        "the CN names it (no SAN; this profile reads the CN)");
+  CHECK(explain_match({{"x.contoso.com"}, {}, "mail.contoso.com"}, "mail.contoso.com", strict).reason ==
+        "only the CN names it, and the CN is ignored when DNS SANs are present");
+}
