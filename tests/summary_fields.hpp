@@ -17,6 +17,7 @@ inline const char* first_difference(const certplan::CertificateInfo& fast, const
   if (fast.serial != full.serial) return "serial";
   if (fast.sha256_fingerprint != full.sha256_fingerprint) return "SHA-256 fingerprint";
   if (fast.self_signed != full.self_signed) return "self-signed";
+  if (fast.is_ca != full.is_ca) return "CA (basicConstraints)";
   return nullptr;
 }
 

@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <iosfwd>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +24,8 @@ struct Threshold {
 };
 Threshold parse_threshold(const std::string& text); // throws Error(usage)
 
-enum class ExpiryStatus { ok, warning, critical, expired };
+// not_yet_valid: before notBefore, so no client accepts it yet (R11); a failure like critical.
+enum class ExpiryStatus { ok, warning, critical, expired, not_yet_valid };
 std::string_view to_string(ExpiryStatus s);
 
 struct ExpiryEntry {
@@ -32,7 +34,8 @@ struct ExpiryEntry {
   long long days_left = 0;          // floor((notAfter - at) / 1 day); negative when expired
   ExpiryStatus status = ExpiryStatus::ok;
   std::string renew_by;             // latest date to renew (notAfter minus the critical window)
-  int max_validity_on_renewal = 0;  // days a public CA may issue on renew_by (R11), 0 if not public
+  int max_validity_on_renewal = 0;  // days a public CA may issue on renew_by (R11), 0 if not public or a CA
+  std::string note;                 // why the status is stricter than the thresholds ("" when it is not)
 };
 
 struct SourceProblem {
@@ -89,6 +92,8 @@ private:
     std::uint32_t count;
   };
   std::array<std::uint8_t, 32> full_fingerprint(const Record& r) const;
+  // The status of one record at m_at; `note` says why when a rule made it stricter.
+  ExpiryStatus judge(const Record& r, std::string* note) const;
 
   RecordSpill& m_spill;
   long long m_at;
@@ -98,7 +103,11 @@ private:
   std::vector<Entry> m_entries;
   std::vector<std::pair<std::uint64_t, SourceProblem>> m_pending_problems;
   std::vector<SourceProblem> m_problems;
-  std::size_t m_counts[4] = {0, 0, 0, 0};
+  std::size_t m_counts[5] = {0, 0, 0, 0, 0};
+  // R11: the Exchange Auth certificates (by spill offset; a handful) and the latest notAfter
+  // among them, so each is judged knowing whether a next one is staged.
+  std::set<std::uint64_t> m_auth_offsets;
+  long long m_auth_latest = 0;
   bool m_keep_sans = true;
 };
 

@@ -36,6 +36,16 @@ bool dns_id_matches(std::string_view presented, std::string_view reference, Wild
 // without DNS or IP SANs, and always for cn_only clients.
 bool covers(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy);
 
+// Why `reference` is covered or not under `policy`: the rule that decided (R17, or R14 when
+// only a wildcard the client refuses would cover it) and a one-line reason naming which
+// presented identifier decided, for `certplan match` and any report that says why.
+struct MatchExplanation {
+  bool covered = false;
+  std::string rule;   // "R17" or "R14"
+  std::string reason; // e.g. "an IP SAN names it", "a wildcard SAN covers it (one label)"
+};
+MatchExplanation explain_match(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy);
+
 // Whether a host name lies within DNS name constraints (RFC 5280 4.2.1.10): inside no excluded
 // subtree, and inside a permitted one when any is given. "example.com" is the name and its
 // subdomains, ".example.com" the subdomains only; any case. For the name a client connects

@@ -5,6 +5,7 @@
 // shape of zlint's v3/lints/*/lint_*.go).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -43,5 +44,13 @@ const Rule* find_rule(std::string_view id);
 // R11 (CA/B BR 6.3.2 with ballot SC-081): the longest validity, in days, of a publicly
 // trusted TLS certificate issued at `not_before_unix`; 0 before 2020-09-01 (older rules).
 int max_public_validity_days(long long not_before_unix);
+
+// R11: the Exchange Auth certificate (subject CN "Microsoft Exchange Server Auth Certificate")
+// signs the OAuth tokens Exchange servers exchange; when it expires OWA and ECP stop.
+bool is_exchange_auth_certificate(std::string_view subject_cn);
+// R11's word on an Exchange Auth certificate with `seconds_left` at the reference time, given
+// the most time left on any Auth certificate judged with it (`best_seconds_left`, its own when
+// it is the only one): a warning's reason, or "" when R11 has none.
+std::string exchange_auth_warning(long long seconds_left, long long best_seconds_left);
 
 } // namespace certplan

@@ -187,25 +187,12 @@ int run_match(const MatchOptions& o, Io& io) {
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   std::string text;
   for (const auto& h : o.hosts) {
-    const bool ok = covers(names, h, policy);
-    // Say which rule decided: a wildcard the profile refuses, the CN, or no name at all.
-    std::string why;
-    if (ok) {
-      why = std::any_of(leaf.dns_sans.begin(), leaf.dns_sans.end(), [&](const std::string& n) { return dns_id_matches(n, h, WildcardSupport::none) || n == h; })
-                ? "R17: a SAN names it"
-                : policy.name_source != NameSource::san_only && dns_id_matches(leaf.subject_cn, h, policy.wildcard) && leaf.dns_sans.empty()
-                      ? "R17: the CN names it (no SAN; this profile reads the CN)"
-                      : "R17: a wildcard SAN covers it (one label)";
-    } else if (covers(names, h, strict_policy())) {
-      why = "R14: only a wildcard covers it, and this client refuses wildcards";
-    } else if (!leaf.dns_sans.empty() && dns_id_matches(leaf.subject_cn, h, WildcardSupport::leftmost)) {
-      why = "R17: only the CN names it, and the CN is ignored when DNS SANs are present";
-    } else {
-      why = "R17: no SAN names it";
-    }
+    const auto verdict = explain_match(names, h, policy);
+    const bool ok = verdict.covered;
+    const std::string why = verdict.rule + ": " + verdict.reason;
     all = all && ok;
     text += fmt::format("{}  {}  {}\n", ok ? "covered    " : "NOT covered", h, why);
-    results.push_back({{"host", h}, {"covered", ok}, {"reason", why}});
+    results.push_back({{"host", h}, {"covered", ok}, {"rule", verdict.rule}, {"reason", why}});
   }
   if (output_format(o.common) == Format::json) {
     const nlohmann::ordered_json j{{"schema", "certplan.match/1"}, {"certificate", o.cert}, {"profile", profile},

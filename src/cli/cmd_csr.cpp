@@ -123,8 +123,10 @@ int run_check(const CsrOptions& o, Io& io, const Plan& plan) {
                                    {"notes", r.notes}};
     emit(o.common, io, j.dump(2) + "\n");
   } else {
-    std::string out = fmt::format("{}: CN={}, {} SANs, {}, signature {}\n", o.check, info.cn, info.sans.size(),
-                                  info.key_type, info.signature_valid ? "valid" : "INVALID");
+    std::string out = info.signature_valid || !info.key_type.empty()
+                          ? fmt::format("{}: CN={}, {} SANs, {}, signature {}\n", o.check, info.cn, info.sans.size(),
+                                        info.key_type, info.signature_valid ? "valid" : "INVALID")
+                          : fmt::format("{}: signature INVALID\n", o.check);
     for (const auto& n : r.notes) {
       out += "  " + n + "\n";
     }
@@ -166,6 +168,28 @@ int run_csr(const CsrOptions& o, Io& io) {
   }
   const unsigned jobs = o.jobs != 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   const auto outputs = make_requests(plan, topo, o.certs, key, pass, jobs);
+  // Write only requests csr --check passes: a key the server cannot use (R10: ECDSA on
+  // Exchange before 2016) or a request a CA refuses can only fail later, after the purchase,
+  // so refuse now and write nothing. The judge is csr --check's, which asks the registry.
+  std::vector<std::string> refused;
+  for (const auto& r : outputs) {
+    const auto judged = check_request(plan, read_request(r.csr_pem, r.id + ".csr"));
+    if (judged.severity == Severity::failure) {
+      refused.push_back(fmt::format("{}: {}", r.id, fmt::join(judged.notes, "; ")));
+    }
+  }
+  if (!refused.empty()) {
+    const std::string what = fmt::format("{}; nothing was written", fmt::join(refused, "\n  "));
+    if (!o.key_type.empty()) {
+      const std::string instead = o.key_type.starts_with("ecdsa")
+                                      ? fmt::format(" (for Exchange {} use --key-type rsa:2048)",
+                                                    to_string(topo.organization.exchange))
+                                      : "";
+      throw Error(ErrorKind::usage,
+                  fmt::format("--key-type {}: the requests would fail:\n  {}{}", o.key_type, what, instead));
+    }
+    throw Error(ErrorKind::input, fmt::format("the planned requests would fail:\n  {}", what), SourcePos{o.topology});
+  }
   FileSet files(o.out_dir);
   for (const auto& r : outputs) {
     files.add(r.id + ".key", r.key_pem, 0600, FileSet::Existing::refuse);

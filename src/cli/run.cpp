@@ -46,6 +46,34 @@ EXAMPLES
   certplan plan contoso.toml --format json -o plan.json
   certplan clients --format markdown)";
 
+// cli.md: --at is a usage error unless it names a real instant. The shape alone is not enough:
+// timegm normalises out-of-range fields, so "2026-02-30" would silently become 2 March and every
+// validity decision would be made a day or more away from the time the user asked for.
+bool valid_reference_time(const std::string& s) {
+  static const std::regex k_re(R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})Z)?)");
+  std::smatch m;
+  if (!std::regex_match(s, m, k_re)) {
+    return false;
+  }
+  const int year = std::stoi(m[1].str());
+  const int month = std::stoi(m[2].str());
+  const int day = std::stoi(m[3].str());
+  if (month < 1 || month > 12 || day < 1) {
+    return false;
+  }
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (day > k_days[month - 1] + (month == 2 && leap ? 1 : 0)) {
+    return false;
+  }
+  if (!m[4].matched) {
+    return true;
+  }
+  // RFC 3339 allows 24:00:00 nowhere and a leap second (:60) only where one was inserted;
+  // a reference time is a user's choice, so :60 is refused rather than guessed at.
+  return std::stoi(m[4].str()) <= 23 && std::stoi(m[5].str()) <= 59 && std::stoi(m[6].str()) <= 59;
+}
+
 } // namespace
 
 void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<std::string>& formats) {
@@ -55,8 +83,9 @@ void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<st
   app.add_option("-o,--output", opts.output, "write to FILE (atomically) instead of standard output");
   app.add_option("--at", opts.at, "reference time for validity decisions, YYYY-MM-DD[THH:MM:SSZ] (default: now)")
       ->check([](const std::string& s) {
-        static const std::regex k_re(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?)");
-        return std::regex_match(s, k_re) ? std::string() : "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ";
+        return valid_reference_time(s)
+                   ? std::string()
+                   : fmt::format("\"{}\" is not a real UTC time; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", s);
       });
   app.add_option("--max-file-size", input_limits().max_file_bytes, "bytes: a larger input file read whole is refused")
       ->capture_default_str()

@@ -2,14 +2,18 @@
 
 #include "rules/rule.hpp"
 #include <certplan/error.hpp>
+#include <certplan/hostname.hpp>
 #include <certplan/quote.hpp>
+#include <certplan/resources.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <exception>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -114,29 +118,60 @@ std::string csr_manifest(const std::vector<CsrOutput>& outputs) {
   return j.dump(2) + "\n";
 }
 
+namespace {
+
+// DNS names compare without regard to case (RFC 4343), and the plan holds A-labels (R17), so
+// a request's names are compared in that form: "MAIL.Contoso.com" is the planned
+// "mail.contoso.com". A name normalize_host refuses (a wildcard) is only lower-cased.
+std::string name_key(const std::string& name) {
+  std::string why;
+  if (const auto h = normalize_host(name, why)) {
+    return h->ascii;
+  }
+  std::string out = name;
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::vector<std::string> name_keys(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  out.reserve(names.size());
+  std::transform(names.begin(), names.end(), std::back_inserter(out), name_key);
+  return out;
+}
+
+} // namespace
+
 RequestCheck check_request(const Plan& plan, const RequestInfo& request) {
   RequestCheck r;
-  const CertificatePlan* best = nullptr;
-  std::size_t best_overlap = 0;
-  for (const auto& c : plan.certificates) {
-    if (c.cn == request.cn) {
-      best = &c;
-      break;
-    }
-    const auto overlap = static_cast<std::size_t>(std::count_if(c.sans.begin(), c.sans.end(), [&](const std::string& n) {
-      return std::find(request.sans.begin(), request.sans.end(), n) != request.sans.end();
-    }));
-    if (overlap > best_overlap) {
-      best = &c;
-      best_overlap = overlap;
-    }
-  }
   const auto note = [&](Severity s, std::string text) {
     r.severity = std::max(r.severity, s);
     r.notes.push_back(std::move(text));
   };
   if (!request.signature_valid) {
-    note(Severity::failure, "the request's signature does not verify");
+    // A CA refuses a request whose signature does not verify, whatever it names; and names
+    // read from altered bytes say nothing about what was requested. cli.md: a judged request
+    // exits 0/1/2, so this is a failure of the request, not unusable input.
+    note(Severity::failure, "the request's signature does not verify: it was altered or damaged after it was signed; "
+                            "make the request again");
+    return r;
+  }
+  const std::string cn = name_key(request.cn);
+  const auto sans = name_keys(request.sans);
+  const CertificatePlan* best = nullptr;
+  std::size_t best_overlap = 0;
+  for (const auto& c : plan.certificates) {
+    if (c.cn == cn) {
+      best = &c;
+      break;
+    }
+    const auto overlap = static_cast<std::size_t>(std::count_if(c.sans.begin(), c.sans.end(), [&](const std::string& n) {
+      return std::find(sans.begin(), sans.end(), n) != sans.end();
+    }));
+    if (overlap > best_overlap) {
+      best = &c;
+      best_overlap = overlap;
+    }
   }
   // Keys, signature and subject: the registry's request rules (R10, R19, R20).
   const rules::RequestFacts facts{request, best != nullptr ? best->authority : Authority::public_, plan.exchange};
@@ -149,20 +184,20 @@ RequestCheck check_request(const Plan& plan, const RequestInfo& request) {
   }
   r.certificate = best->id;
   r.planned_cn = best->cn;
-  r.cn_ok = request.cn == best->cn;
+  r.cn_ok = cn == best->cn;
   if (!r.cn_ok) {
     note(Severity::failure, fmt::format("CN is \"{}\", planned \"{}\" (R7: the CN is the site namespace)", request.cn, best->cn));
   }
   const std::set<std::string> planned(best->sans.begin(), best->sans.end());
-  const std::set<std::string> have(request.sans.begin(), request.sans.end());
+  const std::set<std::string> have(sans.begin(), sans.end());
   for (const auto& n : best->sans) {
     if (have.count(n) == 0) {
       r.missing.push_back(n);
     }
   }
-  for (const auto& n : request.sans) {
-    if (planned.count(n) == 0) {
-      r.extra.push_back(n);
+  for (std::size_t i = 0; i < sans.size(); ++i) {
+    if (planned.count(sans[i]) == 0) {
+      r.extra.push_back(request.sans[i]); // as the request spells it
     }
   }
   if (!r.missing.empty()) {
@@ -171,7 +206,7 @@ RequestCheck check_request(const Plan& plan, const RequestInfo& request) {
   if (!r.extra.empty()) {
     note(Severity::failure, fmt::format("not planned: {}", fmt::join(r.extra, ", ")));
   }
-  r.order_ok = request.sans == best->sans;
+  r.order_ok = sans == best->sans;
   if (!r.order_ok && r.missing.empty() && r.extra.empty()) {
     note(Severity::warning, fmt::format("same names in another order; planned order (R7): {}", fmt::join(best->sans, ", ")));
   }

@@ -120,6 +120,7 @@ std::string_view to_string(ExpiryStatus s) {
   case ExpiryStatus::warning: return "warning";
   case ExpiryStatus::critical: return "critical";
   case ExpiryStatus::expired: return "expired";
+  case ExpiryStatus::not_yet_valid: return "not-yet-valid";
   }
   return "?";
 }
@@ -139,8 +140,13 @@ void ExpiryReport::add(std::uint64_t order, std::string_view source, const Certi
   static const std::vector<std::string> k_none;
   put_list(rec, m_keep_sans ? c.dns_sans : k_none);
   put_list(rec, m_keep_sans ? c.ip_sans : k_none);
-  rec += c.self_signed ? '1' : '0';
+  // One flag byte: '0' plus 1 for self-signed, plus 2 for a CA certificate.
+  rec += static_cast<char>('0' + (c.self_signed ? 1 : 0) + (c.is_ca ? 2 : 0));
   const std::uint64_t offset = m_spill.append(rec);
+  if (is_exchange_auth_certificate(c.subject_cn)) {
+    m_auth_offsets.insert(offset);
+    m_auth_latest = m_auth_offsets.size() == 1 ? c.not_after_unix : std::max(m_auth_latest, c.not_after_unix);
+  }
   const long long life = std::clamp(c.not_after_unix - c.not_before_unix, 0LL, 0xFFFFFFFFLL);
   std::uint64_t prefix = 0;
   for (std::size_t i = 0; i < 8; ++i) {
@@ -206,14 +212,7 @@ void ExpiryReport::finish() {
   });
   std::fill(std::begin(m_counts), std::end(m_counts), 0);
   for (const auto& e : m_entries) {
-    const Record& r = m_records[e.first];
-    const long long left = r.not_after - m_at;
-    const long long nb = r.not_after - r.lifetime;
-    const auto status = left < 0                                      ? ExpiryStatus::expired
-                        : left <= window(m_crit, nb, r.not_after) ? ExpiryStatus::critical
-                        : left <= window(m_warn, nb, r.not_after) ? ExpiryStatus::warning
-                                                                  : ExpiryStatus::ok;
-    ++m_counts[static_cast<int>(status)];
+    ++m_counts[static_cast<int>(judge(m_records[e.first], nullptr))];
   }
   std::stable_sort(m_pending_problems.begin(), m_pending_problems.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -224,8 +223,30 @@ void ExpiryReport::finish() {
   m_pending_problems.clear();
 }
 
+ExpiryStatus ExpiryReport::judge(const Record& r, std::string* note) const {
+  const long long left = r.not_after - m_at;
+  const long long nb = r.not_after - r.lifetime;
+  if (m_at < nb) {
+    return ExpiryStatus::not_yet_valid; // R11: no client accepts it before notBefore
+  }
+  const auto status = left < 0                                  ? ExpiryStatus::expired
+                      : left <= window(m_crit, nb, r.not_after) ? ExpiryStatus::critical
+                      : left <= window(m_warn, nb, r.not_after) ? ExpiryStatus::warning
+                                                                : ExpiryStatus::ok;
+  if (status == ExpiryStatus::ok && m_auth_offsets.count(r.offset) != 0) {
+    if (std::string why = exchange_auth_warning(left, m_auth_latest - m_at); !why.empty()) {
+      if (note != nullptr) {
+        *note = std::move(why);
+      }
+      return ExpiryStatus::warning;
+    }
+  }
+  return status;
+}
+
 ExpiryStatus ExpiryReport::worst() const {
-  for (int s = 3; s > 0; --s) {
+  // not-yet-valid ranks with expired: both fail (cli.md exit 2).
+  for (int s = 4; s > 0; --s) {
     if (m_counts[s] != 0) {
       return static_cast<ExpiryStatus>(s);
     }
@@ -260,7 +281,9 @@ void ExpiryReport::for_each(std::size_t begin, std::size_t end, const std::funct
       c.dns_sans.clear();
       c.ip_sans.clear();
     }
-    c.self_signed = !in.empty() && in.front() == '1';
+    const int flags = in.empty() ? 0 : in.front() - '0';
+    c.self_signed = (flags & 1) != 0;
+    c.is_ca = (flags & 2) != 0;
     c.not_before_unix = r.not_after - r.lifetime;
     c.not_after_unix = r.not_after;
     c.not_before = x509_time(c.not_before_unix);
@@ -275,14 +298,13 @@ void ExpiryReport::for_each(std::size_t begin, std::size_t end, const std::funct
     const long long left = r.not_after - m_at;
     const long long crit = window(m_crit, c.not_before_unix, r.not_after);
     e.days_left = left >= 0 ? left / k_day : -((-left + k_day - 1) / k_day);
-    e.status = left < 0                                                ? ExpiryStatus::expired
-               : left <= crit                                          ? ExpiryStatus::critical
-               : left <= window(m_warn, c.not_before_unix, r.not_after) ? ExpiryStatus::warning
-                                                                       : ExpiryStatus::ok;
-    // R11: renew before the critical window opens; the CA's limit on that day.
+    e.note.clear();
+    e.status = judge(r, &e.note);
+    // R11: renew before the critical window opens; the CA's limit on that day. The SC-081
+    // limits are the subscriber's: a CA certificate (or a self-signed one) has none here.
     const long long renew = r.not_after - crit;
     e.renew_by = x509_time(renew).substr(0, 10);
-    e.max_validity_on_renewal = c.self_signed ? 0 : max_public_validity_days(renew);
+    e.max_validity_on_renewal = c.self_signed || c.is_ca ? 0 : max_public_validity_days(renew);
     fn(e);
   }
 }
@@ -396,7 +418,7 @@ void render_json(const ExpiryReport& r, std::ostream& out) {
     thread_local nlohmann::ordered_json j{{"source", ""}, {"sources", nlohmann::ordered_json::array()}, {"subject_cn", ""},
                                           {"sans", nlohmann::ordered_json::array()}, {"issuer", ""}, {"not_before", ""},
                                           {"not_after", ""}, {"days_left", 0}, {"status", ""}, {"sha256_fingerprint", ""},
-                                          {"renew_by", ""}, {"max_validity_days_on_renewal", 0}};
+                                          {"renew_by", ""}, {"max_validity_days_on_renewal", 0}, {"note", ""}};
     j["source"] = e.sources.front();
     j["sources"] = e.sources;
     j["subject_cn"] = e.cert.subject_cn;
@@ -409,6 +431,7 @@ void render_json(const ExpiryReport& r, std::ostream& out) {
     j["sha256_fingerprint"] = e.cert.sha256_fingerprint;
     j["renew_by"] = e.renew_by;
     j["max_validity_days_on_renewal"] = e.max_validity_on_renewal;
+    j["note"] = e.note;
     const std::string dumped = j.dump(2); // no raw newline can occur inside a dumped string
     text += index == 0 ? "\n    " : ",\n    ";
     for (std::size_t at = 0;;) {
@@ -433,6 +456,7 @@ void render_json(const ExpiryReport& r, std::ostream& out) {
                                       {"warning", r.count(ExpiryStatus::warning)},
                                       {"critical", r.count(ExpiryStatus::critical)},
                                       {"expired", r.count(ExpiryStatus::expired)},
+                                      {"not_yet_valid", r.count(ExpiryStatus::not_yet_valid)},
                                       {"unreadable", r.problems().size()}}}};
   // The tail object's members, without its own braces, continue the envelope.
   const std::string t = tail.dump(2);
@@ -444,7 +468,8 @@ void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool 
   const auto cells = [](const ExpiryEntry& e) {
     return std::vector<std::string>{std::string(to_string(e.status)), std::to_string(e.days_left), e.cert.not_after.substr(0, 10),
                                     e.cert.subject_cn, e.cert.issuer,
-                                    e.renew_by + (e.max_validity_on_renewal ? fmt::format(" (max {} d)", e.max_validity_on_renewal) : ""),
+                                    e.renew_by + (e.max_validity_on_renewal ? fmt::format(" (max {} d)", e.max_validity_on_renewal) : "") +
+                                        (e.note.empty() ? "" : " (" + e.note + ")"),
                                     fmt::format("{}", fmt::join(e.sources, ", "))};
   };
   if (markdown) {
@@ -505,7 +530,7 @@ void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool 
     std::string head;
     line(header, nullptr, head);
     out << head;
-    static constexpr const char* k_paint[] = {"32", "33", "31", "1;31"};
+    static constexpr const char* k_paint[] = {"32", "33", "31", "1;31", "1;35"};
     rows(r, out, [&](const ExpiryEntry& e, std::size_t, std::string& text) {
       line(cells(e), color ? k_paint[static_cast<int>(e.status)] : nullptr, text);
     });

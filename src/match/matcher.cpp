@@ -57,6 +57,19 @@ std::optional<std::array<unsigned char, 17>> parse_ip(std::string_view s) {
   return std::nullopt;
 }
 
+// A last label that a URL parser reads as a number (decimal, or 0x hex: WHATWG URL's IPv4
+// number parser). No TLD is all-numeric (RFC 3696 §2), so such a host is an IP address in some
+// notation or no DNS name at all; Chromium refuses to match it against any wildcard, and R17
+// says a host whose labels are all numeric is never covered by one.
+bool numeric_last_label(const std::vector<std::string_view>& ls) {
+  std::string_view last = ls.back();
+  if (last.size() > 2 && last.starts_with("0x")) {
+    last.remove_prefix(2);
+    return std::all_of(last.begin(), last.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+  }
+  return !last.empty() && std::all_of(last.begin(), last.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
 bool partial_label_matches(std::string_view pattern, std::string_view label) {
   // One '*' standing for one or more characters (an empty expansion would let "f*" match
   // "f", which mozilla::pkix and RFC 9525 both refuse).
@@ -91,7 +104,7 @@ bool dns_id_matches(std::string_view presented_raw, std::string_view reference_r
   const auto r = labels(reference);
   // '*' only in the leftmost label, once, with at least two labels after it (no "*.com").
   if (std::count(presented.begin(), presented.end(), '*') != 1 || p.front().find('*') == std::string_view::npos ||
-      p.size() < 3 || p.size() != r.size()) {
+      p.size() < 3 || p.size() != r.size() || numeric_last_label(r)) {
     return false;
   }
   for (std::size_t i = 1; i < p.size(); ++i) {
@@ -128,6 +141,37 @@ bool covers(const PresentedNames& names, std::string_view reference, const Match
   const bool has_san_ids = !names.dns.empty() || !names.ip.empty();
   return policy.name_source == NameSource::san_or_cn && !has_san_ids && !names.cn.empty() &&
          dns_id_matches(names.cn, reference, policy.wildcard);
+}
+
+MatchExplanation explain_match(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy) {
+  const bool ok = covers(names, reference, policy);
+  if (parse_ip(reference)) {
+    // RFC 9525 §6.5 / R17: an IP address is matched by an iPAddress SAN, never by a DNS name
+    // or the CN, so the only possible reason is that IP SAN (or its absence).
+    return ok ? MatchExplanation{true, "R17", "an IP SAN names it"}
+              : MatchExplanation{false, "R17", "no IP SAN names it (an IP address matches only IP SANs)"};
+  }
+  const auto exact = [&](const std::string& n) { return dns_id_matches(n, reference, WildcardSupport::none); };
+  if (ok) {
+    if (policy.name_source == NameSource::cn_only) {
+      return {true, "R17", "the CN names it (this profile reads only the CN)"};
+    }
+    if (std::any_of(names.dns.begin(), names.dns.end(), exact)) {
+      return {true, "R17", "a SAN names it"};
+    }
+    if (std::any_of(names.dns.begin(), names.dns.end(),
+                    [&](const std::string& n) { return dns_id_matches(n, reference, policy.wildcard); })) {
+      return {true, "R17", "a wildcard SAN covers it (one label)"};
+    }
+    return {true, "R17", "the CN names it (no SAN; this profile reads the CN)"};
+  }
+  if (covers(names, reference, strict_policy())) {
+    return {false, "R14", "only a wildcard covers it, and this client refuses wildcards"};
+  }
+  if (!names.dns.empty() && !names.cn.empty() && dns_id_matches(names.cn, reference, WildcardSupport::leftmost)) {
+    return {false, "R17", "only the CN names it, and the CN is ignored when DNS SANs are present"};
+  }
+  return {false, "R17", "no SAN names it"};
 }
 
 namespace {

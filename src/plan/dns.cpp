@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace certplan {
@@ -82,12 +85,58 @@ namespace {
 
 std::string fqdn_dot(std::string_view name) { return std::string(name) + "."; }
 
+// RFC 3596: an IPv6 address is published in an AAAA record; an A record holds IPv4 only.
+// Placeholders ("<IP of site X>") stay A: the topology gave no address to tell.
+std::string address_type(const std::string& value) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET6, value.c_str(), buf) == 1 ? "AAAA" : "A";
+}
+
+// RFC 2181 §10.3: the target of an MX record must not be an alias (a CNAME). Follow the
+// plan's own CNAMEs, in the MX's view, to the name that holds the A/AAAA records.
+void mx_to_address_names(std::vector<DnsRecord>& records) {
+  std::map<std::pair<std::string, std::string>, std::string> alias; // (view, name) -> target
+  for (const auto& r : records) {
+    if (r.type == "CNAME") {
+      alias.emplace(std::pair{r.view, r.name}, r.value.ends_with('.') ? r.value.substr(0, r.value.size() - 1) : r.value);
+    }
+  }
+  for (auto& r : records) {
+    if (r.type != "MX") {
+      continue;
+    }
+    const auto space = r.value.find(' ');
+    const std::string preference = r.value.substr(0, space);
+    std::string target = r.value.substr(space + 1);
+    if (target.ends_with('.')) {
+      target.pop_back();
+    }
+    const std::string original = target;
+    // A CNAME chain is at most as long as there are CNAMEs; the bound also stops a loop.
+    for (std::size_t hops = 0; hops <= alias.size(); ++hops) {
+      const auto it = alias.find({r.view, target});
+      if (it == alias.end()) {
+        break;
+      }
+      target = it->second;
+    }
+    if (target != original) {
+      r.value = fmt::format("{} {}", preference, fqdn_dot(target));
+      r.note += fmt::format("; names {}, not the alias {} (an MX never points at a CNAME, RFC 2181 10.3)", target,
+                            original);
+    }
+  }
+}
+
 } // namespace
 
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces) {
   const Zones zones(topo);
   std::vector<DnsRecord> out;
   const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
+    if (type == "A") {
+      type = address_type(value);
+    }
     std::string zone = zones.zone_of(name.starts_with("_autodiscover._tcp.") ? name.substr(19) : name);
     out.push_back({std::move(name), std::move(type), std::move(value), std::move(zone), std::move(view), std::move(note)});
   };
@@ -222,6 +271,7 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
       }
     }
   }
+  mx_to_address_names(out);
   return out;
 }
 

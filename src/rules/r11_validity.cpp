@@ -79,4 +79,18 @@ int max_public_validity_days(long long nb) {
   return 0;
 }
 
+bool is_exchange_auth_certificate(std::string_view subject_cn) {
+  return subject_cn == "Microsoft Exchange Server Auth Certificate";
+}
+
+std::string exchange_auth_warning(long long seconds_left, long long best_seconds_left) {
+  // R11 (Microsoft, "Maintain (rotate) the Exchange Server OAuth certificate"): warn below 60
+  // days, unless a next Auth certificate with at least 120 days left is already staged.
+  constexpr long long k_day = 86400;
+  if (seconds_left < 0 || seconds_left >= 60 * k_day || best_seconds_left >= 120 * k_day) {
+    return "";
+  }
+  return "R11: Exchange Auth certificate below 60 days and no next one with 120 days staged";
+}
+
 } // namespace certplan

@@ -791,6 +791,7 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
     fail(*all[limit], fmt::format("more than {} tenants ({} in all); raise --max-tenants to plan them", limit, all.size()));
   }
   std::map<std::string, std::size_t> tenant_index;
+  std::map<std::string, std::string> webmail_owner; // webmail host -> tenant
   for (const auto* t : all) {
     check_keys(*t, k_tenant_keys, "[[tenant]]");
     Tenant tn;
@@ -813,6 +814,19 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
       tn.webmail = host(*w, "webmail");
       if (!topo.hosting->webmail_redirect_host) {
         fail(*w, "a tenant 'webmail' host needs [hosting] webmail_redirect_host (the site that redirects it)");
+      }
+      // The DNS plan publishes a tenant's webmail host and each POP3/IMAP4/SMTP host as a CNAME;
+      // one name with two CNAMEs is no valid zone (RFC 1034 3.6.2, RFC 2181 10.1), so refuse it here.
+      for (const auto& [label, p] : {std::pair{"POP3", &topo.services.pop3}, std::pair{"IMAP4", &topo.services.imap4},
+                                     std::pair{"SMTP", &topo.services.smtp}}) {
+        if (p->enabled && p->host && *p->host == *tn.webmail) {
+          fail(*w, fmt::format("\"{}\" is tenant '{}''s webmail host and the {} host: both would be a CNAME for one "
+                               "name (RFC 2181 10.1); give one of them another name",
+                               tn.webmail->display, tn.name, label));
+        }
+      }
+      if (const auto [it, fresh] = webmail_owner.emplace(tn.webmail->ascii, tn.name); !fresh) {
+        fail(*w, fmt::format("\"{}\" is already tenant '{}''s webmail host", tn.webmail->display, it->second));
       }
     }
     topo.tenants.push_back(std::move(tn));

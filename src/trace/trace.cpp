@@ -107,7 +107,7 @@ std::vector<std::string> Tracer::resolve(const std::string& start, std::string& 
         continue;
       }
       for (const auto& r : m_plan.dns_records) {
-        if (r.name == name && r.type == "A" && r.view == view) {
+        if (r.name == name && (r.type == "A" || r.type == "AAAA") && r.view == view) {
           ips.push_back(r.value);
         }
       }

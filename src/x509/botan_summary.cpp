@@ -58,6 +58,7 @@ CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n) {
     i.not_after = format_rfc3339(f->not_after);
     i.serial = f->serial_hex;
     i.self_signed = false;
+    i.is_ca = f->is_ca;
     i.sha256_fingerprint = fingerprint(der, n);
     return i;
   }

@@ -76,6 +76,7 @@ constexpr std::uint8_t k_bits = 0x03;
 
 const Bytes k_cn_oid{reinterpret_cast<const std::uint8_t*>("\x55\x04\x03"), 3};     // 2.5.4.3
 const Bytes k_san_oid{reinterpret_cast<const std::uint8_t*>("\x55\x1D\x11"), 3};    // 2.5.29.17
+const Bytes k_basic_oid{reinterpret_cast<const std::uint8_t*>("\x55\x1D\x13"), 3};  // 2.5.29.19
 
 // Botan reads a malformed OID leniently (a last byte with its continuation bit set still ends
 // the arc), so 55 04 83 is a CN to Botan; anything that is not a canonical OID is declined.
@@ -211,6 +212,27 @@ bool read_san(Bytes ext_value, DerFields& f) {
   return true;
 }
 
+// BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }.
+// DER omits a FALSE default, so a present cA must be TRUE (0xFF); anything else is declined.
+bool read_basic_constraints(Bytes value, DerFields& f) {
+  Reader outer(value);
+  Tlv seq;
+  if (!outer.next(seq) || seq.tag != k_sequence || !outer.empty()) {
+    return false;
+  }
+  Reader fields(seq.value);
+  Tlv ca;
+  if (fields.next_if(k_boolean, ca)) {
+    if (ca.value.size() != 1 || ca.value[0] != 0xFF) {
+      return false;
+    }
+    f.is_ca = true;
+  }
+  Tlv path_len;
+  fields.next_if(k_integer, path_len);
+  return fields.empty();
+}
+
 bool read_extensions(Bytes explicit3, DerFields& f) {
   Reader outer(explicit3);
   Tlv seq;
@@ -220,6 +242,7 @@ bool read_extensions(Bytes explicit3, DerFields& f) {
   Reader exts(seq.value);
   Tlv ext;
   bool seen_san = false;
+  bool seen_basic = false;
   while (!exts.empty()) {
     if (!exts.next(ext) || ext.tag != k_sequence) {
       return false;
@@ -240,6 +263,11 @@ bool read_extensions(Bytes explicit3, DerFields& f) {
         return false;
       }
       seen_san = true;
+    } else if (oid.value == k_basic_oid) {
+      if (seen_basic || !read_basic_constraints(value.value, f)) {
+        return false;
+      }
+      seen_basic = true;
     }
   }
   return true;

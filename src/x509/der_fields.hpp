@@ -23,6 +23,7 @@ struct DerFields {
   long long not_after = 0;
   std::string serial_hex;        // big-endian magnitude, leading zero bytes dropped, upper case
   bool same_subject_and_issuer = false; // byte-identical Names: self-issued
+  bool is_ca = false;            // basicConstraints cA (RFC 5280 4.2.1.9), false when absent
 };
 
 // `der` must be exactly one certificate (nothing after it).

@@ -135,6 +135,19 @@ def case_usage_errors_exit_3():
     assert code == 0 and "EXIT STATUS" in out
 
 
+def case_at_must_be_a_real_calendar_time():
+    # cli.md: --at is YYYY-MM-DD[THH:MM:SSZ]; a date that is not on the calendar is a usage
+    # error (exit 3), never rolled over by timegm into the next month or day.
+    for bad in ("2026-13-01", "2026-02-30", "2027-00-10", "2026-12-01T24:00:00Z", "2026-00-00",
+                "2025-02-29", "2026-04-31", "2026-12-01T23:60:00Z", "2026-12-01T23:59:60Z"):
+        code, out, err = run("plan", EXAMPLES / "consolidated.toml", "--at", bad)
+        assert code == 3 and out == "" and "--at" in err, (bad, code, err)
+    # The edges that are real times stay accepted: a leap day, the last second of a year.
+    for good in ("2028-02-29", "2000-02-29", "2026-12-31T23:59:59Z", "2026-01-01T00:00:00Z"):
+        code, _, err = run("plan", EXAMPLES / "consolidated.toml", "--at", good)
+        assert code in (0, 1, 2), (good, code, err)
+
+
 def case_output_file_is_atomic_and_identical():
     with tempfile.TemporaryDirectory() as d:
         target = pathlib.Path(d) / "plan.md"
@@ -331,6 +344,63 @@ def case_csr_check_finds_differences():
         (dp / "junk.csr").write_text("not a request")
         code, _, err = run("csr", "--check", dp / "junk.csr", EXAMPLES / "regional.toml")
         assert code == 3 and "junk.csr" in err, err
+
+
+def case_csr_check_judges_keys_signatures_and_name_case():
+    # regional.toml plans newyork: CN mail.usa.contoso.com, then autodiscover and legacy (R7).
+    good = ["mail.usa.contoso.com", "autodiscover.contoso.com", "legacy.usa.contoso.com"]
+    with tempfile.TemporaryDirectory() as d:
+        dp = pathlib.Path(d)
+
+        def req(name, cn="mail.usa.contoso.com", sans=good, newkey="rsa:2048", md="-sha256", outform="PEM"):
+            r = openssl("req", "-new", "-newkey", newkey, "-nodes", "-keyout", dp / (name + ".key"), md,
+                        "-subj", f"/C=US/O=Contoso Ltd/CN={cn}",
+                        "-addext", "subjectAltName=" + ",".join("DNS:" + s for s in sans),
+                        "-outform", outform, "-out", dp / name)
+            assert r.returncode == 0, r.stderr
+            return dp / name
+
+        # DNS names are case-insensitive (RFC 4343): upper case in the request is the planned name.
+        code, out, err = run("csr", "--check", req("upper.csr", "MAIL.usa.Contoso.com",
+                                                    ["MAIL.usa.Contoso.com", "AUTODISCOVER.contoso.com", good[2]]),
+                             EXAMPLES / "regional.toml")
+        assert code == 0, (code, out, err)
+        # R10 on the request: RSA-1024 and SHA-1 fail, a judged request (exit 2), not unusable input.
+        code, out, err = run("csr", "--check", req("rsa1024.csr", newkey="rsa:1024"), EXAMPLES / "regional.toml")
+        assert code == 2 and "R10" in out and "1024" in out, (code, out, err)
+        code, out, err = run("csr", "--check", req("sha1.csr", md="-sha1"), EXAMPLES / "regional.toml")
+        assert code == 2 and "R10" in out and "sha1" in out.lower(), (code, out, err)
+        code, out, err = run("csr", "--check", req("sha1.csr", md="-sha1"), EXAMPLES / "regional.toml",
+                             "--format", "json")
+        assert code == 2 and json.loads(out)["status"] == "fail", (code, out, err)
+        # A request altered after signing (one SAN byte flipped): cli.md's 0/1/2 for a judged
+        # request, so exit 2 with the reason, not exit 3.
+        der = bytearray(req("good.der", outform="DER").read_bytes())
+        at = der.find(b"legacy.usa")
+        der[at] ^= 0x01
+        (dp / "altered.der").write_bytes(bytes(der))
+        code, out, err = run("csr", "--check", dp / "altered.der", EXAMPLES / "regional.toml")
+        assert code == 2 and "signature does not verify" in out, (code, out, err)
+        code, out, err = run("csr", "--check", dp / "altered.der", EXAMPLES / "regional.toml", "--format", "json")
+        assert code == 2, (code, out, err)
+        j = json.loads(out)
+        assert j["signature_valid"] is False and j["status"] == "fail", j
+
+
+def case_csr_refuses_a_key_the_server_cannot_use():
+    # regional.toml is Exchange 2010, which cannot serve an ECDSA certificate (R10; plan calls
+    # it a failure). A demanding admin wants no key and request that can only fail: csr
+    # refuses, exit 3, names R10 and what to use instead, and writes nothing.
+    with tempfile.TemporaryDirectory() as d:
+        out_dir = pathlib.Path(d) / "out"
+        code, out, err = run("csr", EXAMPLES / "regional.toml", "--out", out_dir, "--key-type", "ecdsa:p256")
+        assert code == 3 and out == "", (code, out, err)
+        assert "R10" in err and "ECDSA" in err and "rsa:2048" in err, err
+        assert not out_dir.exists() or not any(out_dir.iterdir()), list(out_dir.iterdir())
+        # Exchange 2016 takes ECDSA: the same request is made there.
+        code, _, err = run("csr", EXAMPLES / "consolidated.toml", "--out", pathlib.Path(d) / "ok", "--key-type",
+                           "ecdsa:p256")
+        assert code == 0, err
 
 
 def case_botan_only_in_the_adapter():

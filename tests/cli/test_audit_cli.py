@@ -198,6 +198,32 @@ def case_match_per_client():
         assert p.returncode == 3
 
 
+def case_match_explains_each_deciding_name():
+    # match names the SAN that decided: an IP SAN is not "a wildcard SAN" (R17: IP addresses
+    # match only IP SANs), and a CN-only client covered by the CN says so.
+    with tempfile.TemporaryDirectory() as d:
+        lab = Lab(d)
+        cert = lab.leaf("mixed", sans="DNS:mail.contoso.com,DNS:*.contoso.com,IP:192.0.2.10,IP:2001:db8::10",
+                        cn="mail.contoso.com")
+
+        def reasons(*hosts, client=None):
+            args = [str(EXE), "match", str(cert), *hosts, "--format", "json"] + (["--client", client] if client else [])
+            p = subprocess.run(args, capture_output=True, text=True)
+            assert p.returncode in (0, 2), p.stderr
+            return {r["host"]: r["reason"] for r in json.loads(p.stdout)["results"]}
+
+        r = reasons("192.0.2.10", "2001:DB8:0:0:0:0:0:10", "mail.contoso.com", "owa.contoso.com", "192.0.2.11",
+                    "a.b.contoso.com")
+        assert r["192.0.2.10"] == "R17: an IP SAN names it", r
+        assert r["2001:DB8:0:0:0:0:0:10"] == "R17: an IP SAN names it", r
+        assert r["mail.contoso.com"] == "R17: a SAN names it", r
+        assert r["owa.contoso.com"] == "R17: a wildcard SAN covers it (one label)", r
+        assert r["192.0.2.11"].startswith("R17: no IP SAN names it"), r
+        assert r["a.b.contoso.com"] == "R17: no SAN names it", r
+        r = reasons("owa.contoso.com", client="windows-mobile-5")
+        assert r["owa.contoso.com"].startswith("R14:"), r
+
+
 def main():
     return harness.run_cases(globals(), sys.argv[3:])
 

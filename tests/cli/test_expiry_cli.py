@@ -96,6 +96,101 @@ def case_other_formats():
         assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and b"BEGIN:VEVENT\r\n" in raw and raw.endswith(b"END:VCALENDAR\r\n"), raw
 
 
+def case_not_yet_valid_is_its_own_status():
+    # A certificate before its notBefore serves no client (R11): never "ok"; it counts as
+    # critical for the exit code. openssl cannot backdate, so --at moves time back instead.
+    with tempfile.TemporaryDirectory() as d:
+        make(d, "future", 100)
+        code, out, err = expiry(d, "--at", at(-5), "--format", "json")
+        j = json.loads(out)
+        c = j["certificates"][0]
+        assert c["status"] == "not-yet-valid", c
+        assert j["summary"]["not_yet_valid"] == 1 and j["summary"]["ok"] == 0, j["summary"]
+        assert code == 2, (code, err)
+        code, out, _ = expiry(d, "--at", at(-5))
+        assert code == 2 and "not-yet-valid" in out, out
+        assert expiry(d, "--at", at(1))[0] == 0  # valid now: ok again
+
+
+def ca_chain(d):
+    """A root, an intermediate it signs (not self-issued: the fast DER walk reads it) and a leaf."""
+    d = pathlib.Path(d)
+    ca_ext = d / "ca.ext"
+    ca_ext.write_text("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n")
+    leaf_ext = d / "leaf.ext"
+    leaf_ext.write_text("basicConstraints=CA:FALSE\nsubjectAltName=DNS:mail.contoso.com\nextendedKeyUsage=serverAuth\n")
+
+    def run(*args):
+        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", d / "root.key",
+        "-out", d / "root.pem", "-days", "3650", "-subj", "/CN=Contoso Root", "-addext",
+        "basicConstraints=critical,CA:TRUE")
+    for name, issuer, days, ext in (("inter", "root", 1825, ca_ext), ("leaf", "inter", 90, leaf_ext)):
+        run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+            d / f"{name}.key", "-out", d / f"{name}.csr", "-subj", f"/CN=Contoso {name}")
+        run("x509", "-req", "-in", d / f"{name}.csr", "-CA", d / f"{issuer}.pem", "-CAkey", d / f"{issuer}.key",
+            "-CAcreateserial", "-days", days, "-extfile", ext, "-out", d / f"{name}.pem")
+    for f in list(d.iterdir()):
+        if f.suffix != ".pem":
+            f.unlink()
+
+
+def case_subscriber_limits_not_applied_to_ca_certificates():
+    # R11's SC-081 limits (200/100/47 days) bind subscriber (leaf) certificates; a CA
+    # certificate's renewal is not limited by them, so no "(max N d)" on the root or the
+    # intermediate, and the leaf keeps its limit.
+    with tempfile.TemporaryDirectory() as d:
+        ca_chain(d)
+        code, out, err = expiry(d, "--at", at(1), "--format", "json")
+        j = json.loads(out)
+        limits = {c["subject_cn"]: c["max_validity_days_on_renewal"] for c in j["certificates"]}
+        assert limits["Contoso inter"] == 0 and limits["Contoso Root"] == 0, limits
+        assert limits["Contoso leaf"] > 0, limits
+        _, out, _ = expiry(d, "--at", at(1))
+        rows = {l.split()[-1].rsplit("/", 1)[-1]: l for l in out.splitlines() if l.strip().endswith(".pem")}
+        assert "max" not in rows["inter.pem"] and "max" not in rows["root.pem"], out
+        assert "(max " in rows["leaf.pem"], out
+
+
+def auth_cert(d, name, days):
+    d = pathlib.Path(d)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d / f"{name}.key",
+                    "-out", d / f"{name}.pem", "-days", str(days), "-subj",
+                    "/CN=Microsoft Exchange Server Auth Certificate"], check=True, capture_output=True)
+    (d / f"{name}.key").unlink()
+
+
+def case_exchange_auth_certificate_warns_below_60_days():
+    # R11: the Exchange Auth certificate's expiry stops OWA and ECP; warn below 60 days (the
+    # default warning window is 30) unless a next Auth certificate with 120 days is staged.
+    with tempfile.TemporaryDirectory() as d:
+        auth_cert(d, "auth", 100)
+        code, out, _ = expiry(d, "--at", at(51), "--format", "json")  # about 49 days left
+        c = json.loads(out)["certificates"][0]
+        assert c["status"] == "warning" and code == 1, (code, c)
+        assert "R11" in c["note"] and "60" in c["note"], c
+        code, out, _ = expiry(d, "--at", at(51))
+        assert code == 1 and "warning" in out and "R11" in out, out
+        assert expiry(d, "--at", at(35))[0] == 0  # 65 days left: ok
+        # An ordinary certificate with 49 days left stays ok: the 60 days are the Auth certificate's.
+        with tempfile.TemporaryDirectory() as other:
+            make(other, "web", 100)
+            assert expiry(other, "--at", at(51))[0] == 0
+        # The next Auth certificate, staged with at least 120 days: the old one is ok.
+        auth_cert(d, "next", 200)  # about 149 days left at the same time
+        code, out, _ = expiry(d, "--at", at(51), "--format", "json")
+        st = sorted((c["days_left"], c["status"]) for c in json.loads(out)["certificates"])
+        assert [s for _, s in st] == ["ok", "ok"] and code == 0, (code, st)
+        # Staged with less than 120 days: still a warning.
+        with tempfile.TemporaryDirectory() as e:
+            auth_cert(e, "auth", 100)
+            auth_cert(e, "short", 150)  # about 99 days left
+            code, out, _ = expiry(e, "--at", at(51), "--format", "json")
+            st = {c["days_left"] < 60: c["status"] for c in json.loads(out)["certificates"]}
+            assert st[True] == "warning" and code == 1, (code, st)
+
+
 def free_port():
     import socket
     s = socket.socket()

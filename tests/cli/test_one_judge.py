@@ -48,6 +48,9 @@ def openssl(*args):
 
 
 def variant(text, strategy, authority, clients, key):
+    # Exchange 2007 to 2013 cannot use ECDSA (R10), and certplan csr refuses such a request.
+    if re.search(r'(?m)^exchange\s*=\s*"20(07|10|13)"', text) and key.startswith("ecdsa"):
+        key = "rsa:4096" if key == "ecdsa:p384" else "rsa:2048"
     t = re.sub(r'(?m)^strategy(\s*)= "[^"]*"', f'strategy\\1= "{strategy}"', text)
     t = re.sub(r'(?m)^authority(\s*)= "[^"]*"', f'authority\\1= "{authority}"', t)
     t = re.sub(r'(?m)^key(\s*)= "[^"]*"', f'key\\1= "{key}"', t)

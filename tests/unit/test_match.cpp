@@ -172,3 +172,171 @@ TEST_CASE("host names against DNS name constraints", "[match]") {
   CHECK_FALSE(within_name_constraints("example.com", {".example.com"}, {}));      // subdomains only
   CHECK(within_name_constraints("MAIL.Example.COM.", {"example.com"}, {}));
 }
+
+// Public hostname-verification vectors (curl tests/unit/unit1397.c, Chromium
+// net/cert/x509_certificate_unittest.cc, Go crypto/x509 matchHostnamesTests), run through
+// certplan's R17 matcher. Where certplan agrees, the vector is asserted as the source states
+// it; every place certplan answers otherwise is a profile choice, listed with its reason.
+namespace {
+
+struct Vector {
+  const char* host;
+  const char* presented; // one dNSName
+  bool match;
+};
+
+} // namespace
+
+TEST_CASE("R17: curl, Chromium and Go vectors certplan agrees with", "[match]") {
+  const Vector agreed[] = {
+      // curl unit1397 (host, pattern).
+      {"aa.aa.aa", "aa.aa.bb", false},
+      {"aa.aa.aa", "aa.aa.aa", true},
+      {"aa.aa.aa", "*.aa.bb", false},
+      {"aa.aa.aa", "*.aa.aa", true},
+      {"192.168.0.1", "*.168.0.1", false},
+      {"192.168.0.1", "*.0.1", false},
+      {"h.ello", "*.ello", false},
+      {"h.ello.", "*.ello", false},
+      {"h.ello", "h.ello", true},
+      {"h.ello.", "h.ello", true}, // R17: one trailing dot on the host is dropped
+      {"h.e.llo", "*.e.llo", true},
+      {"h.e.llo", " *.e.llo", false},
+      {"h.e.llo.", "*.e.llo", true},
+      {".h.e.llo", "*.e.llo", false},
+      {"h.e.llo", "*.*.llo", false},
+      {"h.e.llo", "h.*.llo", false},
+      {"h.e.llo", "h.e.*", false},
+      {"hello", "*.ello", false},
+      {"hello", "**llo", false},
+      {"bar.foo.example.com", "*.example.com", false},
+      {"foo.example.com", "*.example.com", true},
+      {"baz.example.net", "b*z.example.net", false},
+      {"foobaz.example.net", "*baz.example.net", false},
+      {"xn--l8j.example.local", "x*.example.local", false},
+      {"xn--l8j.example.net", "*.example.net", true},
+      {"xn--l8j.example.net", "*j.example.net", false},
+      {"xn--l8j.example.net", "xn--l8j.example.net", true},
+      {"xn--l8j.example.net", "xn--l8j.*.net", false},
+      {"xl8j.example.net", "*.example.net", true},
+      // Chromium: a wildcard never covers a host whose labels are all numeric (R17), nor, as
+      // Chromium has it, one whose last label is numeric: no TLD is all-numeric (RFC 3696 §2),
+      // so such a host is an IP address in some notation or no DNS name at all.
+      {"121.2.3.512", "*.2.3.512", false},
+      {"121.2.3.512", "1*1.2.3.512", false},
+      {"121.2.3.512", "*1.2.3.512", false},
+      {"121.2.3.512", "1*.2.3.512", false},
+      {"1.2.3.4.5.6", "*.2.3.4.5.6", false},
+      {"a.0.0.1", "*.0.0.1", false},
+      {"127.0.0.1", "*.0.0.1", false},
+      {"127.0.0.1", "127.0.0.1", false}, // an IP address is never matched by a dNSName
+      {"www..domain.example", "www.domain.example", false},
+      {"www^domain.example", "www^domain.example", false},
+      {"www,domain.example", "www,domain.example", false},
+      {".", ".", false},
+      // Go matchHostnamesTests (pattern, host) swapped into (host, pattern).
+      {"a.b.c", "a.b.c", true},
+      {"b.b.c", "a.b.c", false},
+      {"b.b.c", "", false},
+      {"", "a.b.c", false},
+      {"www.example.com", "example.com", false},
+      {"example.com", "*.example.com", false},
+      {"www.example.com", "*.example.com", true},
+      {"www.example.com.", "*.example.com", true},
+      {"xyz.www.example.com", "*.example.com", false},
+      {"https://www.example.com", "*.example.com", false},
+      {"www.example..com", "*.example..com", false},
+      {"xyz.www.example.com", "*.*.example.com", false},
+      {"xyz.www.example.com", "*.www.*.com", false},
+      {"foobar.example.com", "*bar.example.com", false},
+      {"foobar.example.com", "f*.example.com", false},
+      {"*.example.com", "www.example.com", false},
+      {"example.com.", "example.com", true},
+      {"example.com", "example.com.", false},
+      {"example.com.", "*.com.", false},
+      {"example.com", "*.com.", false},
+      {"xxx.foo:bar", "*.foo:bar", false},
+      {"1.2.3.4", "*.2.3.4", false},
+      {"[1.2.3.4]", "*.2.3.4", false},
+      {"2001:4860:4860::8888", "*:4860:4860::8888", false},
+      {"2001:4860:4860::8888", "2001:4860:4860::8888", false},
+      {"[2001:4860:4860::8888]", "[2001:4860:4860::8888]", false},
+      // certplan's own edges of the same rules.
+      {"h.e.llo..", "*.e.llo", false}, // R17 drops one trailing dot, not two
+      {"h.e.llo..", "h.e.llo", false},
+      {"a.b.0x7f", "*.b.0x7f", false}, // a hex last label is a number to a URL parser too
+      {"a.b.0.0.1", "*.b.0.0.1", false},
+      {"a.1.2.example", "*.1.2.example", true}, // numeric inner labels are fine
+  };
+  for (const auto& v : agreed) {
+    INFO(v.host << " vs " << v.presented);
+    const certplan::PresentedNames names{{v.presented}, {}, ""};
+    CHECK(covers(names, v.host, certplan::strict_policy()) == v.match);
+    // The numeric-host rule holds even for clients that take partial-label wildcards.
+    const certplan::MatchPolicy partial{WildcardSupport::partial, certplan::NameSource::san_only};
+    if (std::string_view(v.host).find_first_not_of("0123456789.x") == std::string_view::npos ||
+        std::string_view(v.host).ends_with(".512")) {
+      CHECK_FALSE(covers(names, v.host, partial));
+    }
+  }
+  // Chromium's IP cases: an IP address is matched by an iPAddress SAN only, as an address.
+  CHECK_FALSE(covers({{"1*1.2.3.512", "*1.2.3.512", "1*.2.3.512", "*.2.3.512"}, {"121.2.3.0"}, ""}, "121.2.3.512",
+                     certplan::strict_policy()));
+  CHECK(covers({{}, {"10.1.2.3"}, ""}, "10.1.2.3", certplan::strict_policy()));
+  CHECK_FALSE(covers({{}, {"10.1.2.6", "10.1.2.8"}, ""}, "10.1.2.7", certplan::strict_policy()));
+  CHECK(covers({{}, {"fe80::200:f8ff:fe21:67cf"}, ""}, "FE80::200:f8ff:fe21:67cf", certplan::strict_policy()));
+}
+
+// Each vector where certplan's answer differs from the source's, and why that is certplan's
+// profile: it judges the certificates a CA issues (BR 7.1.2.7.12: a dNSName is an LDH name
+// in preferred syntax, no trailing dot, labels of at most 63 octets) for the clients in its
+// catalogue, so a presented name outside that syntax matches nothing, and a wildcard is the
+// whole leftmost label over at least two labels (R17) unless a client profile says otherwise.
+TEST_CASE("R17: vectors where certplan's profile answers otherwise", "[match]") {
+  struct Difference {
+    Vector source; // the vector as its source states it
+    const char* why;
+  };
+  const Difference differences[] = {
+      {{"h.ello", "h.ello.", true}, "curl: a presented name with a trailing dot is not preferred syntax (BR 7.1.2.7.12)"},
+      {{"h.e.llo", "*.e.llo.", true}, "curl: as above"},
+      {{"h.e.llo.", "*.e.llo.", true}, "curl: as above"},
+      {{"example.com.", "example.com.", true}, "Go: as above"},
+      {{" h.e.llo", "*.e.llo", true}, "curl: a host with a space is no DNS name (RFC 1123 2.1)"},
+      {{"*.e.llo.", "*.e.llo", true}, "curl: a host name containing '*' is no host name"},
+      {{"************.e.llo.", "*.e.llo", true}, "curl: as above"},
+      {{"\xfe\xfe.e.llo.", "*.e.llo", true}, "curl: raw 8-bit labels; IDNs compare in A-label form (R17)"},
+      {{"\xff", "\xff", true}, "curl: as above"},
+      {{"www.example..com", "www.example..com", true}, "Go: an empty label is no DNS name"},
+      {{"foo:bar", "foo:bar", true}, "Go: ':' is outside LDH"},
+      {{"example.com", "*.com", true}, "Go: R17 refuses a wildcard over a public suffix (at least two labels after '*')"},
+      {{"example.com.", "*.com", true}, "Go: as above"},
+      {{"1.2.3.4.5", "1.2.3.4.5", false},
+       "Chromium refuses every all-numeric host as an invalid URL; R17 refuses only wildcards over it, and Outlook, "
+       "Windows Mobile and the mail clients resolve such a name as DNS, so an exact dNSName still covers it"},
+  };
+  for (const auto& d : differences) {
+    INFO(d.source.host << " vs " << d.source.presented << ": " << d.why);
+    const certplan::PresentedNames names{{d.source.presented}, {}, ""};
+    CHECK(covers(names, d.source.host, certplan::strict_policy()) != d.source.match);
+  }
+}
+
+TEST_CASE("explain_match names the identifier that decided", "[match]") {
+  using certplan::explain_match;
+  const certplan::PresentedNames names{{"mail.contoso.com", "*.contoso.com"}, {"192.0.2.10"}, "mail.contoso.com"};
+  const auto strict = certplan::strict_policy();
+  CHECK(explain_match(names, "192.0.2.10", strict).reason == "an IP SAN names it"); // not "a wildcard SAN"
+  CHECK_FALSE(explain_match(names, "192.0.2.11", strict).covered);
+  CHECK(explain_match(names, "MAIL.contoso.com.", strict).reason == "a SAN names it");
+  CHECK(explain_match(names, "owa.contoso.com", strict).reason == "a wildcard SAN covers it (one label)");
+  const certplan::MatchPolicy no_wildcards{WildcardSupport::none, certplan::NameSource::san_only};
+  CHECK(explain_match(names, "owa.contoso.com", no_wildcards).rule == "R14");
+  const certplan::MatchPolicy cn_only{WildcardSupport::leftmost, certplan::NameSource::cn_only};
+  CHECK(explain_match(names, "mail.contoso.com", cn_only).reason == "the CN names it (this profile reads only the CN)");
+  const certplan::MatchPolicy legacy{WildcardSupport::leftmost, certplan::NameSource::san_or_cn};
+  CHECK(explain_match({{}, {}, "mail.contoso.com"}, "mail.contoso.com", legacy).reason ==
+        "the CN names it (no SAN; this profile reads the CN)");
+  CHECK(explain_match({{"x.contoso.com"}, {}, "mail.contoso.com"}, "mail.contoso.com", strict).reason ==
+        "only the CN names it, and the CN is ignored when DNS SANs are present");
+}

@@ -65,3 +65,33 @@ TEST_CASE("autodiscover by SRV for the organisation's domains (R2)", "[plan][dns
   REQUIRE(find(p, "_autodiscover._tcp.contoso.co.uk", "SRV")->value == "0 0 443 mail.contoso.com.");
   REQUIRE(p.certificates[0].sans == std::vector<std::string>{"mail.contoso.com"});
 }
+
+TEST_CASE("an IPv6 address is published as AAAA, never as A (RFC 3596)", "[plan][dns]") {
+  std::string topo(test::k_consolidated);
+  topo.replace(topo.find("203.0.113.10"), 12, "2001:db8::10");
+  const auto p = test::plan(topo);
+  REQUIRE(find(p, "mail.contoso.com", "AAAA") != nullptr);
+  REQUIRE(find(p, "mail.contoso.com", "AAAA")->value == "2001:db8::10");
+  REQUIRE(find(p, "mail.contoso.com", "AAAA", "internal") != nullptr);
+  for (const auto& r : p.dns_records) {
+    INFO(r.name << " " << r.type << " " << r.value);
+    CHECK_FALSE((r.type == "A" && r.value.find(':') != std::string::npos));
+  }
+  // An IPv4 address stays an A record.
+  REQUIRE(find(test::plan(test::k_consolidated), "mail.contoso.com", "A")->value == "203.0.113.10");
+}
+
+TEST_CASE("an MX record never names a CNAME (RFC 2181 10.3): it names the A/AAAA name", "[plan][dns]") {
+  const auto p = test::plan(std::string(test::k_consolidated) + "[services]\nsmtp = { host = \"smtp.contoso.com\" }\n");
+  REQUIRE(find(p, "smtp.contoso.com", "CNAME") != nullptr); // R5: the SMTP host has its own name
+  for (const auto& r : p.dns_records) {
+    if (r.type != "MX") {
+      continue;
+    }
+    INFO(r.name << " MX " << r.value);
+    CHECK(r.value == "10 mail.contoso.com.");
+    const std::string target = r.value.substr(r.value.find(' ') + 1, r.value.size() - r.value.find(' ') - 2);
+    CHECK(find(p, target, "CNAME", r.view) == nullptr);
+    CHECK(find(p, target, "A", r.view) != nullptr);
+  }
+}

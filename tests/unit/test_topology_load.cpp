@@ -174,3 +174,18 @@ TEST_CASE("subject values over their X.520 upper bound are refused, counted in c
             std::string::npos);
   }
 }
+
+TEST_CASE("two CNAMEs for one name are refused: a POP3/IMAP host that is a tenant's webmail host", "[topology][load]") {
+  test::Hosted h;
+  h.hosting = "webmail_redirect_host = \"webmailredirect.provider.com\"\n";
+  h.tenants = "[[tenant]]\nname = \"TenantCompany\"\ndomains = [\"tenant.com\"]\nwebmail = \"webmail.tenant.com\"\n";
+  std::string text = h.toml();
+  // [services] must come before [hosting]; put it after [certificates]'s header keys.
+  text.replace(text.find("[certificates]\n"), 15, "[services]\nimap4 = { host = \"webmail.tenant.com\" }\n[certificates]\n");
+  const auto e = test::load_error(text);
+  INFO(e);
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(text.rfind("webmail = ")), '\n');
+  REQUIRE(e.starts_with("t.toml:" + std::to_string(line) + ":11: "));
+  REQUIRE(e.find("webmail.tenant.com") != std::string::npos);
+  REQUIRE(e.find("IMAP4") != std::string::npos);
+}
