@@ -46,6 +46,7 @@ struct ClientProfile {
   Tri sha256 = Tri::yes;
   Tri sni = Tri::yes;
   Tri ecdsa = Tri::yes;
+  std::vector<ExchangeVersion> exchange; // R18: versions Microsoft supports this client with
   AutodiscoverBehaviour autodiscover;
   std::map<std::string, std::string> sources; // claim -> citation
   std::string notes;

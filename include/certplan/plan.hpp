@@ -110,6 +110,6 @@ struct PlannedEndpoint {
 std::vector<PlannedEndpoint> planned_endpoints(const Plan& plan);
 
 // Steps of make_plan, exposed for tests.
-std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Finding>& findings);
+std::vector<Namespace> derive_namespaces(const Topology& topo);
 
 } // namespace certplan

@@ -46,14 +46,17 @@ constexpr std::array<std::pair<std::string_view, PrivateCa>, 3> k_private_ca = {
 constexpr std::array<std::pair<std::string_view, SelfSigned>, 3> k_self_signed = {
     {{"no", SelfSigned::no}, {"warn", SelfSigned::warn}, {"scp-only", SelfSigned::scp_only}}};
 
-constexpr std::array<std::string_view, 13> k_keys = {"id", "name", "uses", "wildcard", "name_source", "oa_principal",
-                                                     "private_ca", "self_signed", "sha256", "sni", "ecdsa",
+constexpr std::array<std::string_view, 14> k_keys = {"id", "name", "uses", "wildcard", "name_source", "oa_principal",
+                                                     "private_ca", "self_signed", "sha256", "sni", "ecdsa", "exchange",
                                                      "autodiscover", "sources"};
+constexpr std::array<std::pair<std::string_view, ExchangeVersion>, 6> k_exchange = {
+    {{"2007", ExchangeVersion::v2007}, {"2010", ExchangeVersion::v2010}, {"2013", ExchangeVersion::v2013},
+     {"2016", ExchangeVersion::v2016}, {"2019", ExchangeVersion::v2019}, {"se", ExchangeVersion::se}}};
 constexpr std::array<std::string_view, 5> k_ad_keys = {"scp", "https_root", "https_autodiscover", "http_redirect", "srv"};
 // Every capability claim must carry a citation (R13; zlint's Citation field).
-constexpr std::array<std::string_view, 10> k_source_keys = {"wildcard", "name_source", "oa_principal", "private_ca",
-                                                            "self_signed", "sha256", "sni", "ecdsa", "autodiscover",
-                                                            "notes"};
+constexpr std::array<std::string_view, 11> k_source_keys = {"wildcard", "name_source", "oa_principal", "private_ca",
+                                                            "self_signed", "sha256", "sni", "ecdsa", "exchange",
+                                                            "autodiscover", "notes"};
 
 template <std::size_t N>
 void check_keys(const toml::table& t, const std::array<std::string_view, N>& allowed, const std::string& doc,
@@ -105,6 +108,19 @@ ClientProfile parse_profile(const std::string& doc, std::string_view text) {
   p.sha256 = parse_choice(t, "sha256", k_tri, doc);
   p.sni = parse_choice(t, "sni", k_tri, doc);
   p.ecdsa = parse_choice(t, "ecdsa", k_tri, doc);
+  // R18: the Exchange versions Microsoft's supportability matrix supports this client with.
+  const auto* ex = t["exchange"].as_array();
+  if (ex == nullptr) {
+    throw Error(ErrorKind::internal, fmt::format("client profile {}: 'exchange' must be an array", doc));
+  }
+  for (const auto& e : *ex) {
+    const auto v = e.value_or(std::string_view{});
+    const auto it = std::find_if(k_exchange.begin(), k_exchange.end(), [&](const auto& x) { return x.first == v; });
+    if (it == k_exchange.end()) {
+      throw Error(ErrorKind::internal, fmt::format("client profile {}: unknown Exchange version \"{}\" in 'exchange'", doc, v));
+    }
+    p.exchange.push_back(it->second);
+  }
   const auto* ad = t["autodiscover"].as_table();
   const auto* src = t["sources"].as_table();
   if (ad == nullptr || src == nullptr) {

@@ -4,6 +4,8 @@
 
 #include <certplan/audit.hpp>
 
+#include "rules/rule.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,7 +29,6 @@ private:
     }
   }
   void certificates(const ClientProfile& p, ClientOutcome& o);
-  void autodiscover(const ClientProfile& p, ClientOutcome& o);
 
   const Topology& m_topo;
   const Plan& m_plan;
@@ -69,71 +70,15 @@ void Evaluator::certificates(const ClientProfile& p, ClientOutcome& o) {
   (void)cs;
 }
 
-void Evaluator::autodiscover(const ClientProfile& p, ClientOutcome& o) {
-  if (!p.uses_service(Service::autodiscover) || !m_topo.services.autodiscover) {
-    return;
-  }
-  // `target`: where autodiscover sends the client; `manual`: the server a user types instead.
-  const auto judge = [&](AutodiscoverMethod m, std::size_t domains, const std::string& who, const std::string& target,
-                         const std::string& manual) {
-    const std::string scope = domains == 1 ? who : fmt::format("{} ({} domains)", who, domains);
-    switch (m) {
-    case AutodiscoverMethod::san:
-      if (p.autodiscover.https_autodiscover == Tri::yes) {
-        note(o, "R2", Severity::info, fmt::format("{}: https://autodiscover.<domain> is on the certificate, works silently", scope));
-      } else {
-        note(o, "R2", Severity::warning,
-             fmt::format("{}: https://autodiscover.<domain> lookup is {} for this client; users may have to enter {} by hand",
-                         scope, to_string(p.autodiscover.https_autodiscover), manual));
-      }
-      return;
-    case AutodiscoverMethod::redirect:
-    case AutodiscoverMethod::srv: {
-      const Follow f = m == AutodiscoverMethod::srv ? p.autodiscover.srv : p.autodiscover.http_redirect;
-      const char* what = m == AutodiscoverMethod::srv ? "the SRV record" : "the HTTP redirect";
-      if (f == Follow::silent) {
-        note(o, "R2", Severity::info, fmt::format("{}: follows {} to {} silently", scope, what, target));
-      } else if (f == Follow::prompt) {
-        note(o, "R2", Severity::info,
-             fmt::format("{}: follows {} to {} after a one-time prompt (\"Allow this website to configure ... server "
-                         "settings?\")",
-                         scope, what, target));
-      } else {
-        note(o, "R2", Severity::warning,
-             fmt::format("{}: {} {}; users enter {} by hand", scope,
-                         f == Follow::no ? "does not follow" : "is UNVERIFIED to follow", what, manual));
-      }
-      return;
-    }
-    }
-  };
-  std::size_t org_domains = 0;
-  std::string org_target;
-  for (const auto& f : m_topo.forests) {
-    org_domains += f.smtp_domains.size();
-    if (const Site* s = autodiscover_site(m_topo, f.name); s != nullptr && org_target.empty()) {
-      org_target = s->ns->display;
-    }
-  }
-  judge(m_topo.certificates.autodiscover, org_domains, "organization domains", org_target, org_target);
-  if (m_topo.hosting) {
-    std::size_t n = 0;
-    for (const auto& t : m_topo.tenants) {
-      n += t.domains.size();
-    }
-    if (n != 0) {
-      judge(m_topo.hosting->autodiscover, n, "tenant domains", "autodiscover." + m_topo.hosting->provider_domain.display,
-            primary_site(m_topo).ns->display);
-    }
-  }
-}
-
 ClientOutcome Evaluator::evaluate(const ClientProfile& p) {
   ClientOutcome o;
   o.id = p.id;
   o.name = p.name;
   certificates(p, o);
-  autodiscover(p, o);
+  // The client against the deployment as a whole (R2 autodiscover, R18 support): the registry.
+  for (const auto& v : rules::judge_client({m_topo, p})) {
+    note(o, std::string(v.rule).c_str(), v.severity, v.message);
+  }
   return o;
 }
 

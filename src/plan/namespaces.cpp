@@ -96,7 +96,7 @@ const Site& primary_site(const Topology& topo) {
   return topo.sites.front();
 }
 
-std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Finding>& findings) {
+std::vector<Namespace> derive_namespaces(const Topology& topo) {
   std::vector<Namespace> out;
   NamespaceList list(out);
   const Model model = topo.organization.model;
@@ -132,14 +132,6 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
       ns.site = primary_site(topo).name;
     } else {
       ns.sites = {site.name};
-    }
-    if (cs.authority == Authority::public_ && is_internal_name(ns.fqdn.ascii)) {
-      findings.push_back({"R6", Severity::failure,
-                          fmt::format("namespace {} of site {} is an internal name: no public CA will certify it "
-                                      "(CA/B BR 4.2.2). Publish the site under a registered domain "
-                                      "(mail.<your domain>) and use split DNS for internal clients.",
-                                      ns.fqdn.display, site.name),
-                          ""});
     }
     list.add(std::move(ns));
   }
@@ -196,11 +188,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
         }
         const bool internal = is_internal_name(server.fqdn->ascii);
         if (internal && !internal_ok) {
-          findings.push_back({"R6", Severity::warning,
-                              fmt::format("include_server_fqdn: {} is an internal name and stays off the "
-                                          "certificate; a public CA would refuse it (R6).",
-                                          server.fqdn->display),
-                              ""});
+          // R6: stays off the certificate (the registry says why).
           continue;
         }
         Namespace ns = served_by(site, *server.fqdn, site_services(sv));
@@ -286,26 +274,6 @@ std::vector<Namespace> derive_namespaces(const Topology& topo, std::vector<Findi
           list.add(std::move(ns));
         }
       }
-    }
-  } else {
-    // R6: say how internal clients reach the services without internal names.
-    std::vector<std::string> internal;
-    for (const auto& site : topo.sites) {
-      for (const auto& server : site.servers) {
-        if (server.has_role("client-access") && server.fqdn && is_internal_name(server.fqdn->ascii)) {
-          internal.push_back(server.fqdn->display);
-        }
-      }
-    }
-    if (!internal.empty()) {
-      findings.push_back(
-          {"R6", Severity::info,
-           fmt::format("Internal server names ({}) are not on any certificate. Use split DNS: create the external "
-                       "zone internally (records with view \"internal\" below), set every virtual directory's "
-                       "InternalUrl and the SCP (Set-ClientAccessServer -AutodiscoverServiceInternalUri) to "
-                       "https://{}/...",
-                       fmt::join(internal, ", "), first.ns ? first.ns->display : std::string("<namespace>")),
-           ""});
     }
   }
   return out;

@@ -106,17 +106,7 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
   }
 
   std::vector<Finding> findings;
-  // R3: from Exchange 2013 the front end proxies to the mailbox's site, and the unbound single
-  // namespace is the Preferred Architecture; the white paper's warning is for 2007 and 2010.
-  if (topo.organization.model == Model::multisite_single_namespace &&
-      topo.organization.exchange < ExchangeVersion::v2013) {
-    findings.push_back({"R3", Severity::warning,
-                        "The white paper recommends against one namespace over several internet-facing sites: "
-                        "ActiveSync does not follow redirection. Prefer the regional model, or clear ExternalURL "
-                        "on the virtual directories so that the other sites proxy.",
-                        ""});
-  }
-  plan.namespaces = derive_namespaces(topo, findings);
+  plan.namespaces = derive_namespaces(topo);
   plan.strategy_used = choose_strategy(topo, plan.namespaces, clients, plan.strategy_reason);
   findings.push_back({"R8", Severity::info, plan.strategy_reason, ""});
   plan.certificates = plan_certificates(topo, plan.namespaces, plan.strategy_used, clients, findings);
@@ -127,36 +117,9 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
     }
   }
 
-  if (topo.certificates.key.algorithm == "ecdsa") {
-    if (topo.organization.exchange < ExchangeVersion::v2016) {
-      findings.push_back({"R10", Severity::failure,
-                          fmt::format("Exchange {} cannot use ECDSA certificates; use an RSA key (rsa:2048 or larger)",
-                                      to_string(topo.organization.exchange)),
-                          ""});
-    } else {
-      findings.push_back({"R10", Severity::warning,
-                          "ECDSA certificates need the April 2024 hotfix update and, from the November 2024 "
-                          "security update, EnableEccCertificateSupport = 1; never for the Auth or federation "
-                          "certificate, which stay RSA",
-                          ""});
-    }
-  }
-  if (topo.hosting && topo.hosting->autodiscover == AutodiscoverMethod::redirect) {
-    const Site& site = primary_site(topo);
-    const bool has_second = std::any_of(site.servers.begin(), site.servers.end(),
-                                        [](const Server& s) { return !s.secondary_ip.empty(); });
-    if (!has_second) {
-      findings.push_back({"R12", Severity::warning,
-                          fmt::format("The autodiscover redirect site needs its own IP address with nothing on port "
-                                      "443 (clients try https://autodiscover.<tenant> first); give a client-access "
-                                      "server of site {} a secondary_ip",
-                                      site.name),
-                          ""});
-    }
-  }
-  if (topo.clients.empty()) {
-    findings.push_back({"R13", Severity::info,
-                        "No [clients] supported list: no client-specific check was made (see `certplan clients`)", ""});
+  // The deployment as a whole (R3, R6, R10, R12, R13): the registry's topology checks.
+  for (const auto& v : rules::judge_topology({topo, plan.namespaces})) {
+    findings.push_back({std::string(v.rule), v.severity, v.message, ""});
   }
   plan.clients = evaluate_clients(topo, plan, catalog, clients, findings, plan.verdicts);
   plan.findings = std::move(findings);

@@ -3,6 +3,24 @@
 
 namespace certplan::rules {
 
+extern const RuleDef r03;
+
+namespace {
+
+void on_topology(const TopologyFacts& t, Verdicts& v) {
+  // From Exchange 2013 the front end proxies to the mailbox's site, and the unbound single
+  // namespace is the Preferred Architecture; the white paper's warning is for 2007 and 2010.
+  const auto& o = t.topology.organization;
+  if (o.model == Model::multisite_single_namespace && o.exchange < ExchangeVersion::v2013) {
+    add(v, r03, Severity::warning,
+        "The white paper recommends against one namespace over several internet-facing sites before Exchange 2013: "
+        "ActiveSync does not follow redirection. Prefer the regional model, or clear ExternalURL on the virtual "
+        "directories so that the other sites proxy.");
+  }
+}
+
+} // namespace
+
 extern const RuleDef r03{
     .info = {.id = "R3",
              .title = "Topology models",
@@ -15,6 +33,7 @@ extern const RuleDef r03{
                          "seeds 000 and 002 (hosted)"},
              .effective = {},
              .applies_to = {RuleTarget::topology}},
+    .on_topology = on_topology,
 };
 
 } // namespace certplan::rules

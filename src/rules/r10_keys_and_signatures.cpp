@@ -64,6 +64,26 @@ void on_request(const RequestFacts& r, Verdicts& v) {
 
 } // namespace
 
+namespace {
+
+void on_topology(const TopologyFacts& t, Verdicts& v) {
+  const auto& topo = t.topology;
+  if (topo.certificates.key.algorithm != "ecdsa") {
+    return;
+  }
+  if (topo.organization.exchange < ExchangeVersion::v2016) {
+    add(v, r10, Severity::failure,
+        fmt::format("Exchange {} cannot use ECDSA certificates; use an RSA key (rsa:2048 or larger)",
+                    to_string(topo.organization.exchange)));
+  } else {
+    add(v, r10, Severity::warning,
+        "ECDSA certificates need the April 2024 hotfix update and, from the November 2024 security update, "
+        "EnableEccCertificateSupport = 1; never for the Auth or federation certificate, which stay RSA");
+  }
+}
+
+} // namespace
+
 extern const RuleDef r10{
     .info = {.id = "R10",
              .title = "Keys and signatures",
@@ -81,6 +101,7 @@ extern const RuleDef r10{
                             RuleTarget::served_chain}},
     .at_endpoint = at_endpoint,
     .on_request = on_request,
+    .on_topology = on_topology,
 };
 
 } // namespace certplan::rules

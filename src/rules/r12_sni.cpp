@@ -1,10 +1,39 @@
 // R12: one certificate per IP:port for a client without SNI.
 #include "rules/rule.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 namespace certplan::rules {
 
 // The check itself is the serving model (serving.cpp): which certificate a client meets at an
 // address, with or without SNI, and whether the server can select by SNI at all.
+extern const RuleDef r12;
+
+namespace {
+
+void on_topology(const TopologyFacts& t, Verdicts& v) {
+  const auto& topo = t.topology;
+  if (!topo.hosting || topo.hosting->autodiscover != AutodiscoverMethod::redirect) {
+    return;
+  }
+  // Seed 000 and the white paper's "Using Redirection": the redirect site listens on a second
+  // address where nothing answers 443 (clients try https://autodiscover.<tenant> first).
+  const auto facing = std::find_if(topo.sites.begin(), topo.sites.end(), [](const Site& s) { return s.internet_facing; });
+  const Site& site = facing == topo.sites.end() ? topo.sites.front() : *facing;
+  const bool has_second = std::any_of(site.servers.begin(), site.servers.end(),
+                                      [](const Server& s) { return !s.secondary_ip.empty(); });
+  if (!has_second) {
+    add(v, r12, Severity::warning,
+        fmt::format("The autodiscover redirect site needs its own IP address with nothing on port 443 (clients try "
+                    "https://autodiscover.<tenant> first); give a client-access server of site {} a secondary_ip",
+                    site.name));
+  }
+}
+
+} // namespace
+
 extern const RuleDef r12{
     .info = {.id = "R12",
              .title = "One certificate per IP address without SNI",
@@ -18,6 +47,7 @@ extern const RuleDef r12{
                          "Microsoft, \"IIS 8.0 Server Name Indication (SNI)\"", "RFC 6066 3"},
              .effective = {},
              .applies_to = {RuleTarget::planned_certificate, RuleTarget::dns_plan, RuleTarget::served_chain}},
+    .on_topology = on_topology,
 };
 
 Tri server_selects_by_sni(ExchangeVersion v) {

@@ -61,6 +61,16 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
 
 } // namespace
 
+namespace {
+
+void on_topology(const TopologyFacts& t, Verdicts& v) {
+  if (t.topology.clients.empty()) {
+    add(v, r13, Severity::info, "No [clients] supported list: no client-specific check was made (see `certplan clients`)");
+  }
+}
+
+} // namespace
+
 extern const RuleDef r13{
     .info = {.id = "R13",
              .title = "Client profiles",
@@ -74,6 +84,7 @@ extern const RuleDef r13{
              .effective = {},
              .applies_to = {RuleTarget::topology, RuleTarget::served_chain}},
     .at_endpoint = at_endpoint,
+    .on_topology = on_topology,
 };
 
 } // namespace certplan::rules

@@ -1,7 +1,28 @@
 // R18: clients and Exchange versions Microsoft supports together; version-specific commands.
 #include "rules/rule.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 namespace certplan::rules {
+
+extern const RuleDef r18;
+
+namespace {
+
+void for_client(const ClientFacts& f, Verdicts& v) {
+  const auto version = f.topology.organization.exchange;
+  const auto& supported = f.client.exchange;
+  if (std::find(supported.begin(), supported.end(), version) == supported.end()) {
+    const auto it = f.client.sources.find("exchange");
+    add(v, r18, Severity::warning,
+        fmt::format("Microsoft's supportability matrix does not support {} with Exchange {}{}", f.client.name,
+                    to_string(version), it == f.client.sources.end() ? "" : " (" + it->second + ")"));
+  }
+}
+
+} // namespace
 
 extern const RuleDef r18{
     .info = {.id = "R18",
@@ -14,6 +35,7 @@ extern const RuleDef r18{
                          "Microsoft, Set-ClientAccessService"},
              .effective = {},
              .applies_to = {RuleTarget::topology}},
+    .for_client = for_client,
 };
 
 } // namespace certplan::rules

@@ -47,6 +47,26 @@ Verdicts judge_planned(const PlannedFacts& p) {
   return v;
 }
 
+Verdicts judge_topology(const TopologyFacts& t) {
+  Verdicts v;
+  for (const auto* def : registry()) {
+    if (def->on_topology != nullptr) {
+      def->on_topology(t, v);
+    }
+  }
+  return v;
+}
+
+Verdicts judge_client(const ClientFacts& c) {
+  Verdicts v;
+  for (const auto* def : registry()) {
+    if (def->for_client != nullptr) {
+      def->for_client(c, v);
+    }
+  }
+  return v;
+}
+
 Trust trust_of(const Meeting& m) {
   if (m.certificate.leaf.self_signed || !m.certificate.chain.trusted) {
     return m.certificate.leaf.self_signed ? Trust::private_ca : Trust::untrusted;

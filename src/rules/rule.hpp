@@ -70,6 +70,20 @@ struct PlannedFacts {
   const Topology& topology;
 };
 
+// The topology with its derived namespaces: the checks that judge the deployment as a whole.
+struct TopologyFacts {
+  const Topology& topology;
+  const std::vector<Namespace>& namespaces;
+};
+
+// One supported client against the topology (autodiscover, support matrix).
+struct ClientFacts {
+  const Topology& topology;
+  const ClientProfile& client;
+};
+
+using TopologyCheck = void (*)(const TopologyFacts&, Verdicts&);
+using ClientCheck = void (*)(const ClientFacts&, Verdicts&);
 using EndpointCheck = void (*)(const Meeting&, Verdicts&);
 using RequestCheck = void (*)(const RequestFacts&, Verdicts&);
 using PlannedCheck = void (*)(const PlannedFacts&, Verdicts&);
@@ -79,6 +93,8 @@ struct RuleDef {
   EndpointCheck at_endpoint = nullptr;
   RequestCheck on_request = nullptr;
   PlannedCheck on_planned = nullptr;
+  TopologyCheck on_topology = nullptr;
+  ClientCheck for_client = nullptr;
 };
 
 // The registry, in id order.
@@ -90,6 +106,10 @@ Verdicts judge_meeting(const Meeting& m);
 Verdicts judge_request(const RequestFacts& r);
 // Every planned-certificate check of the registry on one planned certificate.
 Verdicts judge_planned(const PlannedFacts& p);
+// Every topology check of the registry.
+Verdicts judge_topology(const TopologyFacts& t);
+// Every per-client check of the registry (besides what the client meets at endpoints).
+Verdicts judge_client(const ClientFacts& c);
 
 // Adds a verdict citing `def`'s id.
 inline void add(Verdicts& v, const RuleDef& def, Severity s, std::string message) {
@@ -102,6 +122,9 @@ inline void add(Verdicts& v, const RuleDef& def, Severity s, std::string message
 Tri server_selects_by_sni(ExchangeVersion v);
 // The assumption behind server_selects_by_sni, for messages.
 std::string_view server_sni_assumption(ExchangeVersion v);
+
+// R20: an address of IANA's IPv4/IPv6 special-purpose registries (BR 7.1.2.7.12).
+bool is_reserved_ip(std::string_view text);
 
 // How the served chain is trusted, for the client-independent checks.
 enum class Trust { public_ca, private_ca, untrusted };
