@@ -122,10 +122,29 @@ std::string render(const Audit& a, const std::vector<AuditResult>& regressions, 
   }
   std::string out = md ? "# Certificate audit\n\n" : "Certificate audit (✓ ok, ! warning, ✗ fail)\n";
   out += t.render(md) + "\n";
+  // Each fact once, with the cells it hits (a SHA-1 signature is one line, not one per cell).
+  std::vector<std::string> facts;
+  std::map<std::string, std::vector<std::pair<std::string, std::vector<std::string>>>> cells_of;
   for (const auto& r : a.results) {
     for (const auto& why : r.reasons) {
-      out += fmt::format("{}{} {} {}: {}\n", md ? "- " : "  ", r.endpoint, r.service, r.client, why);
+      auto [it, fresh] = cells_of.try_emplace(why);
+      if (fresh) {
+        facts.push_back(why);
+      }
+      const std::string where = r.endpoint + " " + r.service;
+      auto& list = it->second;
+      if (list.empty() || list.back().first != where) {
+        list.push_back({where, {}});
+      }
+      list.back().second.push_back(r.client);
     }
+  }
+  for (const auto& why : facts) {
+    std::vector<std::string> where;
+    for (const auto& [endpoint, clients] : cells_of[why]) {
+      where.push_back(fmt::format("{} ({})", endpoint, fmt::join(clients, ", ")));
+    }
+    out += fmt::format("{}{}\n{}    at {}\n", md ? "- " : "  ", why, md ? "  " : "", fmt::join(where, "; "));
   }
   for (const auto& x : a.findings) {
     out += fmt::format("{}{} {}: {}\n", md ? "- " : "  ", x.rule, to_string(x.severity), x.message);
