@@ -738,6 +738,29 @@ def case_letsencrypt_live_folder_skips_keys_and_readme():
         assert code == 1 and json.loads(out)["summary"]["unreadable"] == 1, (code, out)
 
 
+def case_jobs_bounds_concurrent_probes():
+    """Issue 14 part 5: at most --jobs probes at once. Two peers that stall: with --jobs 1 the
+    second waits for the first's timeout, with --jobs 2 they time out together."""
+    peers, ports = [], []
+    for _ in range(2):
+        port = free_port()
+        ports.append(port)
+        peers.append(serve([sys.executable, "-c", HOSTILE_PEER, "stall", str(port)], port))
+    try:
+        def run(jobs):
+            start = time.monotonic()
+            code, out, _ = expiry(*(f"127.0.0.1:{p}" for p in ports), "--timeout", "2", "--starttls", "none",
+                                  "--jobs", jobs, "--format", "json")
+            assert code == 2 and len(json.loads(out)["problems"]) == 2, (code, out)
+            return time.monotonic() - start
+        assert run("1") >= 3.8
+        assert run("2") < 3.8
+        assert expiry("127.0.0.1:1", "--jobs", "0")[0] == 3
+    finally:
+        for p in peers:
+            p.kill()
+
+
 def main():
     return harness.run_cases(globals(), sys.argv[3:])
 
