@@ -36,12 +36,28 @@ struct ExpiryEntry {
   std::string renew_by;             // latest date to renew (notAfter minus the critical window)
   int max_validity_on_renewal = 0;  // days a public CA may issue on renew_by (R11), 0 if not public or a CA
   std::string note;                 // why the status is stricter than the thresholds ("" when it is not)
+  long long warn_days = 0;          // the windows in whole days for this certificate (a share of its
+  long long crit_days = 0;          // lifetime is turned into days): Nagios perfdata thresholds
 };
 
 struct SourceProblem {
   std::string source;
   std::string message;
+  bool critical = false; // a live endpoint that sent no chain (dead): critical, not merely unreadable
 };
+
+// One live endpoint probed: whether it is a success as blackbox_exporter's probe_success
+// counts one (the handshake gave a chain that verifies for the name, or --no-verify), and the
+// earliest notAfter in the chain it served (0 when it served none).
+struct ProbeOutcome {
+  std::string endpoint;
+  bool success = false;
+  long long earliest_not_after = 0;
+};
+
+// The overall verdict of a report, the Monitoring Plugins' states: exit 0, 1, 2 (3 is left
+// to errors before any report).
+enum class Overall { ok, warning, critical };
 
 // The report: certificates merged by SHA-256 fingerprint and judged at `at`, sorted by
 // notAfter. In memory it holds about 80 bytes per certificate; the rest is in the spill.
@@ -55,8 +71,15 @@ public:
 
   // `order` places a certificate among the sources as given (the scan runs on several
   // threads), so the output does not depend on which thread came first.
-  void add(std::uint64_t order, std::string_view source, const CertificateInfo& cert);
+  // `note` says something about this finding (a live endpoint: why it fails verification,
+  // or which certificate of the chain served expires first); `failed`: critical whatever the
+  // dates say (a name or chain no client accepts), unless expired or not yet valid.
+  void add(std::uint64_t order, std::string_view source, const CertificateInfo& cert, std::string_view note = {},
+           bool failed = false);
   void add_problem(std::uint64_t order, SourceProblem problem);
+  // A file in a folder that holds no certificate (a private key, a request, a README).
+  void add_skipped(std::uint64_t order, std::string source);
+  void add_probe(std::uint64_t order, ProbeOutcome probe);
   // Merges and sorts; call once, after the last add.
   void finish();
 
@@ -71,6 +94,12 @@ public:
   void for_each(std::size_t begin, std::size_t end, const std::function<void(const ExpiryEntry&)>& fn,
                 bool with_sans = true) const;
   const std::vector<SourceProblem>& problems() const { return m_problems; }
+  const std::vector<std::string>& skipped() const { return m_skipped; }
+  const std::vector<ProbeOutcome>& probes() const { return m_probes; }
+  // Failed or a dead endpoint: critical; a warning or an unreadable source: warning.
+  Overall overall() const;
+  Threshold warn_threshold() const { return m_warn; }
+  Threshold crit_threshold() const { return m_crit; }
   std::size_t count(ExpiryStatus s) const { return m_counts[static_cast<int>(s)]; }
   ExpiryStatus worst() const;
   long long at_unix() const { return m_at; }
@@ -84,7 +113,8 @@ private:
     long long not_after;
     std::uint64_t order;
     std::uint64_t offset;
-    std::uint32_t size;
+    std::uint32_t size : 31; // a record is far below 2 GiB; the bit is `failed`, so 40 bytes stay 40
+    std::uint32_t failed : 1;
     std::uint32_t lifetime; // seconds from notBefore to notAfter (a certificate claiming more than 136 years is clamped)
   };
   struct Entry {
@@ -94,6 +124,8 @@ private:
   std::array<std::uint8_t, 32> full_fingerprint(const Record& r) const;
   // The status of one record at m_at; `note` says why when a rule made it stricter.
   ExpiryStatus judge(const Record& r, std::string* note) const;
+  // The status of a merged entry: its dates, and critical when any record of it failed.
+  ExpiryStatus judge(const Entry& e, std::string* note) const;
 
   RecordSpill& m_spill;
   long long m_at;
@@ -103,6 +135,10 @@ private:
   std::vector<Entry> m_entries;
   std::vector<std::pair<std::uint64_t, SourceProblem>> m_pending_problems;
   std::vector<SourceProblem> m_problems;
+  std::vector<std::pair<std::uint64_t, std::string>> m_pending_skipped;
+  std::vector<std::string> m_skipped;
+  std::vector<std::pair<std::uint64_t, ProbeOutcome>> m_pending_probes;
+  std::vector<ProbeOutcome> m_probes;
   std::size_t m_counts[5] = {0, 0, 0, 0, 0};
   // R11: the Exchange Auth certificates (by spill offset; a handful) and the latest notAfter
   // among them, so each is judged knowing whether a next one is staged.
@@ -112,7 +148,8 @@ private:
 };
 
 // Formats: text (aligned table; `color` marks statuses with ANSI colours), markdown, json
-// (cli.md keys), csv, prometheus (the x509 exporters' names), ics. Streams: the report is
+// (cli.md keys), csv, prometheus (the x509 exporters' names, and blackbox_exporter's
+// probe_success per live endpoint), ics, nagios (the Monitoring Plugins' output). Streams: the report is
 // never rendered whole in memory.
 void render_expiry(const ExpiryReport& report, const std::string& format, std::ostream& out, bool color = false);
 

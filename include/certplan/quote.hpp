@@ -81,6 +81,17 @@ std::string ics_fold(std::string_view line);
 // Represents every input.
 std::string prometheus_label(std::string_view s);
 
+// Nagios plugin output (Monitoring Plugins Development Guidelines, "Plugin Output" and
+// "Performance data"): the first '|' of a line starts the performance data and a line break
+// ends the status line, so plugin text replaces '|' with '/' and each control character
+// (C0, DEL, C1, U+2028/U+2029) with a space. Replaces; never refuses.
+std::string nagios_text(std::string_view s);
+// A performance-data label, always in single quotes: "the label can contain any characters
+// except the equals sign or single quote"; "to specify a quote character, use two single
+// quotes". So ' is doubled, '=' becomes '_', and '|' and control characters become '_' as
+// in nagios_text. Replaces; never refuses.
+std::string nagios_label(std::string_view s);
+
 // A TOML basic string (TOML 1.0 "Basic strings"): "..." with \" \\ \b \t \n \f \r and \uXXXX
 // for the other control characters the spec says must be escaped (U+0000-U+001F, U+007F).
 // Represents every input.

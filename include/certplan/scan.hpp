@@ -28,6 +28,11 @@ public:
   virtual ~ScanSink() = default;
   virtual void certificate(std::uint64_t order, const std::string& source, CertificateInfo&& cert) = 0;
   virtual void problem(std::uint64_t order, SourceProblem problem) = 0;
+  // A file met in a folder that holds no certificate at all (empty, a private key, a
+  // request, a README): not a problem, since /etc/letsencrypt/live/NAME/ keeps privkey.pem
+  // and a README next to the certificates (issue 14 part 4). A file named on the command line
+  // is still a problem when it holds none.
+  virtual void skipped(std::uint64_t order, const std::string& source) = 0;
 };
 
 struct ScanProgress {

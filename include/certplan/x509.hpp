@@ -91,6 +91,10 @@ std::size_t der_element_size(std::string_view data);
 struct ChainCheck {
   bool trusted = false;
   std::string status; // Botan's verdict in words ("Verified", "Certificate issuer not found", ...)
+  // Not trusted only because a certificate is outside its validity at the time asked (every
+  // error is "not yet valid" or "expired"): expiry judges dates with statuses of its own, so
+  // it must not also call such a chain untrusted.
+  bool dates_only = false;
   // DNS name constraints of the CAs on the validated path (RFC 5280 4.2.1.10). Botan checks
   // them against the names in the certificate only, so a wildcard SAN slips past an excluded
   // host (CVE-2025-61727's pattern); the caller checks the host it connects to as well.
@@ -124,6 +128,7 @@ namespace certplan {
 struct ProbeResult {
   bool reachable = false;              // TCP connected (and STARTTLS accepted)
   std::vector<CertificateInfo> chain;  // leaf first, as the server sent it
+  std::string chain_pem;               // the same certificates as PEM, in the order sent: for ChainValidator
   std::string error;                   // why there is no chain ("" on success)
 };
 

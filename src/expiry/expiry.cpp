@@ -129,7 +129,8 @@ std::string_view to_string(ExpiryStatus s) {
 ExpiryReport::ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn, Threshold crit, bool keep_sans)
     : m_spill(spill), m_at(at_unix), m_warn(warn), m_crit(crit), m_keep_sans(keep_sans) {}
 
-void ExpiryReport::add(std::uint64_t order, std::string_view source, const CertificateInfo& c) {
+void ExpiryReport::add(std::uint64_t order, std::string_view source, const CertificateInfo& c, std::string_view note,
+                       bool failed) {
   std::string rec;
   const auto fp = fingerprint_bytes(c.sha256_fingerprint);
   rec.append(reinterpret_cast<const char*>(fp.data()), fp.size());
@@ -142,6 +143,7 @@ void ExpiryReport::add(std::uint64_t order, std::string_view source, const Certi
   put_list(rec, m_keep_sans ? c.ip_sans : k_none);
   // One flag byte: '0' plus 1 for self-signed, plus 2 for a CA certificate.
   rec += static_cast<char>('0' + (c.self_signed ? 1 : 0) + (c.is_ca ? 2 : 0));
+  put(rec, note);
   const std::uint64_t offset = m_spill.append(rec);
   if (is_exchange_auth_certificate(c.subject_cn)) {
     m_auth_offsets.insert(offset);
@@ -152,13 +154,17 @@ void ExpiryReport::add(std::uint64_t order, std::string_view source, const Certi
   for (std::size_t i = 0; i < 8; ++i) {
     prefix = prefix << 8 | fp[i];
   }
-  m_records.push_back({prefix, c.not_after_unix, order, offset,
-                       static_cast<std::uint32_t>(rec.size()), static_cast<std::uint32_t>(life)});
+  m_records.push_back({prefix, c.not_after_unix, order, offset, static_cast<std::uint32_t>(rec.size()), failed ? 1U : 0U,
+                       static_cast<std::uint32_t>(life)});
 }
 
 void ExpiryReport::add_problem(std::uint64_t order, SourceProblem problem) {
   m_pending_problems.emplace_back(order, std::move(problem));
 }
+
+void ExpiryReport::add_skipped(std::uint64_t order, std::string source) { m_pending_skipped.emplace_back(order, std::move(source)); }
+
+void ExpiryReport::add_probe(std::uint64_t order, ProbeOutcome probe) { m_pending_probes.emplace_back(order, std::move(probe)); }
 
 std::array<std::uint8_t, 32> ExpiryReport::full_fingerprint(const Record& r) const {
   std::string buf;
@@ -212,8 +218,19 @@ void ExpiryReport::finish() {
   });
   std::fill(std::begin(m_counts), std::end(m_counts), 0);
   for (const auto& e : m_entries) {
-    ++m_counts[static_cast<int>(judge(m_records[e.first], nullptr))];
+    ++m_counts[static_cast<int>(judge(e, nullptr))];
   }
+  const auto by_order = [](const auto& a, const auto& b) { return a.first < b.first; };
+  std::stable_sort(m_pending_skipped.begin(), m_pending_skipped.end(), by_order);
+  for (auto& [order, source] : m_pending_skipped) {
+    m_skipped.push_back(std::move(source));
+  }
+  m_pending_skipped.clear();
+  std::stable_sort(m_pending_probes.begin(), m_pending_probes.end(), by_order);
+  for (auto& [order, probe] : m_pending_probes) {
+    m_probes.push_back(std::move(probe));
+  }
+  m_pending_probes.clear();
   std::stable_sort(m_pending_problems.begin(), m_pending_problems.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   m_problems.clear();
@@ -242,6 +259,26 @@ ExpiryStatus ExpiryReport::judge(const Record& r, std::string* note) const {
     }
   }
   return status;
+}
+
+ExpiryStatus ExpiryReport::judge(const Entry& e, std::string* note) const {
+  ExpiryStatus status = judge(m_records[e.first], note);
+  for (std::uint32_t k = 0; k < e.count; ++k) {
+    // A name or chain no client accepts is critical; expired and not yet valid stay what they are.
+    if (m_records[e.first + k].failed != 0 && (status == ExpiryStatus::ok || status == ExpiryStatus::warning)) {
+      status = ExpiryStatus::critical;
+    }
+  }
+  return status;
+}
+
+Overall ExpiryReport::overall() const {
+  const ExpiryStatus w = worst();
+  const bool dead = std::any_of(m_problems.begin(), m_problems.end(), [](const SourceProblem& p) { return p.critical; });
+  if (dead || (w != ExpiryStatus::ok && w != ExpiryStatus::warning)) {
+    return Overall::critical;
+  }
+  return w == ExpiryStatus::warning || !m_problems.empty() ? Overall::warning : Overall::ok;
 }
 
 ExpiryStatus ExpiryReport::worst() const {
@@ -284,6 +321,13 @@ void ExpiryReport::for_each(std::size_t begin, std::size_t end, const std::funct
     const int flags = in.empty() ? 0 : in.front() - '0';
     c.self_signed = (flags & 1) != 0;
     c.is_ca = (flags & 2) != 0;
+    in.remove_prefix(1);
+    std::string note;
+    std::vector<std::pair<std::size_t, std::string>> notes; // (source index, note)
+    get(in, note);
+    if (!note.empty()) {
+      notes.emplace_back(0, note);
+    }
     c.not_before_unix = r.not_after - r.lifetime;
     c.not_after_unix = r.not_after;
     c.not_before = x509_time(c.not_before_unix);
@@ -294,12 +338,29 @@ void ExpiryReport::for_each(std::size_t begin, std::size_t end, const std::funct
       m_spill.read(dup.offset, dup.size, buf);
       std::string_view din = std::string_view(buf).substr(fp.size());
       get(din, e.sources.emplace_back());
+      std::string skip;
+      for (int field = 0; field < 3; ++field) {
+        get(din, skip); // CN, issuer, serial
+      }
+      skip_list(din);
+      skip_list(din);
+      din.remove_prefix(1); // flags
+      get(din, note);
+      if (!note.empty()) {
+        notes.emplace_back(k, note);
+      }
     }
     const long long left = r.not_after - m_at;
     const long long crit = window(m_crit, c.not_before_unix, r.not_after);
     e.days_left = left >= 0 ? left / k_day : -((-left + k_day - 1) / k_day);
     e.note.clear();
-    e.status = judge(r, &e.note);
+    e.status = judge(entry, &e.note);
+    for (const auto& [source, n] : notes) {
+      // With several sources, say whose note it is: one served it with the wrong name, say.
+      e.note += (e.note.empty() ? "" : "; ") + (entry.count > 1 ? e.sources[source] + ": " : std::string()) + n;
+    }
+    e.crit_days = crit / k_day;
+    e.warn_days = window(m_warn, c.not_before_unix, r.not_after) / k_day;
     // R11: renew before the critical window opens; the CA's limit on that day. The SC-081
     // limits are the subscriber's: a CA certificate (or a self-signed one) has none here.
     const long long renew = r.not_after - crit;
@@ -450,14 +511,21 @@ void render_json(const ExpiryReport& r, std::ostream& out) {
   for (const auto& p : r.problems()) {
     problems.push_back({{"source", p.source}, {"message", p.message}});
   }
+  nlohmann::ordered_json probes = nlohmann::ordered_json::array();
+  for (const auto& pr : r.probes()) {
+    probes.push_back({{"endpoint", pr.endpoint}, {"success", pr.success}});
+  }
   const nlohmann::ordered_json tail{{"problems", std::move(problems)},
+                                    {"skipped", r.skipped()},
+                                    {"endpoints", std::move(probes)},
                                     {"summary",
                                      {{"ok", r.count(ExpiryStatus::ok)},
                                       {"warning", r.count(ExpiryStatus::warning)},
                                       {"critical", r.count(ExpiryStatus::critical)},
                                       {"expired", r.count(ExpiryStatus::expired)},
                                       {"not_yet_valid", r.count(ExpiryStatus::not_yet_valid)},
-                                      {"unreadable", r.problems().size()}}}};
+                                      {"unreadable", r.problems().size()},
+                                      {"skipped", r.skipped().size()}}}};
   // The tail object's members, without its own braces, continue the envelope.
   const std::string t = tail.dump(2);
   out << ",\n" << std::string_view(t).substr(2, t.size() - 4) << "\n}\n";
@@ -536,7 +604,67 @@ void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool 
     });
   }
   for (const auto& p : r.problems()) {
-    out << (markdown ? "- " : "  ") << "not read: " << p.message << "\n";
+    out << (markdown ? "- " : "  ") << "not read: " << (markdown ? quote::markdown_cell(p.message) : p.message) << "\n";
+  }
+  if (!r.skipped().empty()) {
+    out << (markdown ? "- " : "  ") << fmt::format("skipped {} file{} holding no certificate (keys, requests, other files)",
+                                                   r.skipped().size(), r.skipped().size() == 1 ? "" : "s")
+        << "\n";
+  }
+}
+
+// Monitoring Plugins Development Guidelines (monitoring-plugins.org/doc/guidelines.html):
+// one status line "SERVICE STATE - text | perfdata", then longer text lines. Perfdata is
+// 'label'=value;warn;crit;min;max per certificate source (days left); the thresholds are
+// ranges, and "N:" alerts below N, which is what days left wants ("Threshold and ranges").
+void render_nagios(const ExpiryReport& r, std::ostream& out) {
+  static constexpr const char* k_state[] = {"OK", "WARNING", "CRITICAL"};
+  std::string perf;
+  std::vector<std::string> details;
+  std::map<std::string, int> seen; // a file holds several certificates: labels stay unique
+  r.for_each(
+      [&](const ExpiryEntry& e) {
+        for (const auto& source : e.sources) {
+          const int n = ++seen[source];
+          const std::string label = n == 1 ? source : fmt::format("{} #{}", source, n);
+          perf += fmt::format("{}{}={};{}:;{}:;;", perf.empty() ? "" : " ", quote::nagios_label(label), e.days_left, e.warn_days,
+                              e.crit_days);
+        }
+        if (e.status != ExpiryStatus::ok) {
+          details.push_back(fmt::format("{}: {} {}, {} days{}", fmt::join(e.sources, ", "), to_string(e.status), e.cert.subject_cn,
+                                        e.days_left, e.note.empty() ? "" : " (" + e.note + ")"));
+        }
+      },
+      false);
+  for (const auto& p : r.problems()) {
+    details.push_back((p.critical ? "down: " : "not read: ") + p.message);
+  }
+  std::vector<std::string> counts;
+  for (const auto s : {ExpiryStatus::not_yet_valid, ExpiryStatus::expired, ExpiryStatus::critical, ExpiryStatus::warning,
+                       ExpiryStatus::ok}) {
+    if (r.count(s) != 0) {
+      counts.push_back(fmt::format("{} {}", r.count(s), to_string(s)));
+    }
+  }
+  const auto dead = static_cast<std::size_t>(
+      std::count_if(r.problems().begin(), r.problems().end(), [](const SourceProblem& p) { return p.critical; }));
+  if (dead != 0) {
+    counts.push_back(fmt::format("{} endpoint{} down", dead, dead == 1 ? "" : "s"));
+  }
+  if (r.problems().size() > dead) {
+    counts.push_back(fmt::format("{} unreadable", r.problems().size() - dead));
+  }
+  if (!r.skipped().empty()) {
+    counts.push_back(fmt::format("{} skipped", r.skipped().size()));
+  }
+  std::string summary = fmt::format("{} certificate{}: {}", r.size(), r.size() == 1 ? "" : "s", fmt::join(counts, ", "));
+  if (!details.empty()) {
+    summary += "; " + details.front(); // the first line alone is what most notifications show
+  }
+  out << "CERTPLAN " << k_state[static_cast<int>(r.overall())] << " - " << quote::nagios_text(summary)
+      << (perf.empty() ? "" : " | " + perf) << "\n";
+  for (std::size_t i = 1; i < details.size(); ++i) {
+    out << quote::nagios_text(details[i]) << "\n";
   }
 }
 
@@ -574,6 +702,26 @@ void render_expiry(const ExpiryReport& r, const std::string& format, std::ostrea
         }
       });
     }
+    if (!r.probes().empty()) {
+      // blackbox_exporter's names: probe_success per target, 0 for a dead endpoint or a chain
+      // that does not verify for its name, and the earliest notAfter of the chain served.
+      out << "# HELP probe_success Displays whether or not the probe was a success\n# TYPE probe_success gauge\n";
+      for (const auto& p : r.probes()) {
+        out << fmt::format("probe_success{{target={}}} {}\n", quote::prometheus_label(p.endpoint), p.success ? 1 : 0);
+      }
+      out << "# HELP probe_ssl_earliest_cert_expiry The earliest notAfter in the chain served, in Unix time\n"
+             "# TYPE probe_ssl_earliest_cert_expiry gauge\n";
+      for (const auto& p : r.probes()) {
+        if (p.earliest_not_after != 0) {
+          out << fmt::format("probe_ssl_earliest_cert_expiry{{target={}}} {}\n", quote::prometheus_label(p.endpoint),
+                             p.earliest_not_after);
+        }
+      }
+    }
+    return;
+  }
+  if (format == "nagios") {
+    render_nagios(r, out);
     return;
   }
   if (format == "ics") {

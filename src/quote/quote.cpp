@@ -234,6 +234,38 @@ std::string prometheus_label(std::string_view s) {
   return out + "\"";
 }
 
+namespace {
+
+// `s` with every control character (find_control's set) replaced by `with`, and '|' by `bar`.
+std::string nagios_clean(std::string_view s, char with, char bar) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto [cp, n] = decode(s, i);
+    if (is_control(cp)) {
+      out += with;
+    } else if (s[i] == '|') {
+      out += bar;
+    } else {
+      out.append(s, i, n);
+    }
+    i += n;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string nagios_text(std::string_view s) { return nagios_clean(s, ' ', '/'); }
+
+std::string nagios_label(std::string_view s) {
+  std::string out = "'";
+  for (const char c : nagios_clean(s, '_', '_')) {
+    out += c == '\'' ? std::string_view("''") : c == '=' ? std::string_view("_") : std::string_view(&c, 1);
+  }
+  return out + "'";
+}
+
 std::string toml_basic(std::string_view s) {
   std::string out = "\"";
   for (const char ch : s) {

@@ -208,6 +208,16 @@ private:
     m_sink.problem(order, {source, std::move(message)});
   }
 
+  // No certificate in the file: skipped when the folder walk found it, a problem when named.
+  void no_certificate(const FileJob& job, std::string message) {
+    if (job.regular) {
+      std::lock_guard lock(m_sink_mutex);
+      m_sink.skipped(job.order, job.path);
+    } else {
+      problem(job.order, job.path, std::move(message));
+    }
+  }
+
   void work() {
     std::unique_ptr<char[]> chunk(new char[m_limits.chunk_bytes]); // not zeroed: read(2) fills it
     std::string carry;
@@ -266,7 +276,7 @@ private:
       const std::size_t n = read_some(fd, job.path, chunk, m_limits.chunk_bytes, job.regular);
       carry.assign(chunk, n);
       if (n == 0) {
-        problem(job.order, job.path, fmt::format("{}: empty file", job.path));
+        no_certificate(job, fmt::format("{}: empty file", job.path));
       } else if (looks_like_der(carry)) {
         read_der(fd, job, chunk, carry, pending, found);
       } else {
@@ -320,9 +330,11 @@ private:
     while (!rest.empty()) {
       const std::size_t size = der_element_size(rest);
       if (size == 0) {
-        problem(job.order + number + 1, job.path,
-                number == 0 ? fmt::format("{}: not a DER or PEM certificate", job.path)
-                            : fmt::format("{}: {} bytes after certificate {} are not DER", job.path, rest.size(), number));
+        if (number == 0) {
+          no_certificate(job, fmt::format("{}: not a DER or PEM certificate", job.path));
+        } else {
+          problem(job.order + number + 1, job.path, fmt::format("{}: {} bytes after certificate {} are not DER", job.path, rest.size(), number));
+        }
         return;
       }
       ++number;
@@ -388,7 +400,7 @@ private:
       eof = got < m_limits.chunk_bytes;
     }
     if (blocks == 0) {
-      problem(job.order, job.path, fmt::format("{}: no certificate found", job.path));
+      no_certificate(job, fmt::format("{}: no certificate found", job.path));
     }
   }
 

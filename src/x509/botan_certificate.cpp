@@ -181,7 +181,22 @@ ChainCheck ChainValidator::check(std::string_view bundle, const std::string& sou
     const Botan::Path_Validation_Restrictions restrictions(false, 110);
     const auto result = Botan::x509_path_validate(chain, restrictions, *m_impl->store, "", Botan::Usage_Type::UNSPECIFIED,
                                                   std::chrono::system_clock::from_time_t(static_cast<std::time_t>(at_unix)));
-    ChainCheck out{result.successful_validation(), result.result_string(), {}, {}};
+    ChainCheck out{result.successful_validation(), result.result_string(), false, {}, {}};
+    if (!out.trusted) {
+      // Codes below FIRST_ERROR_STATUS are warnings (pkix_enums.h, Botan 3.7.1).
+      bool any = false;
+      bool dates = true;
+      for (const auto& statuses : result.all_statuses()) {
+        for (const auto code : statuses) {
+          if (code >= Botan::Certificate_Status_Code::FIRST_ERROR_STATUS) {
+            any = true;
+            dates = dates && (code == Botan::Certificate_Status_Code::CERT_NOT_YET_VALID ||
+                              code == Botan::Certificate_Status_Code::CERT_HAS_EXPIRED);
+          }
+        }
+      }
+      out.dates_only = any && dates;
+    }
     if (out.trusted) {
       const auto& path = result.cert_path(); // Botan 3: certificates, not shared_ptrs
       for (std::size_t i = 1; i < path.size(); ++i) { // the CAs above the leaf

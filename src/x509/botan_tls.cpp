@@ -276,6 +276,7 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
     for (const auto& c : cb.m_chain) {
       const auto pem = c.PEM_encode();
       r.chain.push_back(read_certificates(pem, host).front());
+      r.chain_pem += pem;
     }
     if (r.chain.empty()) {
       // TLS 1.3 and 1.2 are offered: protocol_version now names a peer that speaks only

@@ -209,6 +209,28 @@ def tls_pair(d, name):
     return d / f"{name}.pem", d / f"{name}.key"
 
 
+def issued_pair(d, name, days=50):
+    """A leaf for NAME.contoso.com (SAN, serverAuth) issued by one test root per folder, which
+    the tests pass as --trust: Botan 3.7's path validation does not take a self-signed leaf as
+    its own trust anchor (openssl s_client -CAfile does)."""
+    d = pathlib.Path(d)
+    root, root_key = d / "test-root.pem", d / "test-root.key"
+    if not root.exists():
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", root_key, "-out", root, "-days", "3650", "-subj", "/CN=certplan test root",
+                        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"],
+                       check=True, capture_output=True)
+    ext = d / f"{name}.ext"
+    ext.write_text(f"basicConstraints=CA:FALSE\nsubjectAltName=DNS:{name}.contoso.com\nextendedKeyUsage=serverAuth\n")
+    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", d / f"{name}.key", "-out", d / f"{name}.csr", "-subj", f"/CN={name}.contoso.com"],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "x509", "-req", "-in", d / f"{name}.csr", "-CA", root, "-CAkey", root_key,
+                    "-CAcreateserial", "-days", str(days), "-extfile", ext, "-out", d / f"{name}.pem"],
+                   check=True, capture_output=True)
+    return d / f"{name}.pem", d / f"{name}.key", root
+
+
 def serve(args, port):
     """Starts a server and waits (up to 10 s) until its port accepts connections."""
     import socket
@@ -230,8 +252,8 @@ def case_live_endpoints_https_tls13_and_dead():
     # stopped at 1.2 and reported the second as protocol_version), each with its own
     # certificate so that both appear in the report (duplicates are merged).
     with tempfile.TemporaryDirectory() as d:
-        cert12, key12 = tls_pair(d, "web")
-        cert13, key13 = tls_pair(d, "web13")
+        cert12, key12, root = issued_pair(d, "web")
+        cert13, key13, _ = issued_pair(d, "web13")
         p12, p13, dead = free_port(), free_port(), free_port()
         servers = [serve(["openssl", "s_server", "-accept", f"127.0.0.1:{p12}", "-cert", cert12, "-key", key12, "-tls1_2",
                           "-www", "-quiet"], p12),
@@ -239,13 +261,14 @@ def case_live_endpoints_https_tls13_and_dead():
                           "-www", "-quiet"], p13)]
         try:
             for port, cn in ((p12, "web.contoso.com"), (p13, "web13.contoso.com")):
-                code, out, err = expiry(f"127.0.0.1:{port}", "--sni", cn, "--format", "json", "--at", at(1))
+                code, out, err = expiry(f"127.0.0.1:{port}", "--sni", cn, "--trust", root, "--format", "json", "--at", at(1))
                 j = json.loads(out)
                 assert code == 0 and j["problems"] == [], (port, code, out, err)
                 assert j["certificates"][0]["subject_cn"] == cn, (port, out)
                 assert j["certificates"][0]["source"] == f"127.0.0.1:{port}"
+            # Dates only: one --sni cannot name both servers (verification has its own cases).
             code, out, err = expiry(f"127.0.0.1:{p12}", f"127.0.0.1:{p13}", f"127.0.0.1:{dead}", "--timeout", "3",
-                                    "--format", "json", "--at", at(1))
+                                    "--no-verify", "--format", "json", "--at", at(1))
             j = json.loads(out)
             assert code == 2, code  # a dead endpoint counts as critical; the live ones are still reported
             assert sorted(c["subject_cn"] for c in j["certificates"]) == ["web.contoso.com", "web13.contoso.com"], out
@@ -265,14 +288,14 @@ def case_live_endpoints_https_tls13_and_dead():
 def case_live_starttls_smtp_imap_pop3():
     here = pathlib.Path(__file__).resolve().parent
     with tempfile.TemporaryDirectory() as d:
-        cert, key = tls_pair(d, "mx")
+        cert, key, root = issued_pair(d, "mx")
         servers, sources = [], []
         try:
             for proto in ("smtp", "imap", "pop3"):
                 port = free_port()
                 servers.append(serve([sys.executable, here / "fake_starttls.py", proto, port, cert, key], port))
                 code, out, err = expiry(f"127.0.0.1:{port}", "--starttls", proto, "--format", "json", "--at", at(1),
-                                        "--timeout", "5")
+                                        "--timeout", "5", "--sni", "mx.contoso.com", "--trust", root)
                 assert code == 0, (proto, err)
                 assert json.loads(out)["certificates"][0]["subject_cn"] == "mx.contoso.com", proto
         finally:
@@ -285,14 +308,15 @@ def starttls_probe(port, *args):
     return code, json.loads(out), err
 
 
-def assert_presented(port, proto, cn):
-    """The real server's certificate (50 days) judged a day from now and again 45 days on."""
-    code, j, err = starttls_probe(port, "--starttls", proto, "--at", at(1))
+def assert_presented(port, proto, cn, root):
+    """The real server's certificate (50 days) judged a day from now and again 45 days on,
+    verified for its name against the test root."""
+    code, j, err = starttls_probe(port, "--starttls", proto, "--at", at(1), "--sni", cn, "--trust", root)
     assert code == 0 and not j["problems"], (proto, code, err)
     [c] = j["certificates"]
     assert (c["subject_cn"], c["source"], c["status"]) == (cn, f"127.0.0.1:{port}", "ok"), (proto, c)
     assert 48 <= c["days_left"] <= 49, (proto, c["days_left"])
-    code, j, err = starttls_probe(port, "--starttls", proto, "--at", at(45))
+    code, j, err = starttls_probe(port, "--starttls", proto, "--at", at(45), "--sni", cn, "--trust", root)
     [c] = j["certificates"]
     assert code == 2 and c["status"] == "critical" and 3 <= c["days_left"] <= 5, (proto, code, c)
 
@@ -313,23 +337,23 @@ def assert_plain_tls_fails_fast(port, proto, cert):
 
 def case_live_starttls_dovecot_imap_pop3():
     with tempfile.TemporaryDirectory() as d:
-        cert, key = tls_pair(d, "mail")
+        cert, key, root = issued_pair(d, "mail")
         imap, pop3 = free_port(), free_port()
         while pop3 == imap:
             pop3 = free_port()
         with mail_servers.dovecot(cert, key, imap, pop3):
-            assert_presented(imap, "imap", "mail.contoso.com")
-            assert_presented(pop3, "pop3", "mail.contoso.com")
+            assert_presented(imap, "imap", "mail.contoso.com", root)
+            assert_presented(pop3, "pop3", "mail.contoso.com", root)
             assert_plain_tls_fails_fast(imap, "imap", cert)
             assert_plain_tls_fails_fast(pop3, "pop3", cert)
 
 
 def case_live_starttls_postfix_smtp():
     with tempfile.TemporaryDirectory() as d:
-        cert, key = tls_pair(d, "smtp")
+        cert, key, root = issued_pair(d, "smtp")
         port = free_port()
         with mail_servers.postfix(cert, key, port):
-            assert_presented(port, "smtp", "smtp.contoso.com")
+            assert_presented(port, "smtp", "smtp.contoso.com", root)
             assert_plain_tls_fails_fast(port, "smtp", cert)
 
 
@@ -337,8 +361,8 @@ def case_topology_probes_every_planned_endpoint_with_sni():
     """--topology probes each planned name with SNI = the name; --connect-to sends every probe
     to one local openssl s_server, which answers mail.contoso.com's SNI with its own certificate."""
     with tempfile.TemporaryDirectory() as d:
-        default_cert, default_key = tls_pair(d, "default")
-        mail_cert, mail_key = tls_pair(d, "mail")
+        default_cert, default_key, root = issued_pair(d, "default")
+        mail_cert, mail_key, _ = issued_pair(d, "mail")
         port = free_port()
         server = serve(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", default_cert, "-key", default_key,
                         "-servername", "mail.contoso.com", "-cert2", mail_cert, "-key2", mail_key, "-www", "-quiet"], port)
@@ -346,14 +370,25 @@ def case_topology_probes_every_planned_endpoint_with_sni():
         topo.write_text((pathlib.Path(sys.argv[2]) / "examples" / "consolidated.toml").read_text())
         try:
             code, out, err = expiry("--topology", topo, "--connect-to", f"::127.0.0.1:{port}", "--starttls", "none",
-                                    "--format", "json", "--at", at(1))
+                                    "--trust", root, "--format", "json", "--at", at(1))
             j = json.loads(out)
             by_source = {s: c["subject_cn"] for c in j["certificates"] for s in c["sources"]}
             assert by_source.get("mail.contoso.com:443") == "mail.contoso.com", (by_source, err)
             assert by_source.get("autodiscover.contoso.com:443") == "default.contoso.com", by_source
             assert by_source.get("autodiscover.contoso.co.uk:443") == "default.contoso.com", by_source
             assert "pop.contoso.com:995" in by_source, by_source
-            assert code == 0 and j["problems"] == [], (code, err)
+            assert j["problems"] == [], err
+            # The planned name is checked: the default certificate, served for autodiscover,
+            # covers none of the names it is served for (issue 14 part 3), the mail one does.
+            status = {c["subject_cn"]: (c["status"], c["note"]) for c in j["certificates"]}
+            assert status["mail.contoso.com"] == ("ok", ""), status
+            assert status["default.contoso.com"][0] == "critical", status
+            assert "autodiscover.contoso.com:443: wrong name: the leaf does not cover autodiscover.contoso.com" in \
+                status["default.contoso.com"][1], status
+            assert code == 2, (code, err)
+            code, out, err = expiry("--topology", topo, "--connect-to", f"::127.0.0.1:{port}", "--starttls", "none",
+                                    "--no-verify", "--format", "json", "--at", at(1))
+            assert code == 0 and json.loads(out)["problems"] == [], (code, err)
             # Without --connect-to the planned names do not resolve here: each is a problem,
             # named, and the run is critical.
             code, out, err = expiry("--topology", topo, "--timeout", "2", "--format", "json")
@@ -463,11 +498,267 @@ def case_hostile_peers_are_bounded():
             assert code == 2 and "timed out" in json.loads(out)["problems"][0]["message"], out
             assert time.monotonic() - start < 6
             # A longer --max-chain reads the 1 MB chain; the leaf is what is reported.
-            code, out, err = expiry(f"127.0.0.1:{ports['chain']}", "--max-chain", "200", "--format", "json", "--at", at(1))
+            code, out, err = expiry(f"127.0.0.1:{ports['chain']}", "--max-chain", "200", "--no-verify", "--format", "json",
+                                    "--at", at(1))
             assert code == 0 and json.loads(out)["certificates"][0]["subject_cn"] == "big.contoso.com", (code, err)
         finally:
             for p in peers:
                 p.kill()
+
+
+def served_chain(d, inter_days=1825, leaf_days=90, name="mail.contoso.com"):
+    """root -> inter -> leaf (SAN `name`), openssl-made; returns the paths by name."""
+    d = pathlib.Path(d)
+    (d / "ca.ext").write_text("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n")
+    (d / "leaf.ext").write_text(f"basicConstraints=CA:FALSE\nsubjectAltName=DNS:{name}\nextendedKeyUsage=serverAuth\n")
+
+    def run(*args):
+        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", d / "root.key",
+        "-out", d / "root.pem", "-days", "3650", "-subj", "/CN=Contoso Test Root", "-addext",
+        "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    for n, issuer, days, ext in (("inter", "root", inter_days, "ca.ext"), ("leaf", "inter", leaf_days, "leaf.ext")):
+        run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", d / f"{n}.key",
+            "-out", d / f"{n}.csr", "-subj", f"/CN=Contoso {n}" if n == "inter" else f"/CN={name}")
+        run("x509", "-req", "-in", d / f"{n}.csr", "-CA", d / f"{issuer}.pem", "-CAkey", d / f"{issuer}.key",
+            "-CAcreateserial", "-days", days, "-extfile", d / ext, "-out", d / f"{n}.pem")
+    return {n: d / f"{n}.pem" for n in ("root", "inter", "leaf")} | {"leaf.key": d / "leaf.key"}
+
+
+def s_server(cert, key, chain=None):
+    port = free_port()
+    args = ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", cert, "-key", key, "-www", "-quiet"]
+    if chain:
+        args += ["-cert_chain", chain]
+    return serve(args, port), port
+
+
+def oracle(port, name, cafile, at_date=None):
+    """openssl s_client's verdict on the same server: (accepted, why)."""
+    args = ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-servername", name, "-verify_hostname", name,
+            "-CAfile", str(cafile), "-verify_return_error"]
+    if at_date:
+        t = datetime.datetime.strptime(at_date, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc)
+        args += ["-attime", str(int(t.timestamp()))]
+    p = subprocess.run(args, input="", capture_output=True, text=True, timeout=30)
+    return p.returncode == 0, p.stdout + p.stderr
+
+
+def live(port, name, trust, *args):
+    code, out, err = expiry(f"127.0.0.1:{port}", "--sni", name, "--trust", trust, "--format", "json", "--timeout", "5", *args)
+    j = json.loads(out)
+    return code, j, err
+
+
+def case_live_verifies_name_and_chain_like_openssl():
+    """Issue 14 part 3: wrong name, self-signed and incomplete chain are critical with the
+    reason; a good chain is ok; each verdict agrees with openssl s_client -verify_hostname."""
+    with tempfile.TemporaryDirectory() as d:
+        c = served_chain(d)
+        self_cert, self_key = tls_pair(d, "mail")  # self-signed mail.contoso.com
+        good, good_port = s_server(c["leaf"], c["leaf.key"], c["inter"])
+        leaf_only, leaf_only_port = s_server(c["leaf"], c["leaf.key"])
+        selfs, self_port = s_server(self_cert, self_key)
+        try:
+            code, j, err = live(good_port, "mail.contoso.com", c["root"], "--at", at(1))
+            [cert] = j["certificates"]
+            assert code == 0 and cert["status"] == "ok" and cert["note"] == "", (code, cert, err)
+            assert cert["subject_cn"] == "mail.contoso.com"
+            assert oracle(good_port, "mail.contoso.com", c["root"])[0]
+            # The system store does not hold the test root: untrusted.
+            code, out, err = expiry(f"127.0.0.1:{good_port}", "--sni", "mail.contoso.com", "--format", "json", "--at", at(1))
+            [cert] = json.loads(out)["certificates"]
+            assert code == 2 and cert["status"] == "critical" and "the issuer of CN=Contoso inter" in cert["note"], cert
+
+            cases = [  # (port, name, what the note must say)
+                (good_port, "owa.contoso.com", "wrong name: the leaf does not cover owa.contoso.com"),
+                (self_port, "mail.contoso.com", "self-signed"),
+                (leaf_only_port, "mail.contoso.com", "incomplete chain: the issuer of CN=mail.contoso.com"),
+            ]
+            for port, name, why in cases:
+                code, j, err = live(port, name, c["root"], "--at", at(1))
+                [cert] = j["certificates"]
+                assert code == 2 and cert["status"] == "critical" and why in cert["note"], (name, code, cert)
+                assert why in err, err
+                accepted, said = oracle(port, name, c["root"])
+                assert not accepted, (port, name, said)
+                # --no-verify keeps the dates only: ok again.
+                code, j, _ = live(port, name, c["root"], "--at", at(1), "--no-verify")
+                assert code == 0 and j["certificates"][0]["status"] == "ok", (name, code, j)
+        finally:
+            for p in (good, leaf_only, selfs):
+                p.kill()
+
+
+def case_live_earliest_expiry_in_the_chain_and_not_yet_valid():
+    """An intermediate served with 4 days left makes the endpoint critical, and the report
+    names it; before notBefore (--at) the chain is not-yet-valid, as openssl -attime says."""
+    with tempfile.TemporaryDirectory() as d:
+        c = served_chain(d, inter_days=4, leaf_days=90)
+        server, port = s_server(c["leaf"], c["leaf.key"], c["inter"])
+        try:
+            code, j, err = live(port, "mail.contoso.com", c["root"], "--at", at(1))
+            [cert] = j["certificates"]
+            assert code == 2 and cert["status"] == "critical" and cert["subject_cn"] == "Contoso inter", (code, cert)
+            assert cert["days_left"] <= 3 and "certificate 2 of 2" in cert["note"], cert
+            assert "CN=mail.contoso.com" in cert["note"] and "expires before" in cert["note"], cert
+            assert oracle(port, "mail.contoso.com", c["root"], at(1))[0]  # trusted: only its date is critical
+            # Six days on the intermediate has expired: certplan says expired, openssl refuses.
+            code, j, err = live(port, "mail.contoso.com", c["root"], "--at", at(6))
+            [cert] = j["certificates"]
+            assert code == 2 and cert["status"] == "expired" and cert["subject_cn"] == "Contoso inter", (code, cert)
+            accepted, said = oracle(port, "mail.contoso.com", c["root"], at(6))
+            assert not accepted and "expired" in said, said
+            # Before notBefore: not-yet-valid, its own status, not "untrusted".
+            code, j, err = live(port, "mail.contoso.com", c["root"], "--at", at(-5))
+            [cert] = j["certificates"]
+            assert code == 2 and cert["status"] == "not-yet-valid", (code, cert)
+            assert "untrusted" not in cert["note"], cert
+            assert j["summary"]["not_yet_valid"] == 1, j["summary"]
+            accepted, said = oracle(port, "mail.contoso.com", c["root"], at(-5))
+            assert not accepted and "not yet valid" in said, said
+            # --no-verify: the dates still count, the earliest in the chain included.
+            code, j, _ = live(port, "mail.contoso.com", c["root"], "--at", at(1), "--no-verify")
+            assert code == 2 and j["certificates"][0]["subject_cn"] == "Contoso inter", j
+        finally:
+            server.kill()
+
+
+NAGIOS_LINE = r"^CERTPLAN (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]*( \| .*)?$"
+# 'label'=value;warn;crit;min;max (Monitoring Plugins Development Guidelines, "Performance data").
+PERFDATA = r"'(?:[^'=]|'')+'=-?\d+;\d+:;\d+:;;"
+
+
+def perfdata(line):
+    import re
+    assert re.match(NAGIOS_LINE, line), line
+    if " | " not in line:
+        return {}
+    perf = line.split(" | ", 1)[1]
+    assert re.fullmatch(f"{PERFDATA}( {PERFDATA})*", perf), perf
+    return {label.replace("''", "'"): rest.split(";") for label, rest in re.findall(r"'((?:[^']|'')+)'=(\S+)", perf)}
+
+
+def case_nagios_format_status_line_perfdata_and_exit_codes():
+    """Issue 14 part 4: the first line is CERTPLAN STATE - summary | perfdata, one perfdata item
+    per certificate source with days left and the windows as ranges; exit 0/1/2/3."""
+    with tempfile.TemporaryDirectory() as d:
+        make(d, "long", 400)
+        soon = make(d, "soon", 40)
+        code, out, err = expiry(d, "--format", "nagios", "--at", at(1))
+        lines = out.splitlines()
+        assert code == 0 and lines[0].startswith("CERTPLAN OK - 2 certificates: 2 ok | "), (code, out, err)
+        perf = perfdata(lines[0])
+        assert set(perf) == {str(pathlib.Path(d) / "long.pem"), str(soon)}, perf
+        assert perf[str(soon)][1:3] == ["30:", "7:"] and 37 <= int(perf[str(soon)][0]) <= 39, perf
+        code, out, _ = expiry(d, "--format", "nagios", "--at", at(15))
+        assert code == 1 and out.startswith("CERTPLAN WARNING - 2 certificates: 1 warning, 1 ok; "), out
+        assert "soon.contoso.com" in out.splitlines()[0], out
+        code, out, _ = expiry(d, "--format", "nagios", "--at", at(60))
+        assert code == 2 and out.startswith("CERTPLAN CRITICAL - 2 certificates: 1 expired, 1 ok"), out
+        assert int(perfdata(out.splitlines()[0])[str(soon)][0]) < 0
+        # Lifetime shares become days per certificate.
+        code, out, _ = expiry(soon, "--format", "nagios", "--at", at(1), "--warn", "50%", "--crit", "25%")
+        assert perfdata(out.splitlines()[0])[str(soon)][1:3] == ["20:", "10:"], out
+        # Nothing readable: UNKNOWN, exit 3, on the status line.
+        (pathlib.Path(d) / "bad.pem").write_text("no certificate here\n")
+        code, out, err = expiry(pathlib.Path(d) / "bad.pem", "--format", "nagios")
+        assert code == 3 and out.startswith("CERTPLAN UNKNOWN - ") and len(out.splitlines()) == 1, (code, out)
+        # A hostile file name cannot break the line or the label.
+        odd = pathlib.Path(d) / "x'y=z|w.pem"
+        odd.write_bytes(soon.read_bytes())
+        code, out, _ = expiry(odd, "--format", "nagios", "--at", at(1))
+        assert code == 0 and str(odd).replace("=", "_").replace("|", "_") in perfdata(out.splitlines()[0]), out
+        # A dead endpoint is CRITICAL, named after the status line's summary.
+        dead = free_port()
+        code, out, _ = expiry(soon, f"127.0.0.1:{dead}", "--format", "nagios", "--at", at(1), "--timeout", "2")
+        assert code == 2 and out.startswith("CERTPLAN CRITICAL - 1 certificate: 1 ok, 1 endpoint down; down: "), out
+
+
+def case_prometheus_probe_success_per_endpoint():
+    """One probe_success series per probed endpoint (blackbox_exporter's), 0 for a dead one
+    and for a chain that does not verify; the x509_cert_* series stay."""
+    with tempfile.TemporaryDirectory() as d:
+        c = served_chain(d)
+        self_cert, self_key = tls_pair(d, "mail")
+        good, good_port = s_server(c["leaf"], c["leaf.key"], c["inter"])
+        selfs, self_port = s_server(self_cert, self_key)
+        dead = free_port()
+        try:
+            code, out, err = expiry(f"127.0.0.1:{good_port}", f"127.0.0.1:{self_port}", f"127.0.0.1:{dead}", "--sni",
+                                    "mail.contoso.com", "--trust", c["root"], "--format", "prometheus", "--at", at(1),
+                                    "--timeout", "3")
+            assert code == 2, (code, err)
+            lines = out.splitlines()
+            assert "# TYPE probe_success gauge" in lines and "# TYPE x509_cert_not_after gauge" in lines, out
+            probes = {l for l in lines if l.startswith("probe_success{")}
+            assert probes == {f'probe_success{{target="127.0.0.1:{good_port}"}} 1',
+                              f'probe_success{{target="127.0.0.1:{self_port}"}} 0',
+                              f'probe_success{{target="127.0.0.1:{dead}"}} 0'}, probes
+            assert any(l.startswith(f'x509_cert_not_after{{filepath="127.0.0.1:{good_port}",subject_CN="mail.contoso.com"')
+                       for l in lines), out
+            assert sum(l.startswith("probe_ssl_earliest_cert_expiry{") for l in lines) == 2, out
+            # Files only: no probe series at all.
+            _, out, _ = expiry(c["leaf"], "--format", "prometheus")
+            assert "probe_success" not in out
+        finally:
+            good.kill()
+            selfs.kill()
+
+
+def case_letsencrypt_live_folder_skips_keys_and_readme():
+    """A /etc/letsencrypt/live-like tree: cert.pem, chain.pem, fullchain.pem, privkey.pem and
+    README. Keys and READMEs are skipped, not unreadable: exit 0 when every certificate is fine."""
+    with tempfile.TemporaryDirectory() as d:
+        c = served_chain(d)
+        live_dir = pathlib.Path(d) / "live"
+        site = live_dir / "mail.contoso.com"
+        site.mkdir(parents=True)
+        (site / "cert.pem").write_bytes(c["leaf"].read_bytes())
+        (site / "chain.pem").write_bytes(c["inter"].read_bytes())
+        (site / "fullchain.pem").write_bytes(c["leaf"].read_bytes() + c["inter"].read_bytes())
+        (site / "privkey.pem").write_bytes(c["leaf.key"].read_bytes())
+        (site / "README").write_text("This directory contains your keys and certificates.\n")
+        (live_dir / "README").write_text("This directory contains your keys and certificates.\n")
+        subprocess.run(["openssl", "req", "-new", "-key", c["leaf.key"], "-subj", "/CN=mail.contoso.com", "-out",
+                        site / "request.csr"], check=True, capture_output=True)
+        code, out, err = expiry(live_dir, "--format", "json", "--at", at(1))
+        j = json.loads(out)
+        assert code == 0 and j["problems"] == [] and err == "", (code, j["problems"], err)
+        assert j["summary"]["skipped"] == 4 and j["summary"]["unreadable"] == 0, j["summary"]
+        assert sorted(pathlib.Path(s).name for s in j["skipped"]) == ["README", "README", "privkey.pem", "request.csr"], j
+        assert len(j["certificates"]) == 2, j  # the leaf and the intermediate, each in two files
+        code, out, _ = expiry(live_dir, "--at", at(1))
+        assert code == 0 and "skipped 4 files holding no certificate" in out, out
+        code, out, _ = expiry(live_dir, "--at", at(1), "--format", "nagios")
+        assert code == 0 and out.startswith("CERTPLAN OK - 2 certificates: 2 ok, 4 skipped | "), out
+        # Named on the command line, a file with no certificate is still a problem.
+        code, out, err = expiry(site / "cert.pem", site / "privkey.pem", "--at", at(1), "--format", "json")
+        assert code == 1 and json.loads(out)["summary"]["unreadable"] == 1, (code, out)
+
+
+def case_jobs_bounds_concurrent_probes():
+    """Issue 14 part 5: at most --jobs probes at once. Two peers that stall: with --jobs 1 the
+    second waits for the first's timeout, with --jobs 2 they time out together."""
+    peers, ports = [], []
+    for _ in range(2):
+        port = free_port()
+        ports.append(port)
+        peers.append(serve([sys.executable, "-c", HOSTILE_PEER, "stall", str(port)], port))
+    try:
+        def run(jobs):
+            start = time.monotonic()
+            code, out, _ = expiry(*(f"127.0.0.1:{p}" for p in ports), "--timeout", "2", "--starttls", "none",
+                                  "--jobs", jobs, "--format", "json")
+            assert code == 2 and len(json.loads(out)["problems"]) == 2, (code, out)
+            return time.monotonic() - start
+        assert run("1") >= 3.8
+        assert run("2") < 3.8
+        assert expiry("127.0.0.1:1", "--jobs", "0")[0] == 3
+    finally:
+        for p in peers:
+            p.kill()
 
 
 def main():

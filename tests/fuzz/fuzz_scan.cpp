@@ -26,6 +26,9 @@ struct Collect final : certplan::ScanSink {
   void problem(std::uint64_t order, certplan::SourceProblem problem) override {
     seen.push_back(std::to_string(order) + " " + problem.source + " problem: " + problem.message);
   }
+  void skipped(std::uint64_t order, const std::string& source) override {
+    seen.push_back(std::to_string(order) + " " + source + " skipped");
+  }
 };
 
 const std::string& scratch_file() {

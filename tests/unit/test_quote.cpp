@@ -263,3 +263,29 @@ TEST_CASE("every placeholder of every compiled-in template names a language", "[
   }
   CHECK(seen > 20);
 }
+
+TEST_CASE("Nagios: '|' and line breaks cannot end the status line, labels quoted", "[quote]") {
+  // Monitoring Plugins Development Guidelines, "Plugin Output" and "Performance data".
+  CHECK(q::nagios_text("a|b\nc") == "a/b c");
+  CHECK(q::nagios_text("caf\xc3\xa9 \xe2\x80\xa8x") == "caf\xc3\xa9  x");
+  CHECK(q::nagios_label("mail.contoso.com:443") == "'mail.contoso.com:443'");
+  CHECK(q::nagios_label("it's=a|b\r") == "'it''s_a_b_'");
+  Strings gen(23);
+  for (int i = 0; i < k_cases; ++i) {
+    const auto s = gen.next();
+    INFO("input: " << s);
+    const auto text = q::nagios_text(s);
+    CHECK(text.find('|') == std::string::npos);
+    CHECK(!q::find_control(text));
+    const auto label = q::nagios_label(s);
+    const auto inner = label.substr(1, label.size() - 2);
+    CHECK(inner.find('=') == std::string::npos);
+    CHECK(!q::find_control(label));
+    // Every quote inside is doubled: after removing the pairs none is left.
+    std::string unpaired = inner;
+    for (std::size_t at; (at = unpaired.find("''")) != std::string::npos;) {
+      unpaired.erase(at, 2);
+    }
+    CHECK(unpaired.find('\'') == std::string::npos);
+  }
+}
