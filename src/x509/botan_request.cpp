@@ -104,7 +104,10 @@ GeneratedRequest generate_request(const CsrSpec& spec, const std::optional<std::
     // No padding named: Botan 3 picks the key's default with SHA-256, PKCS#1 v1.5 for RSA
     // (sha256WithRSAEncryption) and ecdsa-with-SHA256 (Botan 2's names EMSA3 and EMSA1 are
     // gone from 3's documentation, doc/migration_guide.rst).
-    const auto req = Botan::PKCS10_Request::create(*key, dn, ext, "SHA-256", rng);
+    // CA/B BR 7.1.3.2 pairs P-384 with SHA-384 and P-521 with SHA-512 (R20); RSA and P-256
+    // sign with SHA-256.
+    const char* hash = spec.key.param == "p384" ? "SHA-384" : spec.key.param == "p521" ? "SHA-512" : "SHA-256";
+    const auto req = Botan::PKCS10_Request::create(*key, dn, ext, hash, rng);
     GeneratedRequest out;
     out.csr_pem = req.PEM_encode();
     out.key_pem = passphrase ? Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(*key, rng, *passphrase, 100000,

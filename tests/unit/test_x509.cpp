@@ -41,6 +41,16 @@ TEST_CASE("requests keep the planned SAN order and X.500 subject order", "[x509]
   }
 }
 
+TEST_CASE("ECDSA requests sign with the hash BR 7.1.3.2 pairs with the curve (R20)", "[x509]") {
+  for (const auto& [param, digest] : {std::pair{"p256", "256"}, std::pair{"p384", "384"}, std::pair{"p521", "512"}}) {
+    INFO(param);
+    const auto info = certplan::read_request(certplan::generate_request(spec("ecdsa", param), std::nullopt).csr_pem, "t.csr");
+    REQUIRE(info.signature_valid);
+    INFO(info.signature);
+    REQUIRE(info.signature.find(digest) != std::string::npos);
+  }
+}
+
 TEST_CASE("a passphrase gives an encrypted PKCS#8 key", "[x509]") {
   const auto req = certplan::generate_request(spec("ecdsa", "p256"), std::string("s3cret"));
   REQUIRE(req.key_pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
