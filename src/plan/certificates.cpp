@@ -430,6 +430,10 @@ std::string Planner::command(const CertificatePlan& c) const {
     if (key.algorithm == "ecdsa") {
       return "templates/exchange/ecdsa-request.ps1";
     }
+    // R20: the cmdlet refuses any other modulus length (Microsoft, New-ExchangeCertificate).
+    if (key.param != "1024" && key.param != "2048" && key.param != "4096") {
+      return "templates/exchange/rsa-size-request.ps1";
+    }
     if (c.authority == Authority::self_signed) {
       return "templates/exchange/new-self-signed.ps1";
     }

@@ -1,0 +1,1 @@
+# New-ExchangeCertificate -KeySize takes 1024, 2048 or 4096 only, not {{int:keysize}} (R20): create the key and CSR with `certplan csr`, then Import-ExchangeCertificate and Enable-ExchangeCertificate -Services {{comment:services}} (subject {{comment:subject}}, names {{comment:domains}})
