@@ -44,6 +44,12 @@ struct Group {
   std::string forest;
 };
 
+// R9: the names a split keeps on one certificate: a site's namespace and its autodiscover
+// names (domain.md R9; white paper "Namespace planning").
+bool is_core(const Namespace& n) {
+  return n.role == "site" || n.role == "autodiscover";
+}
+
 // R7: the CN (the first site namespace) first, then by rank; ties keep derivation order.
 // `seq` gives a namespace's derivation index.
 template <typename Seq>
@@ -207,6 +213,12 @@ void Planner::emit_chunks(const Group& g, std::vector<CertificatePlan>& out, con
       units[it->second].push_back(n);
     }
     std::stable_partition(units.begin(), units.end(), [](const auto& u) { return u.front()->tenant.empty(); });
+    // R9: when a site's unit must be split, its namespace and autodiscover names are packed
+    // first so they share a certificate; the other names (legacy, server, POP/IMAP/SMTP
+    // hosts) are what moves on. Each certificate is R7-sorted again below.
+    for (auto& unit : units) {
+      std::stable_partition(unit.begin(), unit.end(), [](const Namespace* n) { return is_core(*n); });
+    }
     std::vector<const Namespace*> current;
     std::size_t room = max - reserved;
     for (const auto& unit : units) {
@@ -248,11 +260,35 @@ void Planner::emit_chunks(const Group& g, std::vector<CertificatePlan>& out, con
     out.push_back(std::move(c));
   }
   if (chunks.size() > 1) {
-    m_findings.push_back({"R9", Severity::info,
+    // Say what was kept together, and where it could not be, exactly why (R9).
+    std::map<std::string, std::set<std::size_t>> core_chunks; // site -> chunks holding its core names
+    std::map<std::string, std::size_t> core_size;
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      for (const auto* n : chunks[i]) {
+        if (n->tenant.empty() && is_core(*n)) {
+          core_chunks[n->site].insert(i);
+          ++core_size[n->site];
+        }
+      }
+    }
+    std::vector<std::string> split;
+    for (const auto& [site, in] : core_chunks) {
+      if (in.size() > 1) {
+        split.push_back(fmt::format("site {}'s namespace and autodiscover names are {}, more than the {} a "
+                                    "certificate holds{}, so they span {}",
+                                    site.empty() ? g.id : site, core_size[site], max - reserved,
+                                    reserved != 0 ? " besides its wildcard name" : "",
+                                    fmt::join(std::vector<std::string>(ids.begin() + static_cast<long>(*in.begin()),
+                                                                       ids.begin() + static_cast<long>(*in.rbegin()) + 1),
+                                              ", ")));
+      }
+    }
+    m_findings.push_back({"R9", split.empty() ? Severity::info : Severity::warning,
                           fmt::format("{} needs {} names, more than max_names = {}: split into {} certificates ({}), "
-                                      "each site's namespace kept with its autodiscover names; the ones after the "
-                                      "first bind by SNI or on their own IP address (R12).",
-                                      g.id, g.names.size() + reserved, max, chunks.size(), fmt::join(ids, ", ")),
+                                      "{}; the ones after the first bind by SNI or on their own IP address (R12).",
+                                      g.id, g.names.size() + reserved, max, chunks.size(), fmt::join(ids, ", "),
+                                      split.empty() ? std::string("each site's namespace kept with its autodiscover names")
+                                                    : fmt::format("{}", fmt::join(split, "; "))),
                           ""});
   }
 }
