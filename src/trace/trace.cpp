@@ -82,6 +82,20 @@ public:
         m_listeners.emplace(ip, Listener{site.name, true});
       }
     }
+    // R12: a certificate bound on its own IP listens on 443 at the address DNS gives its
+    // names (the second IP unless the redirect web site holds it).
+    for (const auto& c : plan.certificates) {
+      if (!c.needs_own_ip || c.sites.empty()) {
+        continue;
+      }
+      for (const auto& r : plan.dns_records) {
+        if ((r.type == "A" || r.type == "AAAA") && std::find(c.sans.begin(), c.sans.end(), r.name) != c.sans.end()) {
+          const auto it = m_listeners.find(r.value);
+          m_listeners.insert_or_assign(r.value, Listener{it == m_listeners.end() ? c.sites.front() : it->second.site,
+                                                         false});
+        }
+      }
+    }
   }
 
   Trace run(std::string_view email);
