@@ -389,7 +389,10 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
         list.push_back(c.id);
       }
       if (!extra) {
-        parts.push_back(fmt::format("IIS Default Web Site :443 at {}", fmt::join(c.sites, ", ")));
+        const bool redirect = std::any_of(c.sites.begin(), c.sites.end(),
+                                          [&](const std::string& s) { return redirect_site_at(m_namespaces, s); });
+        parts.push_back(fmt::format("IIS Default Web Site :443 at {}{}", fmt::join(c.sites, ", "),
+                                    redirect ? " (primary IP only: the redirect web site holds the second)" : ""));
       } else if (!no_sni_ids.empty() || server_no_sni) {
         c.needs_own_ip = true;
         parts.push_back(fmt::format("IIS :443 on its own IP address at {} ({} send no SNI)", fmt::join(c.sites, ", "),
@@ -412,6 +415,21 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
     }
     c.binding = fmt::format("{}", fmt::join(parts, "; "));
   }
+  // White paper "Using Redirection" (seed 000): the redirect web site listens on port 80 of
+  // the second IP; "change the IP assignment for port 443 to the primary IP address" so that
+  // nothing answers 443 there (the trace's "connection refused" assumes it).
+  for (const auto& [site_name, ids] : iis_certs_at) {
+    if (redirect_site_at(m_namespaces, site_name)) {
+      const auto a = addresses(m_topo, site_name);
+      m_findings.push_back(
+          {"R12", Severity::info,
+           fmt::format("Site {}: the redirect web site answers port 80 on the second IP ({}); bind the Default Web "
+                       "Site's port 443 to the primary IP ({}) only, not \"All Unassigned\", or {} is also "
+                       "served there (white paper \"Using Redirection\").",
+                       site_name, fmt::join(a.secondary, ", "), fmt::join(a.primary, ", "), ids.front()),
+           ""});
+    }
+  }
   if (no_sni_ids.empty() && !server_no_sni) {
     return;
   }
@@ -419,6 +437,8 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
     if (ids.size() < 2) {
       continue;
     }
+    // The redirect web site's address (port 80 only) is no certificate address (seed 000).
+    const bool redirect = redirect_site_at(m_namespaces, site_name);
     std::size_t have = 0;
     for (const auto& site : m_topo.sites) {
       if (site.name != site_name) {
@@ -426,15 +446,19 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
       }
       for (const auto& server : site.servers) {
         if (server.has_role("client-access")) {
-          have = std::max<std::size_t>(have, (server.ip.empty() ? 0 : 1) + (server.secondary_ip.empty() ? 0 : 1));
+          have = std::max<std::size_t>(have, (server.ip.empty() ? 0 : 1) +
+                                                 (server.secondary_ip.empty() || redirect ? 0 : 1));
         }
       }
     }
     m_findings.push_back(
         {"R12", Severity::warning,
          fmt::format("Site {} serves {} certificates on port 443 ({}) and {} send no SNI: each client-access server "
-                     "there needs {} IP addresses on 443, one per certificate (the topology lists {}).",
-                     site_name, ids.size(), fmt::join(ids, ", "), fmt::join(no_sni_ids, ", "), ids.size(), have),
+                     "there needs {} IP addresses on 443, one per certificate{} (the topology lists {} for "
+                     "certificates{}).",
+                     site_name, ids.size(), fmt::join(ids, ", "), fmt::join(no_sni_ids, ", "), ids.size(),
+                     redirect ? ", besides the redirect web site's on port 80" : "", have,
+                     redirect ? "; its second IP is the redirect web site's" : ""),
          ""});
   }
 }

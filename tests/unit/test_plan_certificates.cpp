@@ -178,3 +178,33 @@ TEST_CASE("subject parts go into -SubjectName in X.500 order", "[plan][certifica
               "-SubjectName 'C=US, S=California, L=Los Angeles, O=HostingCompany, OU=IT, CN=mail.contoso.com'") !=
           std::string::npos);
 }
+
+TEST_CASE("R12 hosted: the redirect site's address is no certificate address; 443 on the primary IP only",
+          "[plan][certificates]") {
+  test::Hosted h;
+  h.autodiscover = "redirect";
+  h.clients = R"(["outlook-2007-xp"])";
+  h.certificates = "strategy = \"single-name\"\n";
+  const auto p = test::plan(h.toml());
+  // Two certificates on 443 (mail, autodiscover.provider.com): 192.0.2.10 is the only
+  // certificate address; 192.0.2.11 is the redirect web site's.
+  const auto ips = std::find_if(p.findings.begin(), p.findings.end(), [](const auto& f) {
+    return f.rule == "R12" && f.message.find("IP addresses on 443") != std::string::npos;
+  });
+  REQUIRE(ips != p.findings.end());
+  REQUIRE(ips->message.find("the topology lists 1 for certificates") != std::string::npos);
+  REQUIRE(ips->message.find("redirect web site") != std::string::npos);
+  const auto dws = std::find_if(p.findings.begin(), p.findings.end(), [](const auto& f) {
+    return f.rule == "R12" && f.message.find("primary IP (192.0.2.10) only") != std::string::npos;
+  });
+  REQUIRE(dws != p.findings.end());
+  REQUIRE(dws->message.find("192.0.2.11") != std::string::npos);
+  REQUIRE(p.certificates[0].binding.find("primary IP only") != std::string::npos);
+  // The seed-000 plan with SNI everywhere says it too: the binding rule does not depend on R12's IPs.
+  test::Hosted sni;
+  sni.autodiscover = "redirect";
+  const auto q = test::plan(sni.toml());
+  REQUIRE(std::any_of(q.findings.begin(), q.findings.end(), [](const auto& f) {
+    return f.rule == "R12" && f.message.find("primary IP (192.0.2.10) only") != std::string::npos;
+  }));
+}
