@@ -44,6 +44,12 @@ struct Group {
   std::string forest;
 };
 
+// R9: the names a split keeps on one certificate: a site's namespace and its autodiscover
+// names (domain.md R9; white paper "Namespace planning").
+bool is_core(const Namespace& n) {
+  return n.role == "site" || n.role == "autodiscover";
+}
+
 // R7: the CN (the first site namespace) first, then by rank; ties keep derivation order.
 // `seq` gives a namespace's derivation index.
 template <typename Seq>
@@ -207,6 +213,12 @@ void Planner::emit_chunks(const Group& g, std::vector<CertificatePlan>& out, con
       units[it->second].push_back(n);
     }
     std::stable_partition(units.begin(), units.end(), [](const auto& u) { return u.front()->tenant.empty(); });
+    // R9: when a site's unit must be split, its namespace and autodiscover names are packed
+    // first so they share a certificate; the other names (legacy, server, POP/IMAP/SMTP
+    // hosts) are what moves on. Each certificate is R7-sorted again below.
+    for (auto& unit : units) {
+      std::stable_partition(unit.begin(), unit.end(), [](const Namespace* n) { return is_core(*n); });
+    }
     std::vector<const Namespace*> current;
     std::size_t room = max - reserved;
     for (const auto& unit : units) {
@@ -248,11 +260,35 @@ void Planner::emit_chunks(const Group& g, std::vector<CertificatePlan>& out, con
     out.push_back(std::move(c));
   }
   if (chunks.size() > 1) {
-    m_findings.push_back({"R9", Severity::info,
+    // Say what was kept together, and where it could not be, exactly why (R9).
+    std::map<std::string, std::set<std::size_t>> core_chunks; // site -> chunks holding its core names
+    std::map<std::string, std::size_t> core_size;
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+      for (const auto* n : chunks[i]) {
+        if (n->tenant.empty() && is_core(*n)) {
+          core_chunks[n->site].insert(i);
+          ++core_size[n->site];
+        }
+      }
+    }
+    std::vector<std::string> split;
+    for (const auto& [site, in] : core_chunks) {
+      if (in.size() > 1) {
+        split.push_back(fmt::format("site {}'s namespace and autodiscover names are {}, more than the {} a "
+                                    "certificate holds{}, so they span {}",
+                                    site.empty() ? g.id : site, core_size[site], max - reserved,
+                                    reserved != 0 ? " besides its wildcard name" : "",
+                                    fmt::join(std::vector<std::string>(ids.begin() + static_cast<long>(*in.begin()),
+                                                                       ids.begin() + static_cast<long>(*in.rbegin()) + 1),
+                                              ", ")));
+      }
+    }
+    m_findings.push_back({"R9", split.empty() ? Severity::info : Severity::warning,
                           fmt::format("{} needs {} names, more than max_names = {}: split into {} certificates ({}), "
-                                      "each site's namespace kept with its autodiscover names; the ones after the "
-                                      "first bind by SNI or on their own IP address (R12).",
-                                      g.id, g.names.size() + reserved, max, chunks.size(), fmt::join(ids, ", ")),
+                                      "{}; the ones after the first bind by SNI or on their own IP address (R12).",
+                                      g.id, g.names.size() + reserved, max, chunks.size(), fmt::join(ids, ", "),
+                                      split.empty() ? std::string("each site's namespace kept with its autodiscover names")
+                                                    : fmt::format("{}", fmt::join(split, "; "))),
                           ""});
   }
 }
@@ -353,7 +389,10 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
         list.push_back(c.id);
       }
       if (!extra) {
-        parts.push_back(fmt::format("IIS Default Web Site :443 at {}", fmt::join(c.sites, ", ")));
+        const bool redirect = std::any_of(c.sites.begin(), c.sites.end(),
+                                          [&](const std::string& s) { return redirect_site_at(m_namespaces, s); });
+        parts.push_back(fmt::format("IIS Default Web Site :443 at {}{}", fmt::join(c.sites, ", "),
+                                    redirect ? " (primary IP only: the redirect web site holds the second)" : ""));
       } else if (!no_sni_ids.empty() || server_no_sni) {
         c.needs_own_ip = true;
         parts.push_back(fmt::format("IIS :443 on its own IP address at {} ({} send no SNI)", fmt::join(c.sites, ", "),
@@ -376,6 +415,21 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
     }
     c.binding = fmt::format("{}", fmt::join(parts, "; "));
   }
+  // White paper "Using Redirection" (seed 000): the redirect web site listens on port 80 of
+  // the second IP; "change the IP assignment for port 443 to the primary IP address" so that
+  // nothing answers 443 there (the trace's "connection refused" assumes it).
+  for (const auto& [site_name, ids] : iis_certs_at) {
+    if (redirect_site_at(m_namespaces, site_name)) {
+      const auto a = addresses(m_topo, site_name);
+      m_findings.push_back(
+          {"R12", Severity::info,
+           fmt::format("Site {}: the redirect web site answers port 80 on the second IP ({}); bind the Default Web "
+                       "Site's port 443 to the primary IP ({}) only, not \"All Unassigned\", or {} is also "
+                       "served there (white paper \"Using Redirection\").",
+                       site_name, fmt::join(a.secondary, ", "), fmt::join(a.primary, ", "), ids.front()),
+           ""});
+    }
+  }
   if (no_sni_ids.empty() && !server_no_sni) {
     return;
   }
@@ -383,6 +437,8 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
     if (ids.size() < 2) {
       continue;
     }
+    // The redirect web site's address (port 80 only) is no certificate address (seed 000).
+    const bool redirect = redirect_site_at(m_namespaces, site_name);
     std::size_t have = 0;
     for (const auto& site : m_topo.sites) {
       if (site.name != site_name) {
@@ -390,15 +446,19 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
       }
       for (const auto& server : site.servers) {
         if (server.has_role("client-access")) {
-          have = std::max<std::size_t>(have, (server.ip.empty() ? 0 : 1) + (server.secondary_ip.empty() ? 0 : 1));
+          have = std::max<std::size_t>(have, (server.ip.empty() ? 0 : 1) +
+                                                 (server.secondary_ip.empty() || redirect ? 0 : 1));
         }
       }
     }
     m_findings.push_back(
         {"R12", Severity::warning,
          fmt::format("Site {} serves {} certificates on port 443 ({}) and {} send no SNI: each client-access server "
-                     "there needs {} IP addresses on 443, one per certificate (the topology lists {}).",
-                     site_name, ids.size(), fmt::join(ids, ", "), fmt::join(no_sni_ids, ", "), ids.size(), have),
+                     "there needs {} IP addresses on 443, one per certificate{} (the topology lists {} for "
+                     "certificates{}).",
+                     site_name, ids.size(), fmt::join(ids, ", "), fmt::join(no_sni_ids, ", "), ids.size(),
+                     redirect ? ", besides the redirect web site's on port 80" : "", have,
+                     redirect ? "; its second IP is the redirect web site's" : ""),
          ""});
   }
 }

@@ -63,8 +63,11 @@ OptionSummary summarise(const Topology& base, const ClientCatalog& catalog, Auto
                                : fmt::format("{} certificate(s) on 443, one IP each (SNI is not known for {})", iis,
                                              no_sni.front()->id + (no_sni.size() > 1 ? " and others" : "")));
   if (redirect_site) {
-    why.emplace_back(method == AutodiscoverMethod::redirect ? "+1 for the redirect web sites (port 80, nothing on 443)"
-                                                            : "+1 for the webmail redirect site");
+    // Not a certificate address: nothing may answer 443 there, so the Default Web Site's 443
+    // is bound to the primary IP only (white paper "Using Redirection"; seed 000; R12).
+    why.emplace_back(fmt::format("+1 for the {} (port 80 only; bind the Default Web Site's 443 to the primary IP "
+                                 "only)",
+                                 method == AutodiscoverMethod::redirect ? "redirect web sites" : "webmail redirect site"));
   }
   o.ip_detail = fmt::format("{}", fmt::join(why, "; "));
 

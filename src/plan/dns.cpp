@@ -81,6 +81,25 @@ Addresses addresses(const Topology& topo, const std::string& site_name) {
   return a;
 }
 
+bool redirect_site_at(const std::vector<Namespace>& namespaces, const std::string& site_name) {
+  return std::any_of(namespaces.begin(), namespaces.end(), [&](const Namespace& n) {
+    return n.site == site_name && (n.role == "redirect" || n.role == "autodiscover-redirect");
+  });
+}
+
+std::vector<std::string> own_addresses(const Topology& topo, const std::vector<Namespace>& namespaces,
+                                       const std::string& site_name, std::size_t index) {
+  // The redirect web site holds the second IP (seed 000; white paper "Using Redirection").
+  const std::size_t n = index + (redirect_site_at(namespaces, site_name) ? 1 : 0);
+  const auto a = addresses(topo, site_name);
+  if (n == 0) {
+    return a.secondary; // the servers' secondary_ip, or "<second IP of site X>"
+  }
+  static constexpr const char* k_ordinal[] = {"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"};
+  return {n < std::size(k_ordinal) ? fmt::format("<{} IP of site {}>", k_ordinal[n], site_name)
+                                   : fmt::format("<IP {} of site {}>", n + 2, site_name)};
+}
+
 namespace {
 
 std::string fqdn_dot(std::string_view name) { return std::string(name) + "."; }
@@ -90,6 +109,52 @@ std::string fqdn_dot(std::string_view name) { return std::string(name) + "."; }
 std::string address_type(const std::string& value) {
   unsigned char buf[16];
   return inet_pton(AF_INET6, value.c_str(), buf) == 1 ? "AAAA" : "A";
+}
+
+// R12: a certificate bound on its own IP is met without SNI only by the names DNS sends to
+// that IP, so each of its names resolves there (in both views) instead of to the site's first
+// address or as an alias of the namespace. Legacy names stay: they point at other servers.
+void own_ip_names(const Topology& topo, const std::vector<Namespace>& namespaces,
+                  const std::vector<CertificatePlan>& certificates, std::vector<DnsRecord>& records) {
+  std::map<std::string, std::size_t> seen; // site -> own-IP certificates so far
+  for (const auto& c : certificates) {
+    if (!c.needs_own_ip) {
+      continue;
+    }
+    std::vector<std::pair<std::string, std::string>> ips; // (site, address)
+    for (const auto& site : c.sites) {
+      for (auto& ip : own_addresses(topo, namespaces, site, seen[site]++)) {
+        ips.emplace_back(site, std::move(ip));
+      }
+    }
+    for (const auto& name : c.sans) {
+      const auto ns = std::find_if(namespaces.begin(), namespaces.end(),
+                                   [&](const Namespace& n) { return n.fqdn.ascii == name; });
+      if (ns == namespaces.end() || ns->role == "legacy") {
+        continue;
+      }
+      for (const char* view : {"external", "internal"}) {
+        const auto is_address = [&](const DnsRecord& r) {
+          return r.name == name && r.view == view && (r.type == "A" || r.type == "AAAA" || r.type == "CNAME");
+        };
+        const auto first = std::find_if(records.begin(), records.end(), is_address);
+        if (first == records.end()) {
+          continue; // not published in this view
+        }
+        const std::string zone = first->zone;
+        const auto at = std::distance(records.begin(), first);
+        std::erase_if(records, is_address);
+        std::vector<DnsRecord> mine;
+        for (const auto& [site, ip] : ips) {
+          mine.push_back({name, address_type(ip), ip, zone, view,
+                          fmt::format("certificate {} on its own IP at site {} (R12: a client without SNI meets "
+                                      "the certificate of the address it connects to)",
+                                      c.id, site)});
+        }
+        records.insert(records.begin() + at, mine.begin(), mine.end());
+      }
+    }
+  }
 }
 
 // RFC 2181 §10.3: the target of an MX record must not be an alias (a CNAME). Follow the
@@ -130,7 +195,8 @@ void mx_to_address_names(std::vector<DnsRecord>& records) {
 
 } // namespace
 
-std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces) {
+std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
+                                const std::vector<CertificatePlan>& certificates) {
   const Zones zones(topo);
   std::vector<DnsRecord> out;
   const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
@@ -271,6 +337,7 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
       }
     }
   }
+  own_ip_names(topo, namespaces, certificates, out);
   mx_to_address_names(out);
   return out;
 }

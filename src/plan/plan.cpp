@@ -110,7 +110,7 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
   plan.strategy_used = choose_strategy(topo, plan.namespaces, clients, plan.strategy_reason);
   findings.push_back({"R8", Severity::info, plan.strategy_reason, ""});
   plan.certificates = plan_certificates(topo, plan.namespaces, plan.strategy_used, clients, findings);
-  plan.dns_records = plan_dns(topo, plan.namespaces);
+  plan.dns_records = plan_dns(topo, plan.namespaces, plan.certificates);
   for (const auto& c : plan.certificates) {
     for (const auto& v : rules::judge_planned({c, topo})) {
       findings.push_back({std::string(v.rule), v.severity, v.message, ""});

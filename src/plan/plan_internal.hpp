@@ -17,6 +17,15 @@ struct Addresses {
   std::vector<std::string> secondary; // the redirect web sites (seed 000)
 };
 Addresses addresses(const Topology& topo, const std::string& site_name);
+// Whether the site runs a redirect web site (port 80 only) on its second IP: tenant or
+// webmail redirect names (seed 000) or the autodiscover redirect (R2). That address is then
+// not one a certificate can be bound on (R12).
+bool redirect_site_at(const std::vector<Namespace>& namespaces, const std::string& site_name);
+// R12: the address(es) DNS gives the names of the `index`-th (0-based) certificate bound on
+// its own IP at the site: the servers' secondary_ip when the redirect site does not hold it,
+// else a placeholder ("<second IP of site X>", "<third IP of site X>", ...).
+std::vector<std::string> own_addresses(const Topology& topo, const std::vector<Namespace>& namespaces,
+                                       const std::string& site_name, std::size_t index);
 
 struct SupportedClients {
   std::vector<const ClientProfile*> list;
@@ -30,8 +39,10 @@ std::vector<CertificatePlan> plan_certificates(const Topology& topo, const std::
                                                Strategy strategy, const SupportedClients& clients,
                                                std::vector<Finding>& findings);
 
-// External and internal (split DNS) records.
-std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces);
+// External and internal (split DNS) records; the names of a certificate bound on its own IP
+// (R12, needs_own_ip) resolve to that address.
+std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
+                                const std::vector<CertificatePlan>& certificates);
 
 // R10, R12-R16 and R2 from each supported client's point of view.
 // Through audit_endpoints on as_issued(plan): the registry's verdicts, not a copy of them.

@@ -28,7 +28,7 @@ std::string render_traces(const std::vector<Trace>& traces, Format format) {
                                {"url", t.landed_url},
                                {"prompted", t.prompted},
                                {"warned", t.warned},
-                               {"status", status_word(t.severity())},
+                               {"status", t.status()},
                                {"summary", t.summary}}}});
     }
     return j.dump(2) + "\n";
@@ -60,8 +60,8 @@ std::string render_traces(const std::vector<Trace>& traces, Format format) {
       }
       out += fmt::format("        {}\n", s.detail);
     }
-    out += md ? fmt::format("\n**Result ({}):** {}\n\n", status_word(t.severity()), t.summary)
-              : fmt::format("  Result ({}): {}\n\n", status_word(t.severity()), t.summary);
+    out += md ? fmt::format("\n**Result ({}):** {}\n\n", t.status(), t.summary)
+              : fmt::format("  Result ({}): {}\n\n", t.status(), t.summary);
   }
   return out;
 }

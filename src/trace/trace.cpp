@@ -1,5 +1,5 @@
 // The lookup order is Outlook's (seed 002; white paper "Autodiscover"; [KB3211279]):
-// SCP (domain-joined), https://DOMAIN/autodiscover/autodiscover.xml,
+// Microsoft 365 first (Outlook 2016 and later, R2), SCP (domain-joined), https://DOMAIN/autodiscover/autodiscover.xml,
 // https://autodiscover.DOMAIN/..., http://autodiscover.DOMAIN/... (302, prompt), SRV
 // _autodiscover._tcp.DOMAIN. A client profile switches steps off; nothing here is specific
 // to one client. TLS is checked against the host in the URL, never the CNAME target
@@ -33,6 +33,36 @@ std::string domain_of(std::string_view email) {
 
 constexpr const char* k_path = "/autodiscover/autodiscover.xml";
 
+// Outlook 2016 and later ask Microsoft 365 for the address before any on-premises lookup
+// (R2; KB3211279, "ExplicitO365Endpoint"). The profiles have no field for it yet, so this
+// keys on the profile citing that step in its autodiscover source (only outlook-2016 does);
+// a profile flag `[autodiscover] microsoft365_first` would be the better home.
+bool checks_microsoft365_first(const ClientProfile& client) {
+  const auto it = client.sources.find("autodiscover");
+  return it != client.sources.end() && it->second.find("ExplicitO365Endpoint") != std::string::npos;
+}
+
+// Every SMTP domain the topology serves: the forests' accepted domains, the hosting
+// provider's and its tenants' (R2 is per accepted domain).
+std::vector<std::string> topology_domains(const Topology& topo) {
+  std::vector<std::string> out;
+  const auto add = [&](const HostName& h) {
+    if (std::find(out.begin(), out.end(), h.ascii) == out.end()) {
+      out.push_back(h.ascii);
+    }
+  };
+  for (const auto& f : topo.forests) {
+    std::for_each(f.smtp_domains.begin(), f.smtp_domains.end(), add);
+  }
+  if (topo.hosting) {
+    add(topo.hosting->provider_domain);
+  }
+  for (const auto& t : topo.tenants) {
+    std::for_each(t.domains.begin(), t.domains.end(), add);
+  }
+  return out;
+}
+
 struct Listener {
   std::string site;
   bool secondary = false; // the redirect web sites: port 80 only
@@ -50,6 +80,20 @@ public:
       }
       for (const auto& ip : a.secondary) {
         m_listeners.emplace(ip, Listener{site.name, true});
+      }
+    }
+    // R12: a certificate bound on its own IP listens on 443 at the address DNS gives its
+    // names (the second IP unless the redirect web site holds it).
+    for (const auto& c : plan.certificates) {
+      if (!c.needs_own_ip || c.sites.empty()) {
+        continue;
+      }
+      for (const auto& r : plan.dns_records) {
+        if ((r.type == "A" || r.type == "AAAA") && std::find(c.sans.begin(), c.sans.end(), r.name) != c.sans.end()) {
+          const auto it = m_listeners.find(r.value);
+          m_listeners.insert_or_assign(r.value, Listener{it == m_listeners.end() ? c.sites.front() : it->second.site,
+                                                         false});
+        }
       }
     }
   }
@@ -194,14 +238,37 @@ Trace Tracer::run(std::string_view email) {
   t.email = std::string(email);
   t.domain = domain_of(email);
   const std::string& d = t.domain;
+  // A domain the topology does not serve has no records or certificates to walk: every step
+  // would fail for a reason that is not the deployment's.
+  if (const auto known = topology_domains(m_topo); std::find(known.begin(), known.end(), d) == known.end()) {
+    throw Error(ErrorKind::usage,
+                fmt::format("{} is not a domain of this topology (its domains: {})", d, fmt::join(known, ", ")),
+                SourcePos{m_topo.path, 0, 0});
+  }
   const auto& ad = m_client.autodiscover;
   const auto skip = [&](const char* method, std::string url, std::string why) {
     t.steps.push_back({method, std::move(url), "", "", "skip", std::move(why)});
   };
   if (!m_client.uses_service(Service::autodiscover)) {
-    t.summary = "this client does not use autodiscover: the user enters the server by hand";
+    // Not applicable (R2): the user types the URL (OWA) or the server by hand.
+    t.applicable = false;
+    t.summary = "not applicable: this client does not use autodiscover; the user enters the server by hand";
     t.steps.push_back({"none", "", "", "", "skip", "this client has no autodiscover"});
     return t;
+  }
+
+  // 0. Microsoft 365 (Outlook 2016+): certplan plans an on-premises deployment and assumes
+  // the domain has no Microsoft 365 mailbox, so Microsoft 365 answers nothing and Outlook
+  // goes on. If it has one (hybrid, a trial tenant), Outlook lands there instead.
+  if (checks_microsoft365_first(m_client)) {
+    t.steps.push_back({"microsoft365",
+                       "https://outlook.office365.com/autodiscover/autodiscover.json/v1.0/" + t.email +
+                           "?Protocol=Autodiscoverv1",
+                       "", "", "fail",
+                       fmt::format("assumed: {} has no Microsoft 365 mailbox, so the lookup goes on; if it has one, "
+                                   "Outlook is sent there: set ExcludeExplicitO365Endpoint=1 on the clients "
+                                   "(KB3211279)",
+                                   d)});
   }
 
   // 1. SCP: domain-joined clients ask AD for AutodiscoverServiceInternalUri.
@@ -313,10 +380,26 @@ Trace Tracer::finish(Trace t) const {
 } // namespace
 
 Severity Trace::severity() const {
+  if (!applicable) {
+    return Severity::info;
+  }
   if (!landed) {
     return Severity::failure;
   }
   return prompted || warned ? Severity::warning : Severity::info;
+}
+
+std::string_view Trace::status() const {
+  if (!applicable) {
+    return "n/a";
+  }
+  // The words of render's status_word, which trace does not depend on.
+  switch (severity()) {
+  case Severity::info: return "ok";
+  case Severity::warning: return "warning";
+  case Severity::failure: return "fail";
+  }
+  return "fail";
 }
 
 Trace trace_autodiscover(const Topology& topo, const Plan& plan, const ClientProfile& client, std::string_view email,

@@ -206,6 +206,15 @@ def case_trace_each_option():
     assert code == 1 and "lands at https://autodiscover.fabrikam.com" in out and "UNVERIFIED" in out, out
     code, _, err = run("trace", "nobody", EXAMPLES / "hosted.toml")
     assert code == 3 and "USER@DOMAIN" in err, err
+    # OWA does not use autodiscover: not applicable, not a failure (R2).
+    code, out, err = run("trace", "kim@fabrikam.com", EXAMPLES / "hosted.toml", "--client", "owa-browser", "--format", "json")
+    assert code == 0 and json.loads(out)["traces"][0]["result"]["status"] == "n/a", (code, out, err)
+    # A domain the topology does not serve is named at once, nothing walked.
+    code, out, err = run("trace", "kim@example.org", EXAMPLES / "hosted.toml", "--client", "outlook-2016")
+    assert code == 3 and out == "" and "example.org is not a domain of this topology" in err, (code, out, err)
+    # Outlook 2016+ asks Microsoft 365 first (R2, KB3211279).
+    code, out, _ = run("trace", "john@tenant.com", EXAMPLES / "hosted.toml", "--client", "outlook-2016", "--format", "json")
+    assert json.loads(out)["traces"][0]["steps"][0]["method"] == "microsoft365", out
 
 
 def case_trace_installed_certificates():

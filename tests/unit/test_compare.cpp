@@ -40,6 +40,7 @@ TEST_CASE("250 tenants, max_names 100, a client without SNI: the figures of each
   // R12: windows-mobile-6 sends no SNI, so each certificate on 443 needs its own IP; the
   // redirect web site needs one more.
   REQUIRE(redirect.ip_addresses == 2);
+  REQUIRE(redirect.ip_detail.find("Default Web Site's 443 to the primary IP only") != std::string::npos);
   REQUIRE(srv.ip_addresses == 1);
   REQUIRE(san.ip_addresses == 3);
   // CNAME (or SRV) + MX per tenant.

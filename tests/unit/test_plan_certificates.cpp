@@ -53,13 +53,38 @@ TEST_CASE("R9: names over max_names split, each site's namespace kept with its a
     REQUIRE(c.sans.size() <= 3);
   }
   REQUIRE(p.certificates[0].id == "newyork-1");
-  REQUIRE(p.certificates[0].sans == std::vector<std::string>{"mail.contoso.com", "autodiscover.contoso.com", "legacy.contoso.com"});
-  REQUIRE(p.certificates[1].sans == std::vector<std::string>{"pop.contoso.com", "imap.contoso.com", "smtp.contoso.com"});
-  REQUIRE(p.certificates[2].sans == std::vector<std::string>{"autodiscover.contoso.co.uk"});
+  // The namespace and both autodiscover names fill the first; the rest move on.
+  REQUIRE(p.certificates[0].sans ==
+          std::vector<std::string>{"mail.contoso.com", "autodiscover.contoso.com", "autodiscover.contoso.co.uk"});
+  REQUIRE(p.certificates[1].sans == std::vector<std::string>{"legacy.contoso.com", "pop.contoso.com", "imap.contoso.com"});
+  REQUIRE(p.certificates[2].sans == std::vector<std::string>{"smtp.contoso.com"});
   REQUIRE(test::has_finding(p, "R9", Severity::info));
-  // Only the first certificate holds the site's IP:443; the third is also on 443.
+  // Only the first certificate holds the site's IP:443; the second is also on 443.
   REQUIRE(p.certificates[0].binding.find("Default Web Site") != std::string::npos);
-  REQUIRE(p.certificates[2].binding.find("SNI") != std::string::npos);
+  REQUIRE(p.certificates[1].binding.find("SNI") != std::string::npos);
+}
+
+TEST_CASE("R9: with max_names = 4 the second domain's autodiscover stays with the namespace", "[plan][certificates]") {
+  const auto p = test::plan(full("strategy = \"san\"\nmax_names = 4\n"));
+  REQUIRE(p.certificates.size() == 2);
+  REQUIRE(p.certificates[0].sans == std::vector<std::string>{"mail.contoso.com", "autodiscover.contoso.com",
+                                                             "legacy.contoso.com", "autodiscover.contoso.co.uk"});
+  REQUIRE(p.certificates[1].sans == std::vector<std::string>{"pop.contoso.com", "imap.contoso.com", "smtp.contoso.com"});
+  const auto f = std::find_if(p.findings.begin(), p.findings.end(), [](const auto& x) { return x.rule == "R9"; });
+  REQUIRE(f != p.findings.end());
+  REQUIRE(f->message.find("each site's namespace kept with its autodiscover names") != std::string::npos);
+}
+
+TEST_CASE("R9: when the namespace and autodiscover names alone exceed max_names, it says so", "[plan][certificates]") {
+  const auto p = test::plan(full("strategy = \"san\"\nmax_names = 2\n"));
+  REQUIRE(p.certificates[0].sans == std::vector<std::string>{"mail.contoso.com", "autodiscover.contoso.com"});
+  REQUIRE(p.certificates[1].sans == std::vector<std::string>{"legacy.contoso.com", "autodiscover.contoso.co.uk"});
+  const auto f = std::find_if(p.findings.begin(), p.findings.end(), [](const auto& x) { return x.rule == "R9"; });
+  REQUIRE(f != p.findings.end());
+  REQUIRE(f->severity == Severity::warning);
+  REQUIRE(f->message.find("site NewYork's namespace and autodiscover names are 3, more than the 2 a certificate "
+                          "holds, so they span newyork-1, newyork-2") != std::string::npos);
+  REQUIRE(f->message.find("kept with") == std::string::npos); // no claim it cannot keep
 }
 
 TEST_CASE("R14: a wildcard with windows-mobile-5 supported fails, naming the client", "[plan][certificates]") {
@@ -152,4 +177,34 @@ TEST_CASE("subject parts go into -SubjectName in X.500 order", "[plan][certifica
   REQUIRE(p.certificates[0].exchange_command.find(
               "-SubjectName 'C=US, S=California, L=Los Angeles, O=HostingCompany, OU=IT, CN=mail.contoso.com'") !=
           std::string::npos);
+}
+
+TEST_CASE("R12 hosted: the redirect site's address is no certificate address; 443 on the primary IP only",
+          "[plan][certificates]") {
+  test::Hosted h;
+  h.autodiscover = "redirect";
+  h.clients = R"(["outlook-2007-xp"])";
+  h.certificates = "strategy = \"single-name\"\n";
+  const auto p = test::plan(h.toml());
+  // Two certificates on 443 (mail, autodiscover.provider.com): 192.0.2.10 is the only
+  // certificate address; 192.0.2.11 is the redirect web site's.
+  const auto ips = std::find_if(p.findings.begin(), p.findings.end(), [](const auto& f) {
+    return f.rule == "R12" && f.message.find("IP addresses on 443") != std::string::npos;
+  });
+  REQUIRE(ips != p.findings.end());
+  REQUIRE(ips->message.find("the topology lists 1 for certificates") != std::string::npos);
+  REQUIRE(ips->message.find("redirect web site") != std::string::npos);
+  const auto dws = std::find_if(p.findings.begin(), p.findings.end(), [](const auto& f) {
+    return f.rule == "R12" && f.message.find("primary IP (192.0.2.10) only") != std::string::npos;
+  });
+  REQUIRE(dws != p.findings.end());
+  REQUIRE(dws->message.find("192.0.2.11") != std::string::npos);
+  REQUIRE(p.certificates[0].binding.find("primary IP only") != std::string::npos);
+  // The seed-000 plan with SNI everywhere says it too: the binding rule does not depend on R12's IPs.
+  test::Hosted sni;
+  sni.autodiscover = "redirect";
+  const auto q = test::plan(sni.toml());
+  REQUIRE(std::any_of(q.findings.begin(), q.findings.end(), [](const auto& f) {
+    return f.rule == "R12" && f.message.find("primary IP (192.0.2.10) only") != std::string::npos;
+  }));
 }

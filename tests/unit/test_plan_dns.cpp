@@ -95,3 +95,44 @@ TEST_CASE("an MX record never names a CNAME (RFC 2181 10.3): it names the A/AAAA
     CHECK(find(p, target, "A", r.view) != nullptr);
   }
 }
+
+namespace {
+
+// k_consolidated with single-name certificates and Outlook on XP (no SNI): the second
+// certificate (autodiscover.contoso.com) is bound on its own IP (R12).
+std::string own_ip(std::string_view secondary) {
+  std::string t = test::k_consolidated;
+  if (!secondary.empty()) {
+    t += "  secondary_ip = \"" + std::string(secondary) + "\"\n";
+  }
+  return t + "[clients]\nsupported = [\"outlook-2007-xp\"]\n[certificates]\nstrategy = \"single-name\"\n";
+}
+
+} // namespace
+
+TEST_CASE("R12: a certificate on its own IP has its names on that IP, not the first", "[plan][dns]") {
+  const auto p = test::plan(own_ip("203.0.113.11"));
+  const auto own = std::find_if(p.certificates.begin(), p.certificates.end(),
+                                [](const auto& c) { return c.cn == "autodiscover.contoso.com"; });
+  REQUIRE(own != p.certificates.end());
+  REQUIRE(own->needs_own_ip);
+  REQUIRE(find(p, "mail.contoso.com", "A")->value == "203.0.113.10");
+  REQUIRE(find(p, "autodiscover.contoso.com", "CNAME") == nullptr);
+  REQUIRE(find(p, "autodiscover.contoso.com", "A")->value == "203.0.113.11");
+  REQUIRE(find(p, "autodiscover.contoso.com", "A", "internal")->value == "203.0.113.11"); // split DNS too (R6)
+  REQUIRE(find(p, "autodiscover.contoso.com", "A")->note.find("R12") != std::string::npos);
+  // No address given: a placeholder, as for any missing IP.
+  const auto q = test::plan(own_ip(""));
+  REQUIRE(find(q, "autodiscover.contoso.com", "A")->value == "<second IP of site NewYork>");
+}
+
+TEST_CASE("R12: in a hosted plan the redirect site keeps the second IP; an own-IP certificate gets a third",
+          "[plan][dns]") {
+  test::Hosted h;
+  h.autodiscover = "redirect";
+  h.clients = R"(["outlook-2007-xp"])";
+  h.certificates = "strategy = \"single-name\"\n";
+  const auto p = test::plan(h.toml());
+  REQUIRE(find(p, "autodiscover.provider.com", "A")->value == "<third IP of site DC1>");
+  REQUIRE(find(p, "mail.provider.com", "A")->value == "192.0.2.10");
+}

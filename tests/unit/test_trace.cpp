@@ -31,9 +31,9 @@ std::vector<std::string> steps(const certplan::Trace& t) {
 
 TEST_CASE("redirect: Outlook follows the 302 after a prompt (seed 002)", "[trace]") {
   const auto t = trace(hosted("redirect"), "outlook-2016");
-  REQUIRE(steps(t) == std::vector<std::string>{"scp:skip", "https-root:fail", "https-autodiscover:fail",
+  REQUIRE(steps(t) == std::vector<std::string>{"microsoft365:fail", "scp:skip", "https-root:fail", "https-autodiscover:fail",
                                                "http-redirect:prompt", "redirect-target:ok"});
-  REQUIRE(t.steps[2].detail.find("port 80 only") != std::string::npos); // the redirect site has no 443
+  REQUIRE(t.steps[3].detail.find("port 80 only") != std::string::npos); // the redirect site has no 443
   REQUIRE(t.landed_url == "https://autodiscover.provider.com/autodiscover/autodiscover.xml");
   REQUIRE(t.prompted);
   REQUIRE(t.severity() == certplan::Severity::warning);
@@ -48,9 +48,9 @@ TEST_CASE("redirect: a mobile client not known to follow it ends with manual ent
 
 TEST_CASE("srv: Outlook uses the SRV record and lands on the provider name", "[trace]") {
   const auto t = trace(hosted("srv"), "outlook-2016");
-  REQUIRE(steps(t) == std::vector<std::string>{"scp:skip", "https-root:fail", "https-autodiscover:fail",
+  REQUIRE(steps(t) == std::vector<std::string>{"microsoft365:fail", "scp:skip", "https-root:fail", "https-autodiscover:fail",
                                                "http-redirect:fail", "srv:prompt", "srv-target:ok"});
-  REQUIRE(t.steps[4].dns.find("0 0 443 autodiscover.provider.com.") != std::string::npos);
+  REQUIRE(t.steps[5].dns.find("0 0 443 autodiscover.provider.com.") != std::string::npos);
   REQUIRE(t.landed);
 }
 
@@ -75,8 +75,8 @@ TEST_CASE("a CNAME to the provider without the name on a certificate warns (R2)"
   plan.dns_records.push_back({"autodiscover.contoso.com", "CNAME", "mail.contoso.com.", "contoso.com", "external", ""});
   const auto tr = certplan::trace_autodiscover(topo, plan, *certplan::ClientCatalog::builtin().find("outlook-2016"),
                                                "kim@contoso.com", false);
-  REQUIRE(tr.steps[2].method == "https-autodiscover");
-  REQUIRE(tr.steps[2].outcome == "warning");
+  REQUIRE(tr.steps[3].method == "https-autodiscover");
+  REQUIRE(tr.steps[3].outcome == "warning");
   REQUIRE(tr.warned);
   REQUIRE(tr.landed); // then SRV to mail.contoso.com
   REQUIRE(tr.steps.back().method == "srv-target");
@@ -84,7 +84,7 @@ TEST_CASE("a CNAME to the provider without the name on a certificate warns (R2)"
 
 TEST_CASE("domain-joined Outlook finds the SCP first", "[trace]") {
   const auto t = trace(test::k_consolidated, "outlook-2016", "kim@contoso.com", true);
-  REQUIRE(steps(t) == std::vector<std::string>{"scp:ok"});
+  REQUIRE(steps(t) == std::vector<std::string>{"microsoft365:fail", "scp:ok"});
   REQUIRE(t.landed_url == "https://mail.contoso.com/autodiscover/autodiscover.xml");
 }
 
@@ -98,4 +98,36 @@ TEST_CASE("a wildcard certificate is a mismatch for Windows Mobile 6 only when i
 
 TEST_CASE("an address without a domain is a usage error", "[trace]") {
   REQUIRE_THROWS_AS(trace(hosted("san"), "outlook-2016", "john"), certplan::Error);
+}
+
+TEST_CASE("a client that does not use autodiscover is not applicable, not a failure", "[trace]") {
+  // OWA in a browser: the user types the URL; autodiscover is no part of it (R2).
+  const auto t = trace(test::k_consolidated, "owa-browser", "kim@contoso.com");
+  REQUIRE_FALSE(t.applicable);
+  REQUIRE(t.status() == "n/a");
+  REQUIRE(t.severity() == certplan::Severity::info);
+  REQUIRE(t.summary.find("does not use autodiscover") != std::string::npos);
+}
+
+TEST_CASE("Outlook 2016 and later ask Microsoft 365 before the SCP (R2, KB3211279)", "[trace]") {
+  const auto t = trace(test::k_consolidated, "outlook-2016", "kim@contoso.com", true);
+  REQUIRE(steps(t) == std::vector<std::string>{"microsoft365:fail", "scp:ok"});
+  REQUIRE(t.steps[0].url.find("outlook.office365.com") != std::string::npos);
+  REQUIRE(t.steps[0].detail.find("ExcludeExplicitO365Endpoint") != std::string::npos);
+  REQUIRE(t.severity() == certplan::Severity::info); // an on-premises domain: Outlook goes on silently
+  // Outlook 2013 has no such step.
+  const auto t13 = trace(test::k_consolidated, "outlook-2013", "kim@contoso.com", true);
+  REQUIRE(steps(t13) == std::vector<std::string>{"scp:ok"});
+}
+
+TEST_CASE("a domain in no forest or tenant is named as unknown at once", "[trace]") {
+  try {
+    trace(test::k_consolidated, "outlook-2016", "kim@example.org");
+    FAIL("no error");
+  } catch (const certplan::Error& e) {
+    REQUIRE(std::string(e.what()).find("example.org is not a domain of this topology") != std::string::npos);
+    REQUIRE(std::string(e.what()).find("contoso.com") != std::string::npos); // names the ones it has
+  }
+  // A hosted tenant's domain is one.
+  REQUIRE(trace(hosted("san"), "outlook-2016").landed);
 }
