@@ -17,55 +17,27 @@ const std::vector<const RuleDef*>& registry() {
   return k_table;
 }
 
-Verdicts judge_meeting(const Meeting& m) {
+namespace {
+
+// Every check of one kind (a RuleDef member), in registry order.
+template <typename Check, typename Facts>
+Verdicts run_checks(Check RuleDef::*kind, const Facts& facts) {
   Verdicts v;
   for (const auto* def : registry()) {
-    if (def->at_endpoint != nullptr) {
-      def->at_endpoint(m, v);
+    if (def->*kind != nullptr) {
+      (def->*kind)(facts, v);
     }
   }
   return v;
 }
 
-Verdicts judge_request(const RequestFacts& r) {
-  Verdicts v;
-  for (const auto* def : registry()) {
-    if (def->on_request != nullptr) {
-      def->on_request(r, v);
-    }
-  }
-  return v;
-}
+} // namespace
 
-Verdicts judge_planned(const PlannedFacts& p) {
-  Verdicts v;
-  for (const auto* def : registry()) {
-    if (def->on_planned != nullptr) {
-      def->on_planned(p, v);
-    }
-  }
-  return v;
-}
-
-Verdicts judge_topology(const TopologyFacts& t) {
-  Verdicts v;
-  for (const auto* def : registry()) {
-    if (def->on_topology != nullptr) {
-      def->on_topology(t, v);
-    }
-  }
-  return v;
-}
-
-Verdicts judge_client(const ClientFacts& c) {
-  Verdicts v;
-  for (const auto* def : registry()) {
-    if (def->for_client != nullptr) {
-      def->for_client(c, v);
-    }
-  }
-  return v;
-}
+Verdicts judge_meeting(const Meeting& m) { return run_checks(&RuleDef::at_endpoint, m); }
+Verdicts judge_request(const RequestFacts& r) { return run_checks(&RuleDef::on_request, r); }
+Verdicts judge_planned(const PlannedFacts& p) { return run_checks(&RuleDef::on_planned, p); }
+Verdicts judge_topology(const TopologyFacts& t) { return run_checks(&RuleDef::on_topology, t); }
+Verdicts judge_client(const ClientFacts& c) { return run_checks(&RuleDef::for_client, c); }
 
 Trust trust_of(const Meeting& m) {
   if (m.certificate.leaf.self_signed || !m.certificate.chain.trusted) {
