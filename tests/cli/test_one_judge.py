@@ -268,5 +268,43 @@ def case_exchange_2007_has_no_sni_bindings():
         assert all(c["needs_own_ip"] for c in iis[1:]), [c["binding"] for c in iis]
 
 
+def case_audit_lints_issued_certificates():
+    """Before: no lint for reserved IP addresses; a CN-less certificate gave Outlook on XP
+    `-CertPrincipalName msstd:` with nothing after it; an enterprise CA's root given with --trust
+    made public-CA rules fail names the plan accepts; one fact was printed once per cell."""
+    text = variant((EXAMPLES / "consolidated.toml").read_text(), "san", "public", ["outlook-2007-xp", "outlook-2016"],
+                   "rsa:2048")
+    with tempfile.TemporaryDirectory() as d:
+        dp = pathlib.Path(d)
+        plan = plan_of(text, d)
+        cert = plan["certificates"][0]
+        cas = Cas(dp)
+        # No CN (Let's Encrypt's tlsserver profile), and a reserved address among the SANs.
+        openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", dp / "k.pem", "-out", dp / "c.csr",
+                "-subj", "/O=Contoso", "-addext",
+                "subjectAltName=" + ",".join("DNS:" + n for n in cert["sans"]) + ",IP:10.0.0.1")
+        cas.issue(dp / "c.csr", dp / "k.pem", "rsa:2048", "public", dp / "c.pem")
+        (dp / "b.toml").write_text(text + '\n[[installed]]\nfile = "c.pem"\nservices = ["iis"]\n')
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        code, out, err = run("audit", dp / "b.toml", "--trust", cas.trust, "--at", at, "--format", "json")
+        assert code == 2, (code, err)
+        results = json.loads(out)["results"]
+        reasons = [x for r in results for x in r["reasons"]]
+        assert any(x.startswith("R20 failure: reserved IP address 10.0.0.1") for x in reasons), reasons
+        xp = [x for r in results if r["client"] == "outlook-2007-xp" for x in r["reasons"] if x.startswith("R16")]
+        assert xp and all("has none" in x and "msstd: " not in x for x in xp), xp
+        # Text: the reserved-address fact is printed once, with every cell it hits.
+        code, out, _ = run("audit", dp / "b.toml", "--trust", cas.trust, "--at", at)
+        assert out.count("R20 failure: reserved IP address 10.0.0.1") == 1, out
+        assert "outlook-2007-xp, outlook-2016" in out, out
+        # The same certificate from an enterprise CA whose root is given: no public-CA lint.
+        (dp / "e.toml").write_text(re.sub(r'(?m)^authority(\s*)= "public"', r'authority\1= "enterprise"', text)
+                                   + '\n[[installed]]\nfile = "c.pem"\nservices = ["iis"]\n')
+        code, out, err = run("audit", dp / "e.toml", "--trust", cas.trust, "--at", at, "--format", "json")
+        reasons = [x for r in json.loads(out)["results"] for x in r["reasons"]]
+        assert not any(x.startswith(("R20", "R6 ", "R19")) for x in reasons), reasons
+        assert any(x.startswith("R13 warning") and "enterprise CA" in x for x in reasons), reasons
+
+
 if __name__ == "__main__":
     sys.exit(harness.run_cases(globals(), sys.argv[3:]))

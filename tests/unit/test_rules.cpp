@@ -111,3 +111,25 @@ TEST_CASE("R6 advice: each site's servers through their own site's namespace, wi
   const auto old = test::plan(regional("2010", R"(["outlook-2010"])"));
   REQUIRE(finding(old, "R6", "Set-ClientAccessServer -AutoDiscoverServiceInternalUri") != nullptr);
 }
+
+TEST_CASE("planned-certificate rules: a CN over 64 characters, an OU with a public CA, -KeySize 3072", "[rules]") {
+  // Before: planned without a word; the .cnf then failed in openssl, the CA refused the OU and
+  // New-ExchangeCertificate refused -KeySize 3072.
+  const std::string long_ns = "mail." + std::string(56, 'a') + ".contoso.com"; // 73 characters
+  std::string t = regional("2019", R"(["outlook-2016"])");
+  t.replace(t.find("mail.usa.contoso.com"), 20, long_ns);
+  const auto p = test::plan(t + "[certificates]\nkey = \"rsa:3072\"\n  [certificates.subject]\n  unit = \"IT\"\n");
+  const auto* cn = finding(p, "R19", "73 characters");
+  REQUIRE(cn != nullptr);
+  REQUIRE(cn->severity == Severity::failure);
+  REQUIRE(finding(p, "R19", "unit (OU) is refused by public CAs")->severity == Severity::failure);
+  REQUIRE(finding(p, "R20", "-KeySize takes 1024, 2048 or 4096")->severity == Severity::warning);
+  for (const auto& c : p.certificates) {
+    INFO(c.exchange_command);
+    REQUIRE(c.exchange_command.find("-KeySize 3072") == std::string::npos);
+  }
+  // An enterprise CA may keep its OU.
+  std::string e = regional("2019", R"(["outlook-2016"])");
+  const auto pe = test::plan(e + "[certificates]\nauthority = \"enterprise\"\n  [certificates.subject]\n  unit = \"IT\"\n");
+  REQUIRE(finding(pe, "R19", "OU") == nullptr);
+}
