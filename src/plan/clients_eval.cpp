@@ -59,15 +59,6 @@ void Evaluator::certificates(const ClientProfile& p, ClientOutcome& o) {
   for (const auto& [f, where] : facts) {
     note(o, f->rule.c_str(), f->severity, fmt::format("{} [at {}]", f->message, fmt::join(where, ", ")));
   }
-  const auto& cs = m_topo.certificates;
-  if (m_topo.organization.model == Model::multisite_single_namespace && p.uses_service(Service::activesync) &&
-      m_topo.organization.exchange < ExchangeVersion::v2013 && !m_plan.certificates.empty()) {
-    // R3: only before Exchange 2013, whose front end proxies to the mailbox's site.
-    note(o, "R3", Severity::warning,
-         "ActiveSync does not follow redirection: a device that lands in another site than its mailbox fails "
-         "(white paper); use the regional model or clear ExternalURL on the other sites' virtual directories");
-  }
-  (void)cs;
 }
 
 ClientOutcome Evaluator::evaluate(const ClientProfile& p) {

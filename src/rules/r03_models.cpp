@@ -19,6 +19,17 @@ void on_topology(const TopologyFacts& t, Verdicts& v) {
   }
 }
 
+// The same, from each ActiveSync client's side.
+void for_client(const ClientFacts& f, Verdicts& v) {
+  const auto& o = f.topology.organization;
+  if (o.model == Model::multisite_single_namespace && o.exchange < ExchangeVersion::v2013 &&
+      f.client.uses_service(Service::activesync)) {
+    add(v, r03, Severity::warning,
+        "ActiveSync does not follow redirection: a device that lands in another site than its mailbox fails (white "
+        "paper); use the regional model or clear ExternalURL on the other sites' virtual directories");
+  }
+}
+
 } // namespace
 
 extern const RuleDef r03{
@@ -34,6 +45,7 @@ extern const RuleDef r03{
              .effective = {},
              .applies_to = {RuleTarget::topology}},
     .on_topology = on_topology,
+    .for_client = for_client,
 };
 
 } // namespace certplan::rules
