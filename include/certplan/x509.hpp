@@ -111,6 +111,8 @@ public:
   ChainValidator& operator=(const ChainValidator&) = delete;
 
   ChainCheck check(std::string_view bundle, const std::string& source, long long at_unix) const;
+  // What loading the trust file found worth saying (intermediates in it, no root at all).
+  const std::vector<std::string>& notes() const;
 
 private:
   struct Impl;

@@ -165,6 +165,9 @@ int run_audit(const AuditOptions& o, Io& io) {
   const ChainValidator chains(o.trust);
   const auto certs = load_certificates(o, topo, chains, at);
   Audit a = audit_endpoints(topo, plan, catalog, certs, at);
+  for (const auto& n : chains.notes()) {
+    a.findings.push_back({"R13", Severity::warning, n, ""});
+  }
   std::vector<AuditResult> regressions;
   if (!o.replacing.empty()) {
     // The old certificate in the new one's place (the first given), same bindings.

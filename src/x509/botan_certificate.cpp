@@ -11,6 +11,7 @@
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
 #include <botan/x509path.h>
+#include <botan/certstor.h>
 #include <botan/certstor_flatfile.h>
 #include <botan/certstor_system.h>
 #include <botan/ecc_key.h>
@@ -157,6 +158,10 @@ namespace certplan {
 
 struct ChainValidator::Impl {
   std::unique_ptr<Botan::Certificate_Store> store;
+  // Certificates of --trust that are no self-signed CA: Botan's flat-file store drops them
+  // silently; certplan offers them for path building, never as anchors, and says so.
+  std::vector<Botan::X509_Certificate> intermediates;
+  std::vector<std::string> notes;
 };
 
 ChainValidator::ChainValidator(const std::string& trust_file) : m_impl(std::make_unique<Impl>()) {
@@ -164,7 +169,36 @@ ChainValidator::ChainValidator(const std::string& trust_file) : m_impl(std::make
     if (trust_file.empty()) {
       m_impl->store = std::make_unique<Botan::System_Certificate_Store>();
     } else {
-      m_impl->store = std::make_unique<Botan::Flatfile_Certificate_Store>(trust_file, true);
+      std::FILE* f = std::fopen(trust_file.c_str(), "rb");
+      if (f == nullptr) {
+        throw std::runtime_error("cannot open it");
+      }
+      std::string data;
+      char buf[65536];
+      for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) {
+        data.append(buf, n);
+      }
+      std::fclose(f);
+      auto store = std::make_unique<Botan::Certificate_Store_In_Memory>();
+      std::size_t roots = 0;
+      for (auto& c : parse_all(data)) {
+        if (c.is_self_signed() && c.is_CA_cert()) {
+          store->add_certificate(c);
+          ++roots;
+        } else {
+          m_impl->intermediates.push_back(std::move(c));
+        }
+      }
+      if (!m_impl->intermediates.empty()) {
+        m_impl->notes.push_back(fmt::format(
+            "{}: {} of its certificates {} not a self-signed root; used as intermediates to build chains, not as "
+            "trust anchors (the server should send them)",
+            trust_file, m_impl->intermediates.size(), m_impl->intermediates.size() == 1 ? "is" : "are"));
+      }
+      if (roots == 0) {
+        m_impl->notes.push_back(fmt::format("{}: no self-signed root in it: no chain can be trusted", trust_file));
+      }
+      m_impl->store = std::move(store);
     }
   } catch (const std::exception& e) {
     throw Error(ErrorKind::input, fmt::format("{}: cannot load the trust store: {}",
@@ -174,9 +208,12 @@ ChainValidator::ChainValidator(const std::string& trust_file) : m_impl(std::make
 
 ChainValidator::~ChainValidator() = default;
 
+const std::vector<std::string>& ChainValidator::notes() const { return m_impl->notes; }
+
 ChainCheck ChainValidator::check(std::string_view bundle, const std::string& source, long long at_unix) const {
   try {
-    const auto chain = parse_all(bundle);
+    auto chain = parse_all(bundle);
+    chain.insert(chain.end(), m_impl->intermediates.begin(), m_impl->intermediates.end());
     // Minimum strength 110 bits: RSA 2048 passes, 1024 does not; SHA-1 is not trusted (R10).
     const Botan::Path_Validation_Restrictions restrictions(false, 110);
     const auto result = Botan::x509_path_validate(chain, restrictions, *m_impl->store, "", Botan::Usage_Type::UNSPECIFIED,

@@ -306,5 +306,41 @@ def case_audit_lints_issued_certificates():
         assert any(x.startswith("R13 warning") and "enterprise CA" in x for x in reasons), reasons
 
 
+def case_trust_file_intermediates_are_said():
+    """Before: an intermediate in --trust was dropped without a word (Botan's flat-file store
+    keeps self-signed CAs only), so a leaf-only bundle was "issuer not found" in silence."""
+    text = variant((EXAMPLES / "consolidated.toml").read_text(), "san", "public", ["outlook-2016"], "rsa:2048")
+    with tempfile.TemporaryDirectory() as d:
+        dp = pathlib.Path(d)
+        plan = plan_of(text, d)
+        cert = plan["certificates"][0]
+        cas = Cas(dp)
+        root_key, root_pem, _ = cas.cas["rsa"]
+        openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", dp / "i.key", "-out", dp / "i.csr",
+                "-subj", "/CN=certplan test intermediate")
+        (dp / "ca.cnf").write_text("[v3]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\n")
+        openssl("x509", "-req", "-in", dp / "i.csr", "-CA", root_pem, "-CAkey", root_key, "-set_serial", "7",
+                "-days", "30", "-extfile", dp / "ca.cnf", "-extensions", "v3", "-out", dp / "i.pem")
+        openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", dp / "k.pem", "-out", dp / "c.csr",
+                "-subj", f"/CN={cert['subject']['cn']}", "-addext",
+                "subjectAltName=" + ",".join("DNS:" + n for n in cert["sans"]))
+        openssl("x509", "-req", "-in", dp / "c.csr", "-CA", dp / "i.pem", "-CAkey", dp / "i.key", "-set_serial", "8",
+                "-days", "30", "-copy_extensions", "copyall", "-extfile", dp / "ext.cnf", "-extensions", "v3",
+                "-out", dp / "c.pem")
+        (dp / "b.toml").write_text(text + '\n[[installed]]\nfile = "c.pem"\nservices = ["iis"]\n')
+        (dp / "trust.pem").write_text(root_pem.read_text() + (dp / "i.pem").read_text())
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        code, out, err = run("audit", dp / "b.toml", "--trust", dp / "trust.pem", "--at", at, "--format", "json")
+        j = json.loads(out)
+        notes = [f["message"] for f in j["findings"] if f["rule"] == "R13"]
+        assert any("1 of its certificates is not a self-signed root" in n for n in notes), j["findings"]
+        assert not any("not trusted" in r for x in j["results"] for r in x["reasons"]), j["results"]
+        (dp / "only-intermediate.pem").write_text((dp / "i.pem").read_text())
+        code, out, err = run("audit", dp / "b.toml", "--trust", dp / "only-intermediate.pem", "--at", at, "--format", "json")
+        j = json.loads(out)
+        assert any("no self-signed root" in f["message"] for f in j["findings"]), j["findings"]
+        assert code in (1, 2) and all(x["status"] != "ok" for x in j["results"]), j["results"]
+
+
 if __name__ == "__main__":
     sys.exit(harness.run_cases(globals(), sys.argv[3:]))
