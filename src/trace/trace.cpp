@@ -71,7 +71,7 @@ struct Listener {
 class Tracer {
 public:
   Tracer(const Topology& topo, const Plan& plan, const ClientProfile& client, bool domain_joined)
-      : m_topo(topo), m_plan(plan), m_client(client), m_policy(policy_for(client)), m_internal(domain_joined),
+      : m_topo(topo), m_plan(plan), m_client(client), m_internal(domain_joined),
         m_issued(as_issued(topo, plan, 0)), m_serving(topo, m_issued) {
     for (const auto& site : topo.sites) {
       const auto a = addresses(topo, site.name);
@@ -112,7 +112,6 @@ private:
   const Topology& m_topo;
   const Plan& m_plan;
   const ClientProfile& m_client;
-  MatchPolicy m_policy;
   bool m_internal;
   // What the client meets over TLS: the planned (or installed) certificates as issued, through
   // the serving model and the rules registry, as plan and audit judge them.
