@@ -5,14 +5,15 @@
 # the clone, once (scripts/botan-env.sh says where; the callers source it for PKG_CONFIG_PATH).
 # Idempotent: apt-get skips what is already there, the Botan build what is cached. Needs root
 # (or sudo) for apt-get; the Botan build runs as the caller, into the caller's cache.
-# dovecot and postfix are test fixtures: the live STARTTLS tests start them from a private
-# configuration (tests/cli/mail_servers.py); the system services they install are not used.
+# dovecot, postfix and nginx are test fixtures: the live tests start them from a private
+# configuration (tests/cli/mail_servers.py, tests/cli/tls_lab.py); the system services they
+# install are not used.
 # make and xz-utils build Botan 3 (configure.py is Python; the orig tarball is .tar.xz).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs="g++ meson ninja-build pkg-config libtomlplusplus-dev libcli11-dev \
 libfmt-dev catch2 libidn2-dev nlohmann-json3-dev openssl ca-certificates python3 time \
-dovecot-imapd dovecot-pop3d postfix make xz-utils"
+dovecot-imapd dovecot-pop3d postfix nginx-light make xz-utils"
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
 }

@@ -95,33 +95,43 @@ Met meet(const MeetContext& ctx, const std::string& host, std::string_view servi
   // R12: the certificate met with SNI and without; which one applies depends on the client
   // and the server, and an unverified side is judged both ways.
   const std::size_t with_sni = ctx.serving.pick(host, service, site, true);
-  if (with_sni == Serving::npos) {
-    add({service == "iis" ? "R1" : "R5", Severity::failure,
-         fmt::format("no certificate is bound to {} at site {}", service, site)});
+  const std::size_t without = ctx.serving.pick(host, service, site, false);
+  Tri sni = Tri::yes;
+  if (ctx.serving.observed()) {
+    // Live: what the server served each way was seen; only the client decides which it meets.
+    sni = with_sni == without ? Tri::yes : client.sni;
+  } else {
+    const Tri server_sni = rules::server_selects_by_sni(topo.organization.exchange);
+    // SMTP, POP3 and IMAP4 bind one certificate per service by name: only HTTPS selects by SNI.
+    sni = service != "iis" || with_sni == without                     ? Tri::yes
+          : client.sni == Tri::no || server_sni == Tri::no             ? Tri::no
+          : client.sni == Tri::unknown || server_sni == Tri::unknown   ? Tri::unknown
+                                                                       : Tri::yes;
+  }
+  out.certificate = sni == Tri::no ? without : with_sni;
+  if (out.certificate == Serving::npos) {
+    add({service == "iis" ? "R1" : "R5", Severity::failure, ctx.serving.nothing_met(host, service, site, sni != Tri::no)});
     return out;
   }
-  const std::size_t without = ctx.serving.pick(host, service, site, false);
-  const Tri server_sni = rules::server_selects_by_sni(topo.organization.exchange);
-  // SMTP, POP3 and IMAP4 bind one certificate per service by name: only HTTPS selects by SNI.
-  const Tri sni = service != "iis" || with_sni == without                     ? Tri::yes
-                  : client.sni == Tri::no || server_sni == Tri::no             ? Tri::no
-                  : client.sni == Tri::unknown || server_sni == Tri::unknown   ? Tri::unknown
-                                                                               : Tri::yes;
-  out.certificate = sni == Tri::no ? without : with_sni;
   const auto verdicts = judge(out.certificate);
   for (const auto& v : verdicts) {
     add(v);
   }
   if (sni != Tri::yes) {
-    const auto other = sni == Tri::no ? verdicts : judge(without);
     const std::string who =
         client.sni != Tri::yes
             ? fmt::format("{} {} SNI", client.id, client.sni == Tri::no ? "sends no" : "may send no (UNVERIFIED)")
             : std::string(rules::server_sni_assumption(topo.organization.exchange));
+    if (without == Serving::npos) {
+      add({"R12", Severity::warning, fmt::format("{}; {}", who, ctx.serving.nothing_met(host, service, site, false))});
+      return out;
+    }
+    const auto other = sni == Tri::no ? verdicts : judge(without);
+    const std::string what = ctx.serving.observed() ? "what the server serves without SNI"
+                                                    : "the certificate bound to the address, not the one naming it";
     if (sni == Tri::no && worst_of(other) != Severity::info) {
       add({"R12", Severity::failure,
-           fmt::format("{}: at {} it meets {}, the certificate bound to the address, not the one naming it", who, host,
-                       certificates[without].source)});
+           fmt::format("{}: at {} it meets {}, {}", who, host, certificates[without].source, what)});
     } else if (sni == Tri::unknown && worst_of(other) > worst_of(verdicts)) {
       const auto* why = first_of(other, worst_of(other));
       add({"R12", Severity::warning,
@@ -143,10 +153,14 @@ Severity Audit::worst() const {
   return w;
 }
 
-Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
-                      const std::vector<AuditCertificate>& certificates, long long at_unix) {
+namespace {
+
+// Every planned endpoint x service x supported client that `wanted` keeps, judged by meet().
+template <class Wanted>
+Audit audit_cells(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
+                  const std::vector<AuditCertificate>& certificates, const Serving& serving, long long at_unix,
+                  Wanted wanted) {
   Audit a;
-  const Serving serving(topo, certificates);
   std::vector<const ClientProfile*> clients;
   for (const auto& ref : topo.clients) {
     clients.push_back(catalog.find(ref.id));
@@ -168,6 +182,9 @@ Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalo
     services.erase("um");
     const std::string& host = ns.fqdn.ascii;
     for (const auto service : services) {
+      if (!wanted(host, service)) {
+        continue;
+      }
       for (const auto* client : clients) {
         if (!client_uses(*client, ns, service)) {
           continue;
@@ -188,6 +205,61 @@ Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalo
     }
   }
   return a;
+}
+
+unsigned port_of(std::string_view service) {
+  return service == "imap" ? 993 : service == "pop" ? 995 : service == "smtp" ? 25 : 443;
+}
+
+} // namespace
+
+Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
+                      const std::vector<AuditCertificate>& certificates, long long at_unix) {
+  const Serving serving(topo, certificates);
+  return audit_cells(topo, plan, catalog, certificates, serving, at_unix,
+                     [](const std::string&, std::string_view) { return true; });
+}
+
+std::vector<LiveProbe> live_probes(const Topology& topo, const Plan& plan, const ClientCatalog& catalog) {
+  std::vector<LiveProbe> out;
+  std::map<std::pair<std::string, std::string>, std::size_t> seen;
+  for (const auto& ns : plan.namespaces) {
+    if (!ns.on_certificate) {
+      continue; // http-only redirect names present no certificate
+    }
+    for (const auto s : ns.services) {
+      if (s == Service::um) {
+        continue; // SIP on 5061, not a client-access endpoint
+      }
+      const std::string service(service_of(s));
+      auto [it, fresh] = seen.try_emplace({ns.fqdn.ascii, service}, out.size());
+      if (fresh) {
+        out.push_back({ns.fqdn.ascii, service, port_of(service), false});
+      }
+      // R12: a supported client of this service that may send no SNI meets what the address
+      // serves without it.
+      for (const auto& ref : topo.clients) {
+        const auto* c = catalog.find(ref.id);
+        if (c != nullptr && c->sni != Tri::yes && client_uses(*c, ns, service)) {
+          out[it->second].without_sni = true;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Audit audit_live(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
+                 const std::vector<AuditCertificate>& served, const std::vector<LiveObservation>& observed,
+                 long long at_unix) {
+  const Serving serving(served, observed);
+  std::set<std::pair<std::string, std::string>> probed;
+  for (const auto& o : observed) {
+    probed.insert({o.host, o.service});
+  }
+  return audit_cells(topo, plan, catalog, served, serving, at_unix, [&](const std::string& host, std::string_view service) {
+    return probed.count({host, std::string(service)}) != 0;
+  });
 }
 
 std::vector<AuditResult> renewal_regressions(const Audit& before, const Audit& after) {

@@ -19,6 +19,36 @@ Serving::Serving(const Topology& topo, const std::vector<AuditCertificate>& cert
       m_facing.push_back(s.name);
     }
   }
+  index_names();
+}
+
+Serving::Serving(const std::vector<AuditCertificate>& certs, const std::vector<LiveObservation>& observed)
+    : m_certs(certs), m_observed(&observed) {
+  for (std::size_t i = 0; i < observed.size(); ++i) {
+    m_observation.emplace(observed[i].host + "|" + observed[i].service, i);
+  }
+  index_names();
+}
+
+const LiveObservation* Serving::observation(const std::string& host, std::string_view service) const {
+  const auto it = m_observation.find(host + "|" + std::string(service));
+  return it == m_observation.end() ? nullptr : &(*m_observed)[it->second];
+}
+
+std::string Serving::nothing_met(const std::string& host, std::string_view service, const std::string& site, bool sni) const {
+  if (!observed()) {
+    return "no certificate is bound to " + std::string(service) + " at site " + site;
+  }
+  const auto* o = observation(host, service);
+  if (o == nullptr) {
+    return host + " " + std::string(service) + " was not probed";
+  }
+  return o->address + (sni ? " with SNI " + host : " without SNI") + " served no certificate: " +
+         (sni ? o->with_sni_error : o->without_sni_error);
+}
+
+void Serving::index_names() {
+  const auto& certs = m_certs;
   for (std::size_t i = 0; i < certs.size(); ++i) {
     for (const auto& n : certs[i].leaf.dns_sans) {
       (n.starts_with("*.") ? m_wild[n.substr(2)] : m_exact[n]).push_back(i);
@@ -68,6 +98,10 @@ std::size_t Serving::naming(const std::string& host, std::string_view service, c
 }
 
 std::size_t Serving::pick(const std::string& host, std::string_view service, const std::string& site, bool sni) const {
+  if (observed()) {
+    const auto* o = observation(host, service);
+    return o == nullptr ? npos : sni ? o->with_sni : o->without_sni;
+  }
   const auto& b = bound(service, site);
   if (b.empty()) {
     return npos;

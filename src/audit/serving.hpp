@@ -18,6 +18,8 @@ namespace certplan {
 class Serving {
 public:
   Serving(const Topology& topo, const std::vector<AuditCertificate>& certs);
+  // Live: what each endpoint served with SNI and without (audit --live), not bindings.
+  Serving(const std::vector<AuditCertificate>& certs, const std::vector<LiveObservation>& observed);
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
@@ -29,8 +31,14 @@ public:
   std::size_t pick(const std::string& host, std::string_view service, const std::string& site, bool sni) const;
   // Whether certificate `i` names `host` exactly in its DNS SANs.
   bool names_exactly(std::size_t i, const std::string& host) const;
+  // Whether picks are observations of a live server rather than derived from bindings.
+  bool observed() const { return m_observed != nullptr; }
+  // Why pick() found nothing, in words.
+  std::string nothing_met(const std::string& host, std::string_view service, const std::string& site, bool sni) const;
 
 private:
+  void index_names();
+  const LiveObservation* observation(const std::string& host, std::string_view service) const;
   bool binds(std::size_t i, std::string_view service, const std::string& site) const;
   std::size_t naming(const std::string& host, std::string_view service, const std::string& site, bool own_address_only) const;
 
@@ -38,6 +46,8 @@ private:
   std::vector<std::string> m_facing;
   std::unordered_map<std::string, std::vector<std::size_t>> m_exact, m_wild;
   mutable std::unordered_map<std::string, std::vector<std::size_t>> m_bound;
+  const std::vector<LiveObservation>* m_observed = nullptr;
+  std::unordered_map<std::string, std::size_t> m_observation; // host|service -> index
 };
 
 // What the rules registry says of what `client` meets at `host` for `service` at `site`:

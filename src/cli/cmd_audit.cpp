@@ -4,6 +4,7 @@
 #include <certplan/audit.hpp>
 #include <certplan/clients.hpp>
 #include <certplan/io.hpp>
+#include <certplan/live.hpp>
 #include <certplan/load.hpp>
 #include <certplan/match.hpp>
 #include <certplan/plan.hpp>
@@ -27,6 +28,11 @@ struct AuditOptions {
   std::string trust;
   std::string key;
   std::string replacing;
+  bool live = false;
+  std::vector<std::string> connect_to;
+  int timeout = 10;
+  std::size_t max_chain = 16;
+  std::size_t jobs = 16; // as expiry: probes are network-bound
 };
 
 std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Topology& topo, const ChainValidator& chains,
@@ -37,7 +43,9 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
     const std::string data = read_file(file);
     AuditCertificate c;
     c.source = file;
-    c.leaf = read_certificates(data, file, input_limits().max_certificates).front();
+    auto bundle = read_certificates(data, file, input_limits().max_certificates);
+    c.leaf = bundle.front();
+    c.intermediates.assign(std::make_move_iterator(bundle.begin() + 1), std::make_move_iterator(bundle.end()));
     c.chain = chains.check(data, file, at);
     c.services = std::move(services);
     c.sites = std::move(sites);
@@ -156,6 +164,100 @@ std::string render(const Audit& a, const std::vector<AuditResult>& regressions, 
   return out;
 }
 
+std::string cert_name(const CertificateInfo& c) {
+  return c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
+}
+
+// The service a port given as HOST:PORT speaks (the plan's ports and their STARTTLS twins).
+std::string service_of_port(const std::string& arg, unsigned port) {
+  switch (port) {
+  case 443: return "iis";
+  case 993: case 143: return "imap";
+  case 995: case 110: return "pop";
+  case 25: case 587: return "smtp";
+  default:
+    throw Error(ErrorKind::usage, fmt::format("{}: the port says the service (443 HTTPS, 993/143 IMAP, 995/110 POP3, "
+                                              "25/587 SMTP); for another port give the planned one and --connect-to",
+                                              arg));
+  }
+}
+
+// Issue 14: probe every planned endpoint (or those given as HOST:PORT) as its clients connect
+// -- with SNI = the name, and without SNI when a supported client may send none -- and judge
+// what was served through the same model and registry as installed certificates.
+Audit audit_served(const AuditOptions& o, const std::vector<HostPort>& given, const Topology& topo, const Plan& plan,
+                   const ChainValidator& chains, long long at) {
+  const auto& catalog = ClientCatalog::builtin();
+  std::vector<LiveProbe> probes = live_probes(topo, plan, catalog);
+  if (!given.empty()) {
+    std::vector<LiveProbe> chosen;
+    for (const auto& g : given) {
+      const std::string arg = fmt::format("{}:{}", g.host, g.port);
+      const std::string service = service_of_port(arg, g.port);
+      const auto it = std::find_if(probes.begin(), probes.end(),
+                                   [&](const LiveProbe& p) { return p.host == g.host && p.service == service; });
+      if (it == probes.end()) {
+        throw Error(ErrorKind::usage, fmt::format("{}: the topology plans no {} endpoint named {} (see `certplan plan {}`)",
+                                                  arg, service == "iis" ? "HTTPS" : service, g.host, o.topology));
+      }
+      LiveProbe p = *it;
+      p.port = g.port;
+      chosen.push_back(std::move(p));
+    }
+    probes = std::move(chosen);
+  }
+  std::vector<LiveTarget> targets;
+  std::vector<std::size_t> target_of_with, target_of_without;
+  for (const auto& p : probes) {
+    const auto add = [&](const std::string& sni) {
+      LiveTarget t{fmt::format("{}:{}", p.host, p.port), p.host, p.port, sni, starttls_for("", p.port)};
+      apply_connect_to(t, p.host, p.port, o.connect_to);
+      targets.push_back(std::move(t));
+      return targets.size() - 1;
+    };
+    target_of_with.push_back(add(p.host));
+    target_of_without.push_back(p.without_sni ? add("") : target_of_with.back());
+  }
+  const std::vector<ProbeResult> results = probe_all(targets, {o.jobs, o.timeout * 1000, o.max_chain});
+  // One certificate per distinct chain served: a server that sends the same chain with SNI and
+  // without serves one certificate, so the R12 model sees that SNI changes nothing there.
+  std::vector<AuditCertificate> served;
+  std::map<std::string, std::size_t> by_chain;
+  const auto certificate_of = [&](std::size_t t) -> std::size_t {
+    const ProbeResult& r = results[t];
+    if (r.chain.empty()) {
+      return LiveObservation::none;
+    }
+    auto [it, fresh] = by_chain.try_emplace(r.chain_pem, served.size());
+    if (fresh) {
+      AuditCertificate c;
+      const std::string where = targets[t].host + ":" + std::to_string(targets[t].port);
+      c.source = fmt::format("the certificate {} served at {}", cert_name(r.chain.front()), where);
+      c.leaf = r.chain.front();
+      c.intermediates.assign(r.chain.begin() + 1, r.chain.end());
+      c.chain = chains.check(r.chain_pem, where, at);
+      c.served = true;
+      served.push_back(std::move(c));
+    }
+    return it->second;
+  };
+  std::vector<LiveObservation> observed;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    const auto& tw = targets[target_of_with[i]];
+    LiveObservation ob;
+    ob.host = probes[i].host;
+    ob.service = probes[i].service;
+    ob.address = tw.label == tw.host + ":" + std::to_string(tw.port) ? tw.label
+                                                                     : fmt::format("{} (at {}:{})", tw.label, tw.host, tw.port);
+    ob.with_sni = certificate_of(target_of_with[i]);
+    ob.with_sni_error = results[target_of_with[i]].error;
+    ob.without_sni = certificate_of(target_of_without[i]);
+    ob.without_sni_error = results[target_of_without[i]].error;
+    observed.push_back(std::move(ob));
+  }
+  return audit_live(topo, plan, catalog, served, observed, at);
+}
+
 int run_audit(const AuditOptions& o, Io& io) {
   const Format format = output_format(o.common);
   const auto& catalog = ClientCatalog::builtin();
@@ -163,7 +265,28 @@ int run_audit(const AuditOptions& o, Io& io) {
   const Plan plan = make_plan(topo, catalog);
   const long long at = reference_time(o.common);
   const ChainValidator chains(o.trust);
-  const auto certs = load_certificates(o, topo, chains, at);
+  // HOST:PORT arguments are live endpoints (a file of that name stays a file, as in expiry).
+  std::vector<HostPort> given;
+  AuditOptions files = o;
+  files.certs.clear();
+  for (const auto& c : o.certs) {
+    std::error_code ec;
+    const HostPort hp = std::filesystem::exists(c, ec) ? HostPort{} : parse_host_port(c);
+    (hp.host.empty() ? files.certs.push_back(c) : given.push_back(hp));
+  }
+  if (o.live || !given.empty()) {
+    if (!files.certs.empty() || !o.key.empty() || !o.replacing.empty()) {
+      throw Error(ErrorKind::usage, "a live audit judges what the servers serve: give no CERT file, --key or --replacing with it");
+    }
+    Audit a = audit_served(o, given, topo, plan, chains, at);
+    for (const auto& n : chains.notes()) {
+      a.findings.push_back({"R13", Severity::warning, n, ""});
+    }
+    emit(o.common, io, render(a, {}, format));
+    const auto w = a.worst();
+    return w == Severity::info ? exit_ok : w == Severity::warning ? exit_warning : exit_failure;
+  }
+  const auto certs = load_certificates(files, topo, chains, at);
   Audit a = audit_endpoints(topo, plan, catalog, certs, at);
   for (const auto& n : chains.notes()) {
     a.findings.push_back({"R13", Severity::warning, n, ""});
@@ -171,7 +294,7 @@ int run_audit(const AuditOptions& o, Io& io) {
   std::vector<AuditResult> regressions;
   if (!o.replacing.empty()) {
     // The old certificate in the new one's place (the first given), same bindings.
-    const auto old = load_certificates(o, topo, chains, at, o.replacing);
+    const auto old = load_certificates(files, topo, chains, at, o.replacing);
     regressions = renewal_regressions(audit_endpoints(topo, plan, catalog, old, at), a);
     for (const auto& r : regressions) {
       a.findings.push_back({"renewal", Severity::failure,
@@ -231,11 +354,24 @@ int run_match(const MatchOptions& o, Io& io) {
 void setup_audit(CLI::App& sub, Action& action) {
   auto o = std::make_shared<AuditOptions>();
   sub.add_option("TOPOLOGY", o->topology, "topology file")->required();
-  sub.add_option("CERT", o->certs, "certificate files (PEM, DER, bundles with chain); each serves every internet-facing "
+  sub.add_option("CERT", o->certs, "HOST:PORT of planned endpoints to probe (see --live), or certificate files (PEM, DER, bundles with chain); each serves every internet-facing "
                                    "site's IIS endpoints; [[installed]] entries are audited too");
   sub.add_option("--trust", o->trust, "PEM bundle of trusted roots (default: the system store)");
   sub.add_option("--key", o->key, "private key (unencrypted PKCS#8) that must belong to the first certificate");
   sub.add_option("--replacing", o->replacing, "the certificate the first one replaces: fail on what the renewal drops");
+  sub.add_flag("--live", o->live,
+               "probe every planned endpoint as its clients connect (SNI = the name, and without SNI where a supported "
+               "client sends none; STARTTLS on 25/587, 143, 110) and judge what is served; HOST:PORT arguments probe "
+               "only those planned endpoints");
+  sub.add_option("--connect-to", o->connect_to,
+                 "HOST1:PORT1:HOST2:PORT2: probe HOST2:PORT2 for HOST1:PORT1, keeping the name and SNI (as curl)");
+  sub.add_option("--timeout", o->timeout, "seconds for each probe, all included (connect, STARTTLS, handshake)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  sub.add_option("--max-chain", o->max_chain, "certificates: a server sending a longer chain is reported, not read")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
+  sub.add_option("--jobs", o->jobs, "probes at once")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
   add_common_options(sub, o->common, {"text", "json", "markdown"});
   sub.callback([o, &action] { action = [o](Io& io) { return run_audit(*o, io); }; });
 }

@@ -4,6 +4,7 @@
 #include <certplan/expiry.hpp>
 #include <certplan/clients.hpp>
 #include <certplan/io.hpp>
+#include <certplan/live.hpp>
 #include <certplan/load.hpp>
 #include <certplan/match.hpp>
 #include <certplan/plan.hpp>
@@ -13,14 +14,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <regex>
-#include <thread>
 #include <unistd.h>
 
 namespace certplan::cli {
@@ -47,54 +45,6 @@ struct ExpiryOptions {
   std::size_t jobs = 16;
 };
 
-// A live endpoint: what the report calls it, where it is reached, and what is sent as SNI.
-struct Endpoint {
-  std::string label; // host:port as given or planned
-  std::string host;
-  unsigned port = 0;
-  std::string sni;
-};
-
-// curl's --connect-to HOST1:PORT1:HOST2:PORT2 (an empty HOST1 or PORT1 matches any): the
-// probe goes elsewhere, while the name, SNI and report stay the planned ones.
-void apply_connect_to(Endpoint& e, const std::vector<std::string>& rules) {
-  for (const auto& rule : rules) {
-    std::vector<std::string> parts;
-    std::size_t at = 0;
-    for (std::size_t colon; (colon = rule.find(':', at)) != std::string::npos; at = colon + 1) {
-      parts.push_back(rule.substr(at, colon - at));
-    }
-    parts.push_back(rule.substr(at));
-    if (parts.size() != 4 || parts[2].empty() || parts[3].empty() ||
-        parts[3].find_first_not_of("0123456789") != std::string::npos || parts[3].size() > 5 ||
-        (!parts[1].empty() && parts[1].find_first_not_of("0123456789") != std::string::npos)) {
-      throw Error(ErrorKind::usage, "--connect-to takes HOST1:PORT1:HOST2:PORT2, not \"" + rule + "\"");
-    }
-    if ((parts[0].empty() || parts[0] == e.host) && (parts[1].empty() || parts[1] == std::to_string(e.port))) {
-      e.host = parts[2];
-      e.port = static_cast<unsigned>(std::stoul(parts[3]));
-      return;
-    }
-  }
-}
-
-// --starttls, or what the well-known port implies (25/587 SMTP, 143 IMAP, 110 POP3).
-StartTls starttls_for(const std::string& flag, unsigned port) {
-  if (flag == "smtp" || (flag.empty() && (port == 25 || port == 587))) {
-    return StartTls::smtp;
-  }
-  if (flag == "imap" || (flag.empty() && port == 143)) {
-    return StartTls::imap;
-  }
-  if (flag == "pop3" || (flag.empty() && port == 110)) {
-    return StartTls::pop3;
-  }
-  if (!flag.empty() && flag != "none") {
-    throw Error(ErrorKind::usage, "--starttls must be smtp, imap, pop3 or none");
-  }
-  return StartTls::none;
-}
-
 // What expiry says about one live endpoint's served chain.
 struct ServedVerdict {
   std::size_t reported = 0; // which certificate of the chain the report shows
@@ -110,7 +60,7 @@ std::string cert_name(const CertificateInfo& c) {
 // The certificate shown is the first not yet valid, else the one that expires first: an
 // intermediate sent with 4 days left breaks every client in 4 days, whatever the leaf says.
 // Without `chains` (--no-verify) only the dates count.
-ServedVerdict judge_served(const Endpoint& e, const ProbeResult& p, const ChainValidator* chains, long long at) {
+ServedVerdict judge_served(const LiveTarget& e, const ProbeResult& p, const ChainValidator* chains, long long at) {
   ServedVerdict v;
   const auto& chain = p.chain;
   const auto nyv = std::find_if(chain.begin(), chain.end(), [at](const CertificateInfo& c) { return at < c.not_before_unix; });
@@ -223,23 +173,19 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   }
   const Threshold warn = parse_threshold(o.warn);
   const Threshold crit = parse_threshold(o.crit);
-  static const std::regex k_endpoint(R"(^[A-Za-z0-9.\-]+:[0-9]{1,5}$)");
   std::vector<std::string> paths;
-  std::vector<Endpoint> endpoints;
+  std::vector<LiveTarget> endpoints;
   const auto add_endpoint = [&](const std::string& host, unsigned port) {
-    Endpoint e{fmt::format("{}:{}", host, port), host, port, o.sni.empty() ? host : o.sni};
-    apply_connect_to(e, o.connect_to);
+    // The given or planned port says which protocol, wherever --connect-to sends the probe.
+    LiveTarget e{fmt::format("{}:{}", host, port), host, port, o.sni.empty() ? host : o.sni, starttls_for(o.starttls, port)};
+    apply_connect_to(e, host, port, o.connect_to);
     endpoints.push_back(std::move(e));
   };
   for (const auto& s : o.sources) {
     std::error_code ec;
-    if (!std::filesystem::exists(s, ec) && std::regex_match(s, k_endpoint)) {
-      const auto colon = s.rfind(':');
-      const unsigned long port = std::stoul(s.substr(colon + 1));
-      if (port == 0 || port > 65535) {
-        throw Error(ErrorKind::usage, fmt::format("{}: the port must be 1 to 65535", s));
-      }
-      add_endpoint(s.substr(0, colon), static_cast<unsigned>(port));
+    const HostPort hp = std::filesystem::exists(s, ec) ? HostPort{} : parse_host_port(s);
+    if (!hp.host.empty()) {
+      add_endpoint(hp.host, hp.port);
     } else {
       paths.push_back(s);
     }
@@ -265,28 +211,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   // Live endpoints, probed concurrently by at most --jobs threads (issue 14 part 5: a thread
   // per endpoint was 1,510 threads for 1,509 planned endpoints); a dead one is reported and
   // counts as critical.
-  std::vector<ProbeResult> probes(endpoints.size());
-  {
-    std::vector<StartTls> kinds;
-    for (const auto& e : endpoints) {
-      // The planned or given port says which protocol, wherever --connect-to sends the probe.
-      kinds.push_back(starttls_for(o.starttls, static_cast<unsigned>(std::stoul(e.label.substr(e.label.rfind(':') + 1)))));
-    }
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-      for (std::size_t i; (i = next.fetch_add(1)) < endpoints.size();) {
-        const Endpoint& e = endpoints[i];
-        probes[i] = probe_endpoint(e.host, e.port, e.sni, kinds[i], o.timeout * 1000, o.max_chain);
-      }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < std::min<std::size_t>(o.jobs, endpoints.size()); ++t) {
-      pool.emplace_back(work);
-    }
-    for (auto& t : pool) {
-      t.join();
-    }
-  }
+  const std::vector<ProbeResult> probes = probe_all(endpoints, {o.jobs, o.timeout * 1000, o.max_chain});
   // The system store or --trust, loaded once and only when an endpoint is verified.
   std::unique_ptr<ChainValidator> chains;
   if (!endpoints.empty() && !o.no_verify) {

@@ -22,6 +22,22 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
   } else if (m.at > leaf.not_after_unix) {
     add(v, r11, Severity::failure, fmt::format("expired on {}", leaf.not_after));
   }
+  // Every certificate the client is handed is checked for dates (RFC 5280 6.1.3 (a)(2)): an
+  // intermediate that has expired breaks the path however long the leaf lasts. A self-signed
+  // one (a root sent along) is skipped by clients whose store holds a valid path of its own,
+  // as Let's Encrypt's expired DST Root CA X3 was: a warning, not a failure.
+  const auto& rest = m.certificate.intermediates;
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    const auto& c = rest[i];
+    const bool early = m.at < c.not_before_unix;
+    if (!early && m.at <= c.not_after_unix) {
+      continue;
+    }
+    const std::string name = c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
+    add(v, r11, c.self_signed ? Severity::warning : Severity::failure,
+        fmt::format("certificate {} of the chain ({}{}) {} {}", i + 2, name, c.self_signed ? ", a root" : "",
+                    early ? "is not valid before" : "expired on", early ? c.not_before : c.not_after));
+  }
   if (trust_of(m) != Trust::public_ca) {
     return;
   }

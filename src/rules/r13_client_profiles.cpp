@@ -40,7 +40,12 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
                                      "or the root is not in the store given",
                                      status)
                        : fmt::format("chain not trusted ({})", status);
-    if (m.authority == Authority::public_) {
+    if (missing_issuer && m.certificate.served) {
+      add(v, r13, Severity::failure,
+          fmt::format("chain not trusted ({}): the server does not send the intermediate CA certificate(s) its "
+                      "certificate needs, or the root is not in the store given",
+                      status));
+    } else if (m.authority == Authority::public_) {
       // The plan promised a public CA, so no client configuration: a client that cannot be
       // given a root fails; the others would each need it installed.
       if (client.private_ca == PrivateCa::no) {

@@ -13,6 +13,7 @@ import time
 
 import harness
 import mail_servers
+from tls_lab import free_port, oracle, s_server, serve, served_chain
 
 EXE = pathlib.Path(sys.argv[1]).resolve()
 
@@ -191,15 +192,6 @@ def case_exchange_auth_certificate_warns_below_60_days():
             assert st[True] == "warning" and code == 1, (code, st)
 
 
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def tls_pair(d, name):
     d = pathlib.Path(d)
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
@@ -229,22 +221,6 @@ def issued_pair(d, name, days=50):
                     "-CAcreateserial", "-days", str(days), "-extfile", ext, "-out", d / f"{name}.pem"],
                    check=True, capture_output=True)
     return d / f"{name}.pem", d / f"{name}.key", root
-
-
-def serve(args, port):
-    """Starts a server and waits (up to 10 s) until its port accepts connections."""
-    import socket
-    import time
-    p = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return p
-        except OSError:
-            time.sleep(0.05)
-    p.kill()
-    raise AssertionError(f"server on port {port} did not start: {args}")
 
 
 def case_live_endpoints_https_tls13_and_dead():
@@ -395,7 +371,7 @@ def case_topology_probes_every_planned_endpoint_with_sni():
             j = json.loads(out)
             assert code == 2 and {p["source"] for p in j["problems"]} >= {"mail.contoso.com:443", "pop.contoso.com:995"}, (code, out)
             code, _, err = expiry("--topology", topo, "--connect-to", "bad")
-            assert code == 3 and "--connect-to" in err, err
+            assert code == 3 and "connect-to" in err and "HOST1:PORT1:HOST2:PORT2" in err, err
         finally:
             server.kill()
 
@@ -504,45 +480,6 @@ def case_hostile_peers_are_bounded():
         finally:
             for p in peers:
                 p.kill()
-
-
-def served_chain(d, inter_days=1825, leaf_days=90, name="mail.contoso.com"):
-    """root -> inter -> leaf (SAN `name`), openssl-made; returns the paths by name."""
-    d = pathlib.Path(d)
-    (d / "ca.ext").write_text("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n")
-    (d / "leaf.ext").write_text(f"basicConstraints=CA:FALSE\nsubjectAltName=DNS:{name}\nextendedKeyUsage=serverAuth\n")
-
-    def run(*args):
-        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
-
-    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", d / "root.key",
-        "-out", d / "root.pem", "-days", "3650", "-subj", "/CN=Contoso Test Root", "-addext",
-        "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    for n, issuer, days, ext in (("inter", "root", inter_days, "ca.ext"), ("leaf", "inter", leaf_days, "leaf.ext")):
-        run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", d / f"{n}.key",
-            "-out", d / f"{n}.csr", "-subj", f"/CN=Contoso {n}" if n == "inter" else f"/CN={name}")
-        run("x509", "-req", "-in", d / f"{n}.csr", "-CA", d / f"{issuer}.pem", "-CAkey", d / f"{issuer}.key",
-            "-CAcreateserial", "-days", days, "-extfile", d / ext, "-out", d / f"{n}.pem")
-    return {n: d / f"{n}.pem" for n in ("root", "inter", "leaf")} | {"leaf.key": d / "leaf.key"}
-
-
-def s_server(cert, key, chain=None):
-    port = free_port()
-    args = ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", cert, "-key", key, "-www", "-quiet"]
-    if chain:
-        args += ["-cert_chain", chain]
-    return serve(args, port), port
-
-
-def oracle(port, name, cafile, at_date=None):
-    """openssl s_client's verdict on the same server: (accepted, why)."""
-    args = ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-servername", name, "-verify_hostname", name,
-            "-CAfile", str(cafile), "-verify_return_error"]
-    if at_date:
-        t = datetime.datetime.strptime(at_date, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc)
-        args += ["-attime", str(int(t.timestamp()))]
-    p = subprocess.run(args, input="", capture_output=True, text=True, timeout=30)
-    return p.returncode == 0, p.stdout + p.stderr
 
 
 def live(port, name, trust, *args):
