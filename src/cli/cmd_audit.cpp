@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "cli/server_export.hpp"
 #include "render/table.hpp"
 
 #include <certplan/audit.hpp>
@@ -27,6 +28,7 @@ struct AuditOptions {
   std::string trust;
   std::string key;
   std::string replacing;
+  std::vector<std::string> server_exports;
 };
 
 std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Topology& topo, const ChainValidator& chains,
@@ -56,7 +58,7 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
     const std::string file = (base / in.file).string();
     add(out.empty() && !first_override.empty() ? first_override : file, in.services, in.sites, in.own_address);
   }
-  if (out.empty()) {
+  if (out.empty() && o.server_exports.empty()) {
     throw Error(ErrorKind::usage, "no certificate to audit: give CERT files or [[installed]] entries in " + topo.path);
   }
   return out;
@@ -163,8 +165,10 @@ int run_audit(const AuditOptions& o, Io& io) {
   const Plan plan = make_plan(topo, catalog);
   const long long at = reference_time(o.common);
   const ChainValidator chains(o.trust);
-  const auto certs = load_certificates(o, topo, chains, at);
+  auto certs = load_certificates(o, topo, chains, at);
+  const auto exported = add_server_exports(o.server_exports, topo, plan, chains, at, certs);
   Audit a = audit_endpoints(topo, plan, catalog, certs, at);
+  a.findings.insert(a.findings.end(), exported.begin(), exported.end());
   for (const auto& n : chains.notes()) {
     a.findings.push_back({"R13", Severity::warning, n, ""});
   }
@@ -236,6 +240,8 @@ void setup_audit(CLI::App& sub, Action& action) {
   sub.add_option("--trust", o->trust, "PEM bundle of trusted roots (default: the system store)");
   sub.add_option("--key", o->key, "private key (unencrypted PKCS#8) that must belong to the first certificate");
   sub.add_option("--replacing", o->replacing, "the certificate the first one replaces: fail on what the renewal drops");
+  sub.add_option("--server-export", o->server_exports, "folder of one Exchange server's exports (Export-Clixml or "
+                                                       "ConvertTo-Json); repeat for each server");
   add_common_options(sub, o->common, {"text", "json", "markdown"});
   sub.callback([o, &action] { action = [o](Io& io) { return run_audit(*o, io); }; });
 }
