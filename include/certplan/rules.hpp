@@ -19,6 +19,7 @@ enum class RuleTarget {
   request,             // a PKCS#10 request (certplan csr, csr --check)
   issued_certificate,  // a certificate with its chain, read from a file
   served_chain,        // what a client meets at an endpoint (planned, installed or live)
+  installed_state,     // a server's bindings, connectors and Auth configuration (its own exports)
 };
 std::string_view to_string(RuleTarget t);
 

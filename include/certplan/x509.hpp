@@ -54,6 +54,7 @@ struct CertificateInfo {
   std::string not_before; // RFC 3339 UTC
   std::string not_after;
   std::string sha256_fingerprint; // "AB:CD:..."
+  std::string sha1_fingerprint;   // "AB:CD:...": Windows' thumbprint; empty from read_certificate_summary
   std::string serial;             // hex, as the x509 exporters print it
   bool self_signed = false;
   std::string key_type;       // "rsa:2048", "ecdsa:p256", "ecdsa:<curve>", ...
@@ -78,6 +79,16 @@ std::vector<CertificateInfo> read_certificates(std::string_view data, const std:
 // understands and Botan's full parse takes the rest, so both give the same answer.
 // Throws Error(input) with the reason; the caller names the source.
 CertificateInfo read_certificate_summary(std::string_view block);
+
+// Windows' thumbprint of a DER certificate: SHA-1, upper-case hex without separators.
+std::string sha1_thumbprint(std::string_view der);
+
+// A DER certificate that Windows accepted and Botan's full parse refuses (a self-signed
+// WMSvc certificate with a Key Usage BIT STRING that keeps trailing zero bits): the fields the
+// bounds-checked DER walk reads (names, validity, issuer, serial, fingerprints); key and
+// signature fields stay empty and self_signed only says subject == issuer (the signature is not
+// checked). nullopt when the walk declines it too.
+std::optional<CertificateInfo> read_certificate_lenient(std::string_view der);
 
 // "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC) for a Unix time; cheaper than gmtime + strftime.
 std::string format_rfc3339(long long unix_time);

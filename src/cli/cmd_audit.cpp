@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "cli/server_export.hpp"
 #include "render/table.hpp"
 
 #include <certplan/audit.hpp>
@@ -33,6 +34,7 @@ struct AuditOptions {
   int timeout = 10;
   std::size_t max_chain = 16;
   std::size_t jobs = 16; // as expiry: probes are network-bound
+  std::vector<std::string> server_exports;
 };
 
 std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Topology& topo, const ChainValidator& chains,
@@ -64,7 +66,7 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
     const std::string file = (base / in.file).string();
     add(out.empty() && !first_override.empty() ? first_override : file, in.services, in.sites, in.own_address);
   }
-  if (out.empty()) {
+  if (out.empty() && o.server_exports.empty()) {
     throw Error(ErrorKind::usage, "no certificate to audit: give CERT files or [[installed]] entries in " + topo.path);
   }
   return out;
@@ -275,8 +277,9 @@ int run_audit(const AuditOptions& o, Io& io) {
     (hp.host.empty() ? files.certs.push_back(c) : given.push_back(hp));
   }
   if (o.live || !given.empty()) {
-    if (!files.certs.empty() || !o.key.empty() || !o.replacing.empty()) {
-      throw Error(ErrorKind::usage, "a live audit judges what the servers serve: give no CERT file, --key or --replacing with it");
+    if (!files.certs.empty() || !o.key.empty() || !o.replacing.empty() || !o.server_exports.empty()) {
+      throw Error(ErrorKind::usage,
+                  "a live audit judges what the servers serve: give no CERT file, --key, --replacing or --server-export with it");
     }
     Audit a = audit_served(o, given, topo, plan, chains, at);
     for (const auto& n : chains.notes()) {
@@ -286,8 +289,10 @@ int run_audit(const AuditOptions& o, Io& io) {
     const auto w = a.worst();
     return w == Severity::info ? exit_ok : w == Severity::warning ? exit_warning : exit_failure;
   }
-  const auto certs = load_certificates(files, topo, chains, at);
+  auto certs = load_certificates(files, topo, chains, at);
+  const auto exported = add_server_exports(o.server_exports, topo, plan, chains, at, certs);
   Audit a = audit_endpoints(topo, plan, catalog, certs, at);
+  a.findings.insert(a.findings.end(), exported.begin(), exported.end());
   for (const auto& n : chains.notes()) {
     a.findings.push_back({"R13", Severity::warning, n, ""});
   }
@@ -372,6 +377,8 @@ void setup_audit(CLI::App& sub, Action& action) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}));
   sub.add_option("--jobs", o->jobs, "probes at once")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+  sub.add_option("--server-export", o->server_exports, "folder of one Exchange server's exports (Export-Clixml or "
+                                                       "ConvertTo-Json); repeat for each server");
   add_common_options(sub, o->common, {"text", "json", "markdown"});
   sub.callback([o, &action] { action = [o](Io& io) { return run_audit(*o, io); }; });
 }

@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "cli/server_export.hpp"
 
 #include <certplan/error.hpp>
 #include <certplan/expiry.hpp>
@@ -27,6 +28,7 @@ namespace {
 struct ExpiryOptions {
   CommonOptions common;
   std::vector<std::string> sources;
+  std::vector<std::string> server_exports;
   std::string warn = "30";
   std::string crit = "7";
   std::string sni;
@@ -168,7 +170,7 @@ private:
 };
 
 int run_expiry(const ExpiryOptions& o, Io& io) {
-  if (o.sources.empty() && o.topology.empty()) {
+  if (o.sources.empty() && o.topology.empty() && o.server_exports.empty()) {
     throw Error(ErrorKind::usage, "expiry needs a SOURCE (file, folder, host:port) or --topology FILE");
   }
   const Threshold warn = parse_threshold(o.warn);
@@ -207,6 +209,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   Progress progress(!o.no_progress && (o.progress || (&io.err == &std::cerr && ::isatty(STDERR_FILENO) != 0)));
   std::uint64_t order = scan_paths(paths, sink, limits, 0, [&](const ScanProgress& p) { progress(p); });
   progress.done();
+  order = add_server_export_certificates(o.server_exports, report, order);
 
   // Live endpoints, probed concurrently by at most --jobs threads (issue 14 part 5: a thread
   // per endpoint was 1,510 threads for 1,509 planned endpoints); a dead one is reported and
@@ -262,6 +265,8 @@ void setup_expiry(CLI::App& sub, Action& action) {
   sub.add_option("SOURCE", o->sources, "certificate files (PEM bundles, DER), folders (recursive) and live host:port");
   sub.add_option("--warn", o->warn, "warning window: days (30) or share of the lifetime left (33%)")->capture_default_str();
   sub.add_option("--crit", o->crit, "critical window: days (7) or share of the lifetime left")->capture_default_str();
+  sub.add_option("--server-export", o->server_exports, "folder of an Exchange server's exports (Export-Clixml or "
+                                                       "ConvertTo-Json): its certificates; repeat for each server");
   sub.add_option("--sni", o->sni, "server name to send to live endpoints (default: the host given)");
   sub.add_option("--starttls", o->starttls, "smtp | imap | pop3 | none (default: implied by ports 25/587, 143, 110)");
   sub.add_option("--timeout", o->timeout, "seconds for each live endpoint, all included (connect, STARTTLS, handshake)")

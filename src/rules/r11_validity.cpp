@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace certplan::rules {
 
 extern const RuleDef r11;
@@ -53,6 +55,49 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
   }
 }
 
+// The Exchange Auth certificate of Get-AuthConfig (current, and the next one staged with its
+// effective date), on the server as Get-ExchangeCertificate lists it.
+void on_installed(const InstalledFacts& f, Verdicts& v) {
+  for (const auto& a : f.state.auth) {
+    if (a.current.empty()) {
+      add(v, r11, Severity::failure, "Get-AuthConfig names no current Auth certificate: OAuth (OWA, ECP, hybrid) fails");
+      continue;
+    }
+    if (f.state.certificates.empty()) {
+      continue; // nothing to look the thumbprints up in
+    }
+    const auto* current = f.state.find(a.current);
+    const auto* next = a.next.empty() ? nullptr : f.state.find(a.next);
+    if (current == nullptr) {
+      add(v, r11, Severity::failure,
+          fmt::format("the current Auth certificate {} (Get-AuthConfig) is not on this server: OAuth (OWA, ECP, "
+                      "hybrid) fails here",
+                      a.current));
+      continue;
+    }
+    if (!a.next.empty() && next == nullptr) {
+      add(v, r11, Severity::warning,
+          fmt::format("the next Auth certificate {} (Get-AuthConfig) is not on this server", a.next));
+    }
+    const long long left = current->info.not_after_unix - f.at;
+    if (left < 0) {
+      add(v, r11, Severity::failure,
+          fmt::format("the current Auth certificate {} expired on {}: OWA and ECP stop", a.current,
+                      current->info.not_after));
+    }
+    long long best = left;
+    if (next != nullptr) {
+      best = std::max(best, next->info.not_after_unix - std::max(f.at, a.next_effective.value_or(f.at)));
+    }
+    const std::string w = exchange_auth_warning(left, best);
+    if (!w.empty()) {
+      add(v, r11, Severity::warning,
+          fmt::format("the current Auth certificate {} expires on {}: {}", a.current, current->info.not_after,
+                      w.substr(w.find(": ") + 2)));
+    }
+  }
+}
+
 } // namespace
 
 extern const RuleDef r11{
@@ -70,8 +115,10 @@ extern const RuleDef r11{
                            {"2026-03-15", "at most 200 days (SC-081)"},
                            {"2027-03-15", "at most 100 days (SC-081)"},
                            {"2029-03-15", "at most 47 days (SC-081)"}},
-             .applies_to = {RuleTarget::planned_certificate, RuleTarget::issued_certificate, RuleTarget::served_chain}},
+             .applies_to = {RuleTarget::planned_certificate, RuleTarget::issued_certificate, RuleTarget::served_chain,
+                            RuleTarget::installed_state}},
     .at_endpoint = at_endpoint,
+    .on_installed = on_installed,
 };
 
 } // namespace certplan::rules

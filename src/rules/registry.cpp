@@ -8,12 +8,13 @@
 namespace certplan::rules {
 
 extern const RuleDef r01, r02, r03, r04, r05, r06, r07, r08, r09, r10, r11, r12, r13, r14, r15, r16, r17, r18, r19,
-    r20, key_match, renewal;
+    r20, key_match, renewal, installed;
 
 const std::vector<const RuleDef*>& registry() {
   static const std::vector<const RuleDef*> k_table = {&r01, &r02, &r03, &r04, &r05, &r06, &r07, &r08,
                                                        &r09, &r10, &r11, &r12, &r13, &r14, &r15, &r16,
-                                                       &r17, &r18, &r19, &r20, &key_match, &renewal};
+                                                       &r17, &r18, &r19, &r20, &key_match, &renewal,
+                                                       &installed};
   return k_table;
 }
 
@@ -38,6 +39,7 @@ Verdicts judge_request(const RequestFacts& r) { return run_checks(&RuleDef::on_r
 Verdicts judge_planned(const PlannedFacts& p) { return run_checks(&RuleDef::on_planned, p); }
 Verdicts judge_topology(const TopologyFacts& t) { return run_checks(&RuleDef::on_topology, t); }
 Verdicts judge_client(const ClientFacts& c) { return run_checks(&RuleDef::for_client, c); }
+Verdicts judge_installed(const InstalledFacts& s) { return run_checks(&RuleDef::on_installed, s); }
 
 Trust trust_of(const Meeting& m) {
   if (m.certificate.leaf.self_signed || !m.certificate.chain.trusted) {
@@ -60,6 +62,7 @@ std::string_view to_string(RuleTarget t) {
   case RuleTarget::request: return "request";
   case RuleTarget::issued_certificate: return "issued-certificate";
   case RuleTarget::served_chain: return "served-chain";
+  case RuleTarget::installed_state: return "installed-state";
   }
   return "?";
 }

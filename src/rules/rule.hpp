@@ -7,6 +7,7 @@
 #include <certplan/finding.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/rules.hpp>
+#include <certplan/server_export.hpp>
 #include <certplan/topology.hpp>
 #include <certplan/x509.hpp>
 
@@ -82,7 +83,16 @@ struct ClientFacts {
   const ClientProfile& client;
 };
 
+// A server's installed state read from its own exports (audit/expiry --server-export), and
+// the plan's host names when there is a topology (empty otherwise).
+struct InstalledFacts {
+  const exports::InstalledState& state;
+  const std::vector<std::string>& namespaces;
+  long long at = 0;
+};
+
 using TopologyCheck = void (*)(const TopologyFacts&, Verdicts&);
+using InstalledCheck = void (*)(const InstalledFacts&, Verdicts&);
 using ClientCheck = void (*)(const ClientFacts&, Verdicts&);
 using EndpointCheck = void (*)(const Meeting&, Verdicts&);
 using RequestCheck = void (*)(const RequestFacts&, Verdicts&);
@@ -95,6 +105,7 @@ struct RuleDef {
   PlannedCheck on_planned = nullptr;
   TopologyCheck on_topology = nullptr;
   ClientCheck for_client = nullptr;
+  InstalledCheck on_installed = nullptr;
 };
 
 // The registry, in id order.
@@ -110,6 +121,8 @@ Verdicts judge_planned(const PlannedFacts& p);
 Verdicts judge_topology(const TopologyFacts& t);
 // Every per-client check of the registry (besides what the client meets at endpoints).
 Verdicts judge_client(const ClientFacts& c);
+// Every installed-state check of the registry (a server's exports).
+Verdicts judge_installed(const InstalledFacts& s);
 
 // Adds a verdict citing `def`'s id.
 inline void add(Verdicts& v, const RuleDef& def, Severity s, std::string message) {

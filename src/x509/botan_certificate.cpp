@@ -56,6 +56,8 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
   i.not_before = format_rfc3339(i.not_before_unix);
   i.not_after = format_rfc3339(i.not_after_unix);
   i.sha256_fingerprint = c.fingerprint("SHA-256");
+  // Windows' thumbprint (Get-ExchangeCertificate, IIS certificateHash, Get-AuthConfig).
+  i.sha1_fingerprint = c.fingerprint("SHA-1");
   for (const auto b : c.serial_number()) {
     i.serial += fmt::format("{:02X}", b);
   }

@@ -98,4 +98,43 @@ CertificateInfo read_certificate_summary(std::string_view block) {
   return summarize_der(der.data(), n);
 }
 
+std::string sha1_thumbprint(std::string_view der) {
+  const auto sha1 = Botan::HashFunction::create_or_throw("SHA-1");
+  sha1->update(reinterpret_cast<const std::uint8_t*>(der.data()), der.size());
+  const auto digest = sha1->final();
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const auto b : digest) {
+    out += k_hex[b >> 4];
+    out += k_hex[b & 0xF];
+  }
+  return out;
+}
+
+std::optional<CertificateInfo> read_certificate_lenient(std::string_view der) {
+  const auto f = x509::read_der_fields({reinterpret_cast<const std::uint8_t*>(der.data()), der.size()});
+  if (!f) {
+    return std::nullopt;
+  }
+  CertificateInfo i;
+  i.subject_cn = f->subject_cn;
+  i.dns_sans = f->dns;
+  i.ip_sans = f->ip;
+  i.issuer = f->issuer_cn;
+  i.not_before_unix = f->not_before;
+  i.not_after_unix = f->not_after;
+  i.not_before = format_rfc3339(f->not_before);
+  i.not_after = format_rfc3339(f->not_after);
+  i.serial = f->serial_hex;
+  i.self_signed = f->same_subject_and_issuer;
+  i.is_ca = f->is_ca;
+  const auto* p = reinterpret_cast<const std::uint8_t*>(der.data());
+  i.sha256_fingerprint = fingerprint(p, der.size());
+  const std::string hex = sha1_thumbprint(der);
+  for (std::size_t k = 0; k < hex.size(); k += 2) {
+    i.sha1_fingerprint += (k == 0 ? "" : ":") + hex.substr(k, 2);
+  }
+  return i;
+}
+
 } // namespace certplan
