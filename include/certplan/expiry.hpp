@@ -153,4 +153,16 @@ private:
 // never rendered whole in memory.
 void render_expiry(const ExpiryReport& report, const std::string& format, std::ostream& out, bool color = false);
 
+// What expiry says about one live endpoint's served chain (issue 14 part 3): "ok" only when a
+// client would accept it. The certificate reported is the first not yet valid, else the one
+// that expires first (an intermediate sent with 4 days left breaks every client in 4 days,
+// whatever the leaf says). Name and chain are judged by the rules registry for `host` (the
+// SNI name or the planned name); without `chains` (--no-verify) only the dates count.
+struct ServedVerdict {
+  std::size_t reported = 0; // which certificate of the chain the report shows
+  std::string note;
+  bool failed = false;      // critical whatever the dates: no client accepts it
+};
+ServedVerdict judge_served(std::string_view host, const ProbeResult& p, const ChainValidator* chains, long long at);
+
 } // namespace certplan

@@ -7,7 +7,6 @@
 #include <certplan/io.hpp>
 #include <certplan/live.hpp>
 #include <certplan/load.hpp>
-#include <certplan/match.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/quote.hpp>
 #include <certplan/scan.hpp>
@@ -46,80 +45,6 @@ struct ExpiryOptions {
   // the worst case (every one timing out) without 1,500 threads and sockets.
   std::size_t jobs = 16;
 };
-
-// What expiry says about one live endpoint's served chain.
-struct ServedVerdict {
-  std::size_t reported = 0; // which certificate of the chain the report shows
-  std::string note;
-  bool failed = false;      // critical whatever the dates: no client accepts it
-};
-
-std::string cert_name(const CertificateInfo& c) {
-  return c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
-}
-
-// Issue 14 part 3: a live endpoint is "ok" only when a client would accept what it served.
-// The certificate shown is the first not yet valid, else the one that expires first: an
-// intermediate sent with 4 days left breaks every client in 4 days, whatever the leaf says.
-// Without `chains` (--no-verify) only the dates count.
-ServedVerdict judge_served(const LiveTarget& e, const ProbeResult& p, const ChainValidator* chains, long long at) {
-  ServedVerdict v;
-  const auto& chain = p.chain;
-  const auto nyv = std::find_if(chain.begin(), chain.end(), [at](const CertificateInfo& c) { return at < c.not_before_unix; });
-  if (nyv != chain.end()) {
-    v.reported = static_cast<std::size_t>(nyv - chain.begin());
-  } else {
-    for (std::size_t i = 1; i < chain.size(); ++i) {
-      if (chain[i].not_after_unix < chain[v.reported].not_after_unix) {
-        v.reported = i;
-      }
-    }
-  }
-  std::vector<std::string> notes;
-  if (v.reported != 0) {
-    notes.push_back(fmt::format("certificate {} of {} served, {} the leaf {}: {}", v.reported + 1, chain.size(),
-                                nyv != chain.end() ? "not yet valid, unlike" : "expires before", cert_name(chain.front()),
-                                cert_name(chain[v.reported])));
-  }
-  if (chains != nullptr) {
-    const CertificateInfo& leaf = chain.front();
-    // R17's matcher under RFC 9525's strict policy: what every client profile accepts at least.
-    const PresentedNames names{leaf.dns_sans, leaf.ip_sans, leaf.subject_cn};
-    if (const auto m = explain_match(names, e.sni, strict_policy()); !m.covered) {
-      v.failed = true;
-      notes.push_back(fmt::format("wrong name: the leaf does not cover {} ({}: {})", e.sni, m.rule, m.reason));
-    }
-    try {
-      const ChainCheck check = chains->check(p.chain_pem, e.label, at);
-      const bool out_of_date = std::any_of(chain.begin(), chain.end(), [at](const CertificateInfo& c) {
-        return at < c.not_before_unix || at > c.not_after_unix;
-      });
-      if (check.trusted) {
-        // Botan checks name constraints against the certificate's names only (x509.hpp).
-        if (!within_name_constraints(e.sni, check.permitted_dns, check.excluded_dns)) {
-          v.failed = true;
-          notes.push_back(fmt::format("{} is outside the issuing CA's name constraints", e.sni));
-        }
-      } else if (!check.dates_only || !out_of_date) {
-        // dates_only with every served certificate in date: the trust anchor is out of date.
-        v.failed = true;
-        if (leaf.self_signed) {
-          notes.push_back(fmt::format("self-signed, not in the trust store ({})", check.status));
-        } else if (check.status.find("issuer not found") != std::string::npos) {
-          notes.push_back(fmt::format("incomplete chain: the issuer of {} is neither served nor trusted ({})",
-                                      cert_name(chain.back()), check.status));
-        } else {
-          notes.push_back(fmt::format("untrusted chain: {}", check.status));
-        }
-      }
-    } catch (const Error& err) {
-      v.failed = true;
-      notes.push_back(fmt::format("the chain cannot be validated: {}", err.message()));
-    }
-  }
-  v.note = fmt::format("{}", fmt::join(notes, "; "));
-  return v;
-}
 
 // Feeds the report and tells stderr about every unreadable source as it is found.
 class ReportSink final : public ScanSink {
@@ -227,7 +152,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
       report.add_probe(at, {endpoints[i].label, false, 0});
       continue;
     }
-    const ServedVerdict v = judge_served(endpoints[i], probes[i], chains.get(), report.at_unix());
+    const ServedVerdict v = judge_served(endpoints[i].sni, probes[i], chains.get(), report.at_unix());
     const CertificateInfo& shown = probes[i].chain[v.reported];
     report.add(at, endpoints[i].label, shown, v.note, v.failed);
     long long earliest = shown.not_after_unix;

@@ -103,7 +103,9 @@ void on_installed(const InstalledFacts& f, Verdicts& v) {
 extern const RuleDef r11{
     .info = {.id = "R11",
              .title = "Validity",
-             .text = "A certificate is judged at --at: not yet valid and expired both fail. A publicly trusted TLS "
+             .text = "A certificate is judged at --at: not yet valid and expired both fail, for every certificate of "
+                     "the chain a client is handed (an expired root sent along only warns: clients with a path of "
+                     "their own skip it). A publicly trusted TLS "
                      "certificate issued on or after 2020-09-01 is valid at most 398 days; under ballot SC-081 at most "
                      "200 days from 2026-03-15, 100 from 2027-03-15 and 47 from 2029-03-15, and needs the serverAuth "
                      "EKU. The Exchange Auth certificate lasts 5 years and its expiry stops OWA and ECP: warn below 60 "

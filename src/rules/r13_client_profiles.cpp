@@ -68,6 +68,30 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
 
 namespace {
 
+std::string name_of(const CertificateInfo& c) {
+  return c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
+}
+
+// A live endpoint outside any profile: a chain that does not validate against the store given
+// fails (a self-signed leaf is R15's).
+void on_served(const ServedFacts& f, Verdicts& v) {
+  if (!f.check_error.empty()) {
+    add(v, r13, Severity::failure, fmt::format("the chain cannot be validated: {}", f.check_error));
+    return;
+  }
+  if (f.chain.front().self_signed || !served_untrusted(f)) {
+    return;
+  }
+  const auto& status = f.check->status;
+  if (status.find("issuer not found") != std::string::npos) {
+    add(v, r13, Severity::failure,
+        fmt::format("incomplete chain: the issuer of {} is neither served nor trusted ({})", name_of(f.chain.back()),
+                    status));
+  } else {
+    add(v, r13, Severity::failure, fmt::format("untrusted chain: {}", status));
+  }
+}
+
 void on_topology(const TopologyFacts& t, Verdicts& v) {
   if (t.topology.clients.empty()) {
     add(v, r13, Severity::info, "No [clients] supported list: no client-specific check was made (see `certplan clients`)");
@@ -83,13 +107,15 @@ extern const RuleDef r13{
                      "accepts wildcards, reads SANs or only the CN, checks the CN as Outlook Anywhere principal, "
                      "accepts private-CA and self-signed certificates, supports SHA-256, SNI and ECDSA, and how it "
                      "follows autodiscover. A client reading only the CN meets one name per certificate; a private "
-                     "root must be installed on each device. unknown is not no: a verdict that depends on it shows "
+                     "root must be installed on each device. A chain a server sends without the intermediates its "
+                     "certificate needs fails every client: no root installed on a device makes up for it. unknown is not no: a verdict that depends on it shows "
                      "both outcomes and is at most a warning naming the unverified claim.",
              .sources = {"shared/spec/domain-research.md section 1 (client matrix)", "seed 004"},
              .effective = {},
              .applies_to = {RuleTarget::topology, RuleTarget::served_chain}},
     .at_endpoint = at_endpoint,
     .on_topology = on_topology,
+    .on_served = on_served,
 };
 
 } // namespace certplan::rules

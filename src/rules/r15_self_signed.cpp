@@ -28,6 +28,14 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
   }
 }
 
+// A live endpoint: a self-signed leaf that the store given does not hold fails every client
+// that has not been handed it beforehand.
+void on_served(const ServedFacts& f, Verdicts& v) {
+  if (f.chain.front().self_signed && served_untrusted(f)) {
+    add(v, r15, Severity::failure, fmt::format("self-signed, not in the trust store ({})", f.check->status));
+  }
+}
+
 } // namespace
 
 extern const RuleDef r15{
@@ -39,6 +47,7 @@ extern const RuleDef r15{
              .effective = {},
              .applies_to = {RuleTarget::topology, RuleTarget::served_chain}},
     .at_endpoint = at_endpoint,
+    .on_served = on_served,
 };
 
 } // namespace certplan::rules

@@ -48,6 +48,22 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
   }
 }
 
+// A live endpoint outside any profile: RFC 9525's strict policy is what every profile accepts
+// at least, so a name it refuses is refused by every client.
+void on_served(const ServedFacts& f, Verdicts& v) {
+  if (f.check == nullptr) {
+    return; // --no-verify: dates only
+  }
+  const auto& leaf = f.chain.front();
+  const PresentedNames names{leaf.dns_sans, leaf.ip_sans, leaf.subject_cn};
+  if (const auto m = explain_match(names, std::string(f.host), strict_policy()); !m.covered) {
+    add(v, r17, Severity::failure, fmt::format("wrong name: the leaf does not cover {} ({}: {})", f.host, m.rule, m.reason));
+  }
+  if (f.check->trusted && !within_name_constraints(std::string(f.host), f.check->permitted_dns, f.check->excluded_dns)) {
+    add(v, r17, Severity::failure, fmt::format("{} is outside the issuing CA's name constraints", f.host));
+  }
+}
+
 } // namespace
 
 extern const RuleDef r17{
@@ -62,6 +78,7 @@ extern const RuleDef r17{
              .effective = {},
              .applies_to = {RuleTarget::issued_certificate, RuleTarget::served_chain}},
     .at_endpoint = at_endpoint,
+    .on_served = on_served,
 };
 
 } // namespace certplan::rules

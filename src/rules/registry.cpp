@@ -40,6 +40,18 @@ Verdicts judge_planned(const PlannedFacts& p) { return run_checks(&RuleDef::on_p
 Verdicts judge_topology(const TopologyFacts& t) { return run_checks(&RuleDef::on_topology, t); }
 Verdicts judge_client(const ClientFacts& c) { return run_checks(&RuleDef::for_client, c); }
 Verdicts judge_installed(const InstalledFacts& s) { return run_checks(&RuleDef::on_installed, s); }
+Verdicts judge_served(const ServedFacts& s) { return run_checks(&RuleDef::on_served, s); }
+
+bool served_untrusted(const ServedFacts& s) {
+  if (s.check == nullptr || s.check->trusted || !s.check_error.empty()) {
+    return false;
+  }
+  const bool out_of_date = std::any_of(s.chain.begin(), s.chain.end(), [&](const CertificateInfo& c) {
+    return s.at < c.not_before_unix || s.at > c.not_after_unix;
+  });
+  // dates_only with every served certificate in date: the trust anchor is out of date.
+  return !s.check->dates_only || !out_of_date;
+}
 
 Trust trust_of(const Meeting& m) {
   if (m.certificate.leaf.self_signed || !m.certificate.chain.trusted) {

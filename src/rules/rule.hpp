@@ -91,7 +91,19 @@ struct InstalledFacts {
   long long at = 0;
 };
 
+// A chain a live server sent, judged with no client profile (expiry's live endpoints): what
+// every client needs at least -- the name under RFC 9525's strict policy, a chain that
+// validates. Dates are expiry's own statuses, not verdicts here.
+struct ServedFacts {
+  std::string_view host;                     // the SNI name, or the planned name
+  const std::vector<CertificateInfo>& chain; // leaf first, as sent
+  const ChainCheck* check = nullptr;         // null: not verified (--no-verify)
+  std::string_view check_error;              // validation could not run at all
+  long long at = 0;
+};
+
 using TopologyCheck = void (*)(const TopologyFacts&, Verdicts&);
+using ServedCheck = void (*)(const ServedFacts&, Verdicts&);
 using InstalledCheck = void (*)(const InstalledFacts&, Verdicts&);
 using ClientCheck = void (*)(const ClientFacts&, Verdicts&);
 using EndpointCheck = void (*)(const Meeting&, Verdicts&);
@@ -106,6 +118,7 @@ struct RuleDef {
   TopologyCheck on_topology = nullptr;
   ClientCheck for_client = nullptr;
   InstalledCheck on_installed = nullptr;
+  ServedCheck on_served = nullptr;
 };
 
 // The registry, in id order.
@@ -123,6 +136,11 @@ Verdicts judge_topology(const TopologyFacts& t);
 Verdicts judge_client(const ClientFacts& c);
 // Every installed-state check of the registry (a server's exports).
 Verdicts judge_installed(const InstalledFacts& s);
+// Whether a served chain failed validation for more than dates (a chain untrusted only because
+// a certificate is out of date at --at is expiry's `expired`/`not-yet-valid`, not untrusted).
+bool served_untrusted(const ServedFacts& s);
+// Every served-chain check of the registry (a live endpoint outside any client profile).
+Verdicts judge_served(const ServedFacts& s);
 
 // Adds a verdict citing `def`'s id.
 inline void add(Verdicts& v, const RuleDef& def, Severity s, std::string message) {
