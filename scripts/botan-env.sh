@@ -5,7 +5,10 @@
 botan_version=3.7.1
 botan_prefix=${XDG_CACHE_HOME:-$HOME/.cache}/certplan/botan-$botan_version
 botan_pkgconfig=$botan_prefix/lib/pkgconfig
-if [ -f "$botan_pkgconfig/botan-3.pc" ]; then
+# Position-independent code, so libcertplan.so can carry it (issue 17): a cache built before
+# that lacks this stamp and is rebuilt.
+botan_stamp=$botan_prefix/certplan-fpic
+if [ -f "$botan_pkgconfig/botan-3.pc" ] && [ -f "$botan_stamp" ]; then
   PKG_CONFIG_PATH=$botan_pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
   export PKG_CONFIG_PATH
 fi

@@ -8,12 +8,13 @@
 # - Only the orig tarball is used: Debian's one patch (readdir_hurd) is for GNU/Hurd
 #   (shared/deps.md section 8), so neither dpkg-source nor dpkg-dev is needed.
 # - --minimized-build with the modules src/x509 uses, a static library (fewer shared
-#   libraries bound at start-up), installed under a temporary directory next to the cache and
+#   libraries bound at start-up) of position-independent code (it is linked into
+#   libcertplan.so as well as into the static library and the binary), installed under a temporary directory next to the cache and
 #   renamed into place: an interrupted build never leaves a half cache.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/botan-env.sh"
-[ -f "$botan_pkgconfig/botan-3.pc" ] && exit 0
+[ -f "$botan_pkgconfig/botan-3.pc" ] && [ -f "$botan_stamp" ] && exit 0
 
 # The archive URI of the machine's own release (not -security, not -updates): deb822 files
 # first (Debian 12's default), then one-line lists.
@@ -104,13 +105,14 @@ pbes2,pbkdf2,aes,cbc,scrypt,\
 tls12,tls13,ecdh,x25519,dh,gcm,chacha20poly1305,hmac,prf_tls,hkdf,\
 auto_rng,system_rng
 python3 configure.py --minimized-build --enable-modules="$modules" --build-targets=static \
-  --prefix="$botan_prefix" --without-documentation \
+  --prefix="$botan_prefix" --without-documentation --extra-cxxflags=-fPIC \
   --system-cert-bundle=/etc/ssl/certs/ca-certificates.crt >"$work/configure.log" 2>&1 ||
   { cat "$work/configure.log" >&2; exit 1; }
 make -j"$(nproc)" libs >"$work/make.log" 2>&1 || { tail -50 "$work/make.log" >&2; exit 1; }
 make install DESTDIR="$stage" >"$work/install.log" 2>&1 || { tail -20 "$work/install.log" >&2; exit 1; }
 # Same file system as the cache: the rename is atomic. (A directory without botan-3.pc is
 # not a cache: nothing of ours finished there.)
+touch "$stage$botan_prefix/certplan-fpic"
 rm -rf "$botan_prefix"
 mv "$stage$botan_prefix" "$botan_prefix"
 echo "setup: Botan $botan_version installed in $botan_prefix" >&2

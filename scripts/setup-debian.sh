@@ -23,7 +23,7 @@ for p in $pkgs; do
 done
 . "$here/botan-env.sh"
 need_botan=no
-if ! installed libbotan-3-dev && [ ! -f "$botan_pkgconfig/botan-3.pc" ]; then
+if ! installed libbotan-3-dev && { [ ! -f "$botan_pkgconfig/botan-3.pc" ] || [ ! -f "$botan_stamp" ]; }; then
   need_botan=yes
 fi
 [ -z "$missing" ] && [ $need_botan = no ] && exit 0

@@ -2,6 +2,8 @@
 // nothing; the same value always renders to the same bytes.
 #pragma once
 
+#include <certplan/error.hpp>
+
 #include <certplan/clients.hpp>
 #include <certplan/compare.hpp>
 #include <certplan/plan.hpp>
@@ -24,5 +26,8 @@ std::string render_comparison(const Comparison& comparison, Format format);
 // `certplan rules` (every rule) and `certplan explain ID` (one, with its sources in full).
 std::string render_rules(const std::vector<const Rule*>& rules, Format format);
 std::string render_rule(const Rule& rule, Format format);
+// The input line an error points at (`line`, its text without the newline) with a caret under
+// the column; "" when the position has no line or column, or the text is not text.
+std::string render_source_excerpt(const SourcePos& where, std::string_view line);
 
 } // namespace certplan

@@ -8,12 +8,38 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <fstream>
+#include <optional>
 #include <ctime>
 #include <ostream>
 #include <regex>
 
 namespace certplan::cli {
 namespace {
+
+// The text of the line an input error points at, read again from its file (at most the first
+// 16 MiB are looked through): none when the file cannot be read or is not that long.
+std::optional<std::string> source_line(const SourcePos& where) {
+  if (where.line == 0 || where.file.empty()) {
+    return std::nullopt;
+  }
+  std::ifstream in(where.file, std::ios::binary);
+  std::string line;
+  std::size_t read = 0;
+  for (std::uint32_t n = 1; std::getline(in, line); ++n) {
+    read += line.size() + 1;
+    if (n == where.line) {
+      if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+      }
+      return line;
+    }
+    if (read > (16u << 20)) {
+      break;
+    }
+  }
+  return std::nullopt;
+}
 
 // The commands of cli.md, in its order; the later issues add csr, audit, expiry, match.
 const std::vector<CommandSpec>& commands() {
@@ -161,6 +187,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   } catch (const Error& e) {
     err << "certplan: " << (e.where() ? e.where()->to_string() + ": " : std::string()) << "error: " << e.message()
         << "\n";
+    if (const auto line = e.where() ? source_line(*e.where()) : std::nullopt) {
+      err << render_source_excerpt(*e.where(), *line);
+    }
     return exit_unusable;
   } catch (const std::exception& e) {
     err << "certplan: internal error: " << e.what() << "\n";

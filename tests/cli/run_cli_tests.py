@@ -118,7 +118,13 @@ def case_bad_input_exit_3_with_position():
         assert out == "", out
         line = text.splitlines().index('nmae = "x"') + 1
         assert f"bad.toml:{line}:1: error: unknown key 'nmae' in [organization]" in err, err
+        # The line itself, with a caret under the column (issue 17).
+        assert f" {line} | nmae = \"x\"\n {' ' * len(str(line))} | ^\n" in err, err
         assert not out_file.exists()
+        broken = pathlib.Path(d) / "broken.toml"
+        broken.write_text("schema = 1\n[organization\n")
+        code, out, err = run("plan", broken)
+        assert code == 3 and "broken.toml:2:14:" in err and " 2 | [organization\n   |              ^\n" in err, err
         code, out, err = run("plan", pathlib.Path(d) / "missing.toml")
         assert code == 3 and out == "" and "missing.toml" in err, err
 

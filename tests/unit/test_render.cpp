@@ -36,3 +36,17 @@ TEST_CASE("markdown escapes pipes and uses tables", "[render][markdown]") {
   REQUIRE(md.find("| fqdn | scope |") != std::string::npos);
   REQUIRE(md.find("```powershell") != std::string::npos);
 }
+
+TEST_CASE("an input error's line is quoted with a caret under its column", "[render]") {
+  using certplan::render_source_excerpt;
+  using certplan::SourcePos;
+  CHECK(render_source_excerpt(SourcePos{"t.toml", 2, 14}, "[organization") ==
+        " 2 | [organization\n   |              ^\n");
+  // Columns count characters, not bytes: the caret sits under the 'x' after two 2-byte letters.
+  CHECK(render_source_excerpt(SourcePos{"t.toml", 10, 4}, "\xc3\xa9\xc3\xa9 x") == " 10 | \xc3\xa9\xc3\xa9 x\n    |    ^\n");
+  // A terminal is never sent the file's control sequences; a tab stays one column.
+  CHECK(render_source_excerpt(SourcePos{"t.toml", 1, 3}, "\x1b[2J\tx") == " 1 | ?[2J x\n   |   ^\n");
+  // No position, or not text: nothing.
+  CHECK(render_source_excerpt(SourcePos{"t.toml", 0, 0}, "x").empty());
+  CHECK(render_source_excerpt(SourcePos{"t.toml", 1, 1}, std::string_view("a\0b", 3)).empty());
+}
