@@ -26,9 +26,23 @@ struct CommonOptions {
   std::string at;
   bool no_color = false;
 };
+// Which of the shared options a command reads (issue 17: an option only where it applies, so
+// `certplan init --at 2020-01-01` is refused instead of ignored).
+enum Uses : unsigned {
+  uses_at = 1,        // --at: the command makes validity decisions
+  uses_file_size = 2, // --max-file-size: it reads input files whole
+  uses_certs = 4,     // --max-certs: it reads certificate bundles whole
+  uses_tenants = 8,   // --max-tenants: it loads a topology
+  uses_color = 16,    // --no-color: it colours a terminal
+  uses_topology = uses_file_size | uses_tenants,
+};
 // `formats`: the --format values this command accepts; anything else is a usage error at
-// parse time (exit 3), so commands need not check again.
-void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<std::string>& formats);
+// parse time (exit 3), so commands need not check again. --format and -o always.
+void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<std::string>& formats,
+                        unsigned uses = uses_at | uses_file_size | uses_certs | uses_tenants);
+
+// The exit status for the worst verdict of a run (cli.md): 0 info, 1 warning, 2 failure.
+int exit_for(Severity worst);
 
 // --format as a Format (text, json, markdown); add_common_options has already checked it.
 Format output_format(const CommonOptions& opts);
@@ -50,6 +64,7 @@ struct CommandSpec {
   const char* name;
   const char* description;
   Setup setup;
+  const char* examples; // the EXAMPLES of its --help, one command per line
 };
 
 void setup_plan(CLI::App& sub, Action& action);

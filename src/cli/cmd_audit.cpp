@@ -286,8 +286,7 @@ int run_audit(const AuditOptions& o, Io& io) {
       a.findings.push_back({"R13", Severity::warning, n, ""});
     }
     emit(o.common, io, render(a, {}, format));
-    const auto w = a.worst();
-    return w == Severity::info ? exit_ok : w == Severity::warning ? exit_warning : exit_failure;
+    return exit_for(a.worst());
   }
   auto certs = load_certificates(files, topo, chains, at);
   const auto exported = add_server_exports(o.server_exports, topo, plan, chains, at, certs);
@@ -309,8 +308,7 @@ int run_audit(const AuditOptions& o, Io& io) {
     }
   }
   emit(o.common, io, render(a, regressions, format));
-  const auto w = a.worst();
-  return w == Severity::info ? exit_ok : w == Severity::warning ? exit_warning : exit_failure;
+  return exit_for(a.worst());
 }
 
 struct MatchOptions {
@@ -379,7 +377,7 @@ void setup_audit(CLI::App& sub, Action& action) {
   sub.add_option("--jobs", o->jobs, "probes at once")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
   sub.add_option("--server-export", o->server_exports, "folder of one Exchange server's exports (Export-Clixml or "
                                                        "ConvertTo-Json); repeat for each server");
-  add_common_options(sub, o->common, {"text", "json", "markdown"});
+  add_common_options(sub, o->common, {"text", "json", "markdown"}, uses_at | uses_topology | uses_certs);
   sub.callback([o, &action] { action = [o](Io& io) { return run_audit(*o, io); }; });
 }
 
@@ -388,7 +386,7 @@ void setup_match(CLI::App& sub, Action& action) {
   sub.add_option("CERT", o->cert, "certificate file (PEM or DER; the first certificate is judged)")->required();
   sub.add_option("HOST", o->hosts, "host names or IP addresses")->required();
   sub.add_option("--client", o->client, "judge as this client profile would (default: strict RFC 9525)");
-  add_common_options(sub, o->common, {"text", "json"});
+  add_common_options(sub, o->common, {"text", "json"}, uses_file_size | uses_certs);
   sub.callback([o, &action] { action = [o](Io& io) { return run_match(*o, io); }; });
 }
 

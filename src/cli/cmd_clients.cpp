@@ -9,7 +9,7 @@ namespace certplan::cli {
 
 void setup_clients(CLI::App& sub, Action& action) {
   auto opts = std::make_shared<CommonOptions>();
-  add_common_options(sub, *opts, {"text", "json", "markdown"});
+  add_common_options(sub, *opts, {"text", "json", "markdown"}, 0);
   sub.callback([opts, &action] {
     action = [opts](Io& io) {
       const Format format = output_format(*opts);

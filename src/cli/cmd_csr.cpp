@@ -1,3 +1,4 @@
+#include "util/text.hpp"
 #include "cli/cli.hpp"
 
 #include <certplan/clients.hpp>
@@ -124,7 +125,7 @@ int run_check(const CsrOptions& o, Io& io, const Plan& plan) {
     emit(o.common, io, j.dump(2) + "\n");
   } else {
     std::string out = info.signature_valid || !info.key_type.empty()
-                          ? fmt::format("{}: CN={}, {} SANs, {}, signature {}\n", o.check, info.cn, info.sans.size(),
+                          ? fmt::format("{}: CN={}, {}, {}, signature {}\n", o.check, info.cn, util::plural(info.sans.size(), "SAN", "SANs"),
                                         info.key_type, info.signature_valid ? "valid" : "INVALID")
                           : fmt::format("{}: signature INVALID\n", o.check);
     for (const auto& n : r.notes) {
@@ -132,7 +133,7 @@ int run_check(const CsrOptions& o, Io& io, const Plan& plan) {
     }
     emit(o.common, io, out);
   }
-  return r.severity == Severity::info ? exit_ok : r.severity == Severity::warning ? exit_warning : exit_failure;
+  return exit_for(r.severity);
 }
 
 int run_csr(const CsrOptions& o, Io& io) {
@@ -201,8 +202,8 @@ int run_csr(const CsrOptions& o, Io& io) {
   files.commit(o.force ? "." + utc_stamp(o.common.at) : "");
   std::string text;
   for (const auto& r : outputs) {
-    text += fmt::format("{}/{}.key  {}/{}.csr  {}  CN={}  {} SANs\n", o.out_dir, r.id, o.out_dir, r.id, r.key_type, r.cn,
-                        r.sans.size());
+    text += fmt::format("{}/{}.key  {}/{}.csr  {}  CN={}  {}\n", o.out_dir, r.id, o.out_dir, r.id, r.key_type, r.cn,
+                        util::plural(r.sans.size(), "SAN", "SANs"));
   }
   emit(o.common, io, output_format(o.common) == Format::json ? csr_manifest(outputs) : text);
   return exit_ok;
@@ -224,7 +225,7 @@ void setup_csr(CLI::App& sub, Action& action) {
   sub.add_flag("--force", o->force, "move existing key and request files aside (NAME.<UTC time>) instead of refusing");
   sub.add_option("--jobs", o->jobs, "threads for key generation (default: all cores)");
   sub.add_option("--check", o->check, "compare REQUEST (PEM or DER, made elsewhere) with the plan instead");
-  add_common_options(sub, o->common, {"text", "json"});
+  add_common_options(sub, o->common, {"text", "json"}, uses_at | uses_topology);
   sub.callback([o, &action] { action = [o](Io& io) { return run_csr(*o, io); }; });
 }
 

@@ -193,7 +193,8 @@ void setup_expiry(CLI::App& sub, Action& action) {
   sub.add_option("--server-export", o->server_exports, "folder of an Exchange server's exports (Export-Clixml or "
                                                        "ConvertTo-Json): its certificates; repeat for each server");
   sub.add_option("--sni", o->sni, "server name to send to live endpoints (default: the host given)");
-  sub.add_option("--starttls", o->starttls, "smtp | imap | pop3 | none (default: implied by ports 25/587, 143, 110)");
+  sub.add_option("--starttls", o->starttls, "smtp | imap | pop3 | none (default: implied by ports 25/587, 143, 110)")
+      ->check(CLI::IsMember({"smtp", "imap", "pop3", "none"}));
   sub.add_option("--timeout", o->timeout, "seconds for each live endpoint, all included (connect, STARTTLS, handshake)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
@@ -213,7 +214,8 @@ void setup_expiry(CLI::App& sub, Action& action) {
   sub.add_flag("--no-verify", o->no_verify, "live endpoints: judge the dates only, not the name or the chain");
   sub.add_flag("--progress", o->progress, "show progress on stderr even when it is not a terminal");
   sub.add_flag("--no-progress", o->no_progress, "never show progress");
-  add_common_options(sub, o->common, {"text", "json", "markdown", "csv", "prometheus", "ics", "nagios"});
+  add_common_options(sub, o->common, {"text", "json", "markdown", "csv", "prometheus", "ics", "nagios"},
+                     uses_at | uses_topology | uses_color);
   sub.callback([o, &action] {
     action = [o](Io& io) {
       if (o->common.format != "nagios") {

@@ -12,14 +12,12 @@ void setup_init(CLI::App& sub, Action& action) {
   auto opts = std::make_shared<std::pair<CommonOptions, std::string>>();
   sub.add_option("--model", opts->second,
                  "consolidated | proxy-sites | multisite-single-namespace | regional | multi-forest | hosted")
-      ->required();
-  add_common_options(sub, opts->first, {"text"});
+      ->required()
+      ->check(CLI::IsMember({"consolidated", "proxy-sites", "multisite-single-namespace", "regional", "multi-forest",
+                             "hosted"}));
+  add_common_options(sub, opts->first, {"text"}, 0);
   sub.callback([opts, &action] {
     action = [opts](Io& io) {
-      if (!model_from_string(opts->second)) {
-        throw Error(ErrorKind::usage, "--model must be consolidated, proxy-sites, multisite-single-namespace, "
-                                      "regional, multi-forest or hosted, not \"" + opts->second + "\"");
-      }
       const auto text = embedded_resource("templates/init/" + opts->second + ".toml");
       if (!text) {
         throw Error(ErrorKind::internal, "no starter template for model " + opts->second);

@@ -27,12 +27,7 @@ int run_plan(const PlanOptions& opts, Io& io) {
   }
   const Plan plan = make_plan(topo, catalog);
   emit(opts.common, io, render_plan(plan, format));
-  switch (plan.worst()) {
-  case Severity::info: return exit_ok;
-  case Severity::warning: return exit_warning;
-  case Severity::failure: return exit_failure;
-  }
-  return exit_failure;
+  return exit_for(plan.worst());
 }
 
 } // namespace
@@ -42,7 +37,7 @@ void setup_plan(CLI::App& sub, Action& action) {
   sub.add_option("TOPOLOGY", opts->topology, "topology file (TOML, see shared/spec/topology.md)")->required();
   sub.add_flag("--compare-autodiscover", opts->compare_autodiscover,
                "hosted model: compare the redirect, srv and san options side by side");
-  add_common_options(sub, opts->common, {"text", "json", "markdown"});
+  add_common_options(sub, opts->common, {"text", "json", "markdown"}, uses_topology);
   sub.callback([opts, &action] { action = [opts](Io& io) { return run_plan(*opts, io); }; });
 }
 

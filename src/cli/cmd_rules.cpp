@@ -12,7 +12,7 @@ namespace certplan::cli {
 
 void setup_rules(CLI::App& sub, Action& action) {
   auto opts = std::make_shared<CommonOptions>();
-  add_common_options(sub, *opts, {"text", "json", "markdown"});
+  add_common_options(sub, *opts, {"text", "json", "markdown"}, 0);
   sub.callback([opts, &action] {
     action = [opts](Io& io) {
       emit(*opts, io, render_rules(all_rules(), output_format(*opts)));
@@ -25,7 +25,7 @@ void setup_explain(CLI::App& sub, Action& action) {
   auto opts = std::make_shared<CommonOptions>();
   auto id = std::make_shared<std::string>();
   sub.add_option("RULE", *id, "a rule id, as any verdict cites it (R16, key, renewal)")->required();
-  add_common_options(sub, *opts, {"text", "json", "markdown"});
+  add_common_options(sub, *opts, {"text", "json", "markdown"}, 0);
   sub.callback([opts, id, &action] {
     action = [opts, id](Io& io) {
       const Rule* r = find_rule(*id);

@@ -83,14 +83,14 @@ void setup_tenant(CLI::App& sub, Action& action) {
       ->allow_extra_args(false);
   add_cmd->add_option("--webmail", add->request.webmail,
                       "vanity webmail host, redirected by [hosting] webmail_redirect_host");
-  add_common_options(*add_cmd, add->common, {"text", "json", "markdown"});
+  add_common_options(*add_cmd, add->common, {"text", "json", "markdown"}, uses_topology);
   add_cmd->callback([add, &action] { action = [add](Io& io) { return run_tenant(TenantAction::add, *add, io); }; });
 
   auto remove = std::make_shared<TenantOptions>();
   CLI::App* remove_cmd = sub.add_subcommand(
       "remove", "delete a tenant's [[tenant]] table from the topology, then print the reverse runbook");
   add_topology(*remove_cmd, *remove);
-  add_common_options(*remove_cmd, remove->common, {"text", "json", "markdown"});
+  add_common_options(*remove_cmd, remove->common, {"text", "json", "markdown"}, uses_topology);
   remove_cmd->callback(
       [remove, &action] { action = [remove](Io& io) { return run_tenant(TenantAction::remove, *remove, io); }; });
 }

@@ -105,7 +105,7 @@ int run_trace(const TraceOptions& opts, Io& io) {
     worst = std::max(worst, traces.back().severity());
   }
   emit(opts.common, io, render_traces(traces, format));
-  return worst == Severity::info ? exit_ok : worst == Severity::warning ? exit_warning : exit_failure;
+  return exit_for(worst);
 }
 
 } // namespace
@@ -121,7 +121,7 @@ void setup_trace(CLI::App& sub, Action& action) {
                "the client is domain-joined on the corporate network (SCP lookup, internal DNS view)");
   sub.add_flag("--installed", opts->installed,
                "meet the certificates of [[installed]] (files relative to the topology) instead of the planned ones");
-  add_common_options(sub, opts->common, {"text", "json", "markdown"});
+  add_common_options(sub, opts->common, {"text", "json", "markdown"}, uses_topology | uses_certs);
   sub.callback([opts, &action] { action = [opts](Io& io) { return run_trace(*opts, io); }; });
 }
 

@@ -4,9 +4,11 @@
 #include <certplan/error.hpp>
 #include <certplan/io.hpp>
 #include <certplan/render.hpp>
+#include <certplan/version.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -41,36 +43,51 @@ std::optional<std::string> source_line(const SourcePos& where) {
   return std::nullopt;
 }
 
-// The commands of cli.md, in its order; the later issues add csr, audit, expiry, match.
+// The commands of cli.md, in its order, each with the examples of its own --help.
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> k_commands = {
-      {"plan", "namespaces, certificate plan, DNS records and per-client warnings for a topology", setup_plan},
-      {"csr", "a private key and a PKCS#10 request per planned certificate, plus a manifest", setup_csr},
-      {"audit", "every endpoint x every supported client: covered or not, and why", setup_audit},
-      {"expiry", "expiry report over certificate files, folders and live host:port endpoints", setup_expiry},
-      {"match", "does this certificate cover these names (strict RFC 9525, or --client ID)", setup_match},
-      {"clients", "the built-in client profiles", setup_clients},
-      {"rules", "the rules every verdict cites (domain.md R1-R20 and certplan's own checks)", setup_rules},
-      {"explain", "one rule in full: what it checks, its sources and effective dates", setup_explain},
-      {"init", "print a commented starter topology for a model", setup_init},
-      {"trace", "simulate a client's autodiscover lookup for USER@DOMAIN over the plan", setup_trace},
-      {"tenant", "hosted model: add or remove a tenant in the topology and print its runbook", setup_tenant},
+      {"plan", "namespaces, certificate plan, DNS records and per-client warnings for a topology", setup_plan,
+       "certplan plan contoso.toml\n  certplan plan contoso.toml --format json -o plan.json\n"
+       "  certplan plan hosted.toml --compare-autodiscover"},
+      {"csr", "a private key and a PKCS#10 request per planned certificate, plus a manifest", setup_csr,
+       "certplan csr contoso.toml --out requests --passphrase-file pass.txt\n"
+       "  certplan csr contoso.toml --check issued-elsewhere.csr"},
+      {"audit", "every endpoint x every supported client: covered or not, and why", setup_audit,
+       "certplan audit contoso.toml mail.pem --trust roots.pem\n  certplan audit contoso.toml --live\n"
+       "  certplan audit contoso.toml mail.contoso.com:443 --connect-to ::10.0.0.5:443\n"
+       "  certplan audit contoso.toml --server-export exports/EX01"},
+      {"expiry", "expiry report over certificate files, folders and live host:port endpoints", setup_expiry,
+       "certplan expiry /etc/letsencrypt/live --warn 30 --crit 7\n"
+       "  certplan expiry mail.contoso.com:443 --format nagios\n"
+       "  certplan expiry --topology contoso.toml --format prometheus"},
+      {"match", "does this certificate cover these names (strict RFC 9525, or --client ID)", setup_match,
+       "certplan match mail.pem mail.contoso.com autodiscover.contoso.com\n"
+       "  certplan match wildcard.pem mail.contoso.com --client windows-mobile-5"},
+      {"clients", "the built-in client profiles", setup_clients, "certplan clients --format markdown"},
+      {"rules", "the rules every verdict cites (domain.md R1-R20 and certplan's own checks)", setup_rules,
+       "certplan rules\n  certplan rules --format json"},
+      {"explain", "one rule in full: what it checks, its sources and effective dates", setup_explain,
+       "certplan explain R12"},
+      {"init", "print a commented starter topology for a model", setup_init,
+       "certplan init --model regional > contoso.toml"},
+      {"trace", "simulate a client's autodiscover lookup for USER@DOMAIN over the plan", setup_trace,
+       "certplan trace user@contoso.com contoso.toml\n  certplan trace user@tenant.com hosted.toml --client ios-mail"},
+      {"tenant", "hosted model: add or remove a tenant in the topology and print its runbook", setup_tenant,
+       "certplan tenant add hosted.toml --name Fabrikam --domain fabrikam.com\n"
+       "  certplan tenant remove hosted.toml --name Fabrikam"},
   };
   return k_commands;
 }
 
-const char* k_footer = R"(
+const char* k_exit_status = R"(
 EXIT STATUS
   0  done, nothing to report
   1  done, with warnings
   2  done, with failures (a client that will fail, an uncovered endpoint)
   3  could not do the job: usage error or invalid input (the message names file:line:column)
+)";
 
-EXAMPLES
-  certplan init --model regional > contoso.toml
-  certplan plan contoso.toml
-  certplan plan contoso.toml --format json -o plan.json
-  certplan clients --format markdown)";
+std::string footer(const std::string& examples) { return std::string(k_exit_status) + "\nEXAMPLES\n  " + examples + "\n"; }
 
 // cli.md: --at is a usage error unless it names a real instant. The shape alone is not enough:
 // timegm normalises out-of-range fields, so "2026-02-30" would silently become 2 March and every
@@ -102,27 +119,46 @@ bool valid_reference_time(const std::string& s) {
 
 } // namespace
 
-void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<std::string>& formats) {
+void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<std::string>& formats, unsigned uses) {
   app.add_option("--format", opts.format, fmt::format("output format: {}", fmt::join(formats, ", ")))
       ->capture_default_str()
       ->check(CLI::IsMember(formats));
   app.add_option("-o,--output", opts.output, "write to FILE (atomically) instead of standard output");
-  app.add_option("--at", opts.at, "reference time for validity decisions, YYYY-MM-DD[THH:MM:SSZ] (default: now)")
-      ->check([](const std::string& s) {
-        return valid_reference_time(s)
-                   ? std::string()
-                   : fmt::format("\"{}\" is not a real UTC time; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", s);
-      });
-  app.add_option("--max-file-size", input_limits().max_file_bytes, "bytes: a larger input file read whole is refused")
-      ->capture_default_str()
-      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 40));
-  app.add_option("--max-certs", input_limits().max_certificates, "certificates: a larger bundle read whole is refused")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
-  app.add_option("--max-tenants", input_limits().max_tenants, "tenants: a topology with more is refused")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
-  app.add_flag("--no-color", opts.no_color, "no ANSI colours (expiry colours statuses on a terminal; NO_COLOR is honoured too)");
+  if ((uses & uses_at) != 0) {
+    app.add_option("--at", opts.at, "reference time for validity decisions, YYYY-MM-DD[THH:MM:SSZ] (default: now)")
+        ->check([](const std::string& s) {
+          return valid_reference_time(s)
+                     ? std::string()
+                     : fmt::format("\"{}\" is not a real UTC time; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", s);
+        });
+  }
+  if ((uses & uses_file_size) != 0) {
+    app.add_option("--max-file-size", input_limits().max_file_bytes, "bytes: a larger input file read whole is refused")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 40));
+  }
+  if ((uses & uses_certs) != 0) {
+    app.add_option("--max-certs", input_limits().max_certificates, "certificates: a larger bundle read whole is refused")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
+  }
+  if ((uses & uses_tenants) != 0) {
+    app.add_option("--max-tenants", input_limits().max_tenants, "tenants: a topology with more is refused")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
+  }
+  if ((uses & uses_color) != 0) {
+    app.add_flag("--no-color", opts.no_color, "no ANSI colours on a terminal (NO_COLOR is honoured too)");
+  }
+}
+
+int exit_for(Severity worst) {
+  switch (worst) {
+  case Severity::info: return exit_ok;
+  case Severity::warning: return exit_warning;
+  case Severity::failure: return exit_failure;
+  }
+  return exit_failure;
 }
 
 Format output_format(const CommonOptions& opts) { return format_from_string(opts.format).value_or(Format::text); }
@@ -161,13 +197,29 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   Io io{out, err};
   CLI::App app("certplan: plan TLS certificates and host-name namespaces for Exchange-style client access", "certplan");
   app.require_subcommand(1);
-  app.footer(k_footer);
-  app.set_version_flag("--version", "certplan 0.1.0");
+  app.footer(footer("certplan init --model regional > contoso.toml\n  certplan plan contoso.toml\n"
+                    "  certplan audit contoso.toml --live\n  certplan expiry /etc/ssl/private --format nagios"));
+  app.set_version_flag("--version", std::string("certplan ") + k_version);
   Action action;
   for (const auto& spec : commands()) {
     CLI::App* sub = app.add_subcommand(spec.name, spec.description);
-    sub->footer(k_footer);
+    sub->footer(footer(spec.examples));
     spec.setup(*sub, action);
+  }
+  // A first word that is neither an option nor a command is a command the user mistyped:
+  // CLI11 alone would say "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    const auto& all = commands();
+    if (std::none_of(all.begin(), all.end(), [&](const CommandSpec& c) { return word == c.name; })) {
+      std::vector<std::string> names;
+      for (const auto& c : all) {
+        names.emplace_back(c.name);
+      }
+      err << "certplan: error: unknown command \"" << word << "\"; commands: " << fmt::format("{}", fmt::join(names, ", "))
+          << "\nRun with --help for usage.\n";
+      return exit_unusable;
+    }
   }
   try {
     app.parse(argc, argv);

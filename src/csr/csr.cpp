@@ -1,3 +1,4 @@
+#include "util/text.hpp"
 #include <certplan/csr.hpp>
 
 #include "rules/rule.hpp"
@@ -211,7 +212,8 @@ RequestCheck check_request(const Plan& plan, const RequestInfo& request) {
     note(Severity::warning, fmt::format("same names in another order; planned order (R7): {}", fmt::join(best->sans, ", ")));
   }
   if (r.severity == Severity::info) {
-    note(Severity::info, fmt::format("matches planned certificate {}: CN and {} SANs in order", best->id, best->sans.size()));
+    note(Severity::info, fmt::format("matches planned certificate {}: CN and {} in order", best->id,
+                                    util::plural(best->sans.size(), "SAN", "SANs")));
   }
   return r;
 }

@@ -1,4 +1,5 @@
 // The autodiscover comparison: one column per option.
+#include "util/text.hpp"
 #include "render/render_internal.hpp"
 
 #include <fmt/format.h>
@@ -61,8 +62,8 @@ std::string render_comparison(const Comparison& c, Format format) {
     }
   }
   std::string out = md ? "# Autodiscover options compared\n\n" : "Autodiscover options compared\n=============================\n";
-  out += fmt::format("{}{}: {} tenants, {} tenant domains, max_names = {}\n\n", md ? "" : "", c.topology, c.tenants,
-                     c.tenant_domains, c.max_names);
+  out += fmt::format("{}{}: {}, {}, max_names = {}\n\n", md ? "" : "", c.topology, util::plural(c.tenants, "tenant", "tenants"),
+                     util::plural(c.tenant_domains, "tenant domain", "tenant domains"), c.max_names);
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const auto& r = rows[k];
     if (md) {
