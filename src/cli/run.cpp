@@ -20,6 +20,7 @@ const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> k_commands = {
       {"plan", "namespaces, certificate plan, DNS records and per-client warnings for a topology", setup_plan},
       {"csr", "a private key and a PKCS#10 request per planned certificate, plus a manifest", setup_csr},
+      {"deploy", "Exchange Management Shell steps per certificate and server (import, bind, URLs) and the renewal plan", setup_deploy},
       {"audit", "every endpoint x every supported client: covered or not, and why", setup_audit},
       {"expiry", "expiry report over certificate files, folders and live host:port endpoints", setup_expiry},
       {"match", "does this certificate cover these names (strict RFC 9525, or --client ID)", setup_match},
