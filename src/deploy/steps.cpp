@@ -256,7 +256,8 @@ ServerSteps server_steps(const Plan& plan, const Topology& topo, const Certifica
   if (has(c.services, "IIS")) {
     steps.push_back(make_step("iisreset", "restart IIS so it serves the new binding", "iisreset.ps1", {{"server", server.name}}));
   }
-  steps.push_back(make_step("remove-replaced", "remove the certificate this one replaced", "remove-replaced.ps1",
+  steps.push_back(make_step("remove-replaced", "remove the certificate this one replaced",
+                            v2007 ? "remove-replaced-2007.ps1" : "remove-replaced.ps1",
                             {{"server", server.name}}));
   return ss;
 }
@@ -416,7 +417,7 @@ DeployPlan make_deploy(const Plan& plan, const Topology& topo, const DeployOptio
     cd.renewal = deploy_detail::plan_renewal(c, o.at, known_names);
     const std::string server_name = first_server != nullptr ? first_server->name : std::string();
     const std::string services = fmt::format("{}", fmt::join(c.services, ","));
-    cd.renewal.certbot = make_step("certbot", "ACME with certplan's key: certbot sends ID.csr", "renew-certbot.sh",
+    cd.renewal.certbot = make_step("certbot", fmt::format("ACME with certplan's key: certbot sends {}.csr", c.id), "renew-certbot.sh",
                                    {{"csr", c.id + ".csr"},
                                     {"cert", c.id + ".cer"},
                                     {"chain", c.id + ".chain.pem"},
@@ -430,13 +431,12 @@ DeployPlan make_deploy(const Plan& plan, const Topology& topo, const DeployOptio
           fmt::format("'{{CertThumbprint}}' '{}' 1 '{{CacheFile}}' '{{CachePassword}}' '{{CertFriendlyName}}'", services)}});
     cd.renewal.posh_acme = make_step("posh-acme", "ACME on the Exchange server: Posh-ACME", "renew-posh-acme.ps1",
                                      {{"names", c.sans}, {"server", server_name}, {"services", services}});
+    const bool old_cmdlets = v == ExchangeVersion::v2007 || v == ExchangeVersion::v2010;
     cd.renewal.from_existing =
         make_step("renew-from-existing", "renew from the installed certificate (new key, same names)",
-                  "renew-from-existing.ps1", {{"server", server_name}, {"file", win_path(o, c.id + "-renewal.req")}});
-    if (v == ExchangeVersion::v2007 || v == ExchangeVersion::v2010) {
-      cd.renewal.from_existing.notes.push_back(fmt::format(
-          "{}: New-ExchangeCertificate -GenerateRequest also takes -Path to write the request itself", version_label(v)));
-    }
+                  old_cmdlets ? "renew-from-existing-2007.ps1" : "renew-from-existing.ps1",
+                  {{"server", server_name}, {"file", win_path(o, c.id + "-renewal.req")}});
+    cd.renewal.posh_acme.notes.push_back("Posh-ACME needs Windows PowerShell 5.1 or later on the server");
     d.certificates.push_back(std::move(cd));
   }
   return d;
