@@ -343,6 +343,12 @@ DeployPlan make_deploy(const Plan& plan, const Topology& topo, const DeployOptio
       throw Error(ErrorKind::usage, fmt::format("--server {}: no server of that name in {}", name, topo.path));
     }
   }
+  // A line break in a path would end a comment line or split a command a reader copies.
+  for (const auto& [flag, value] : {std::pair{"--files-dir", &o.files_dir}, std::pair{"--key-passphrase-file", &o.key_passphrase_file}}) {
+    if (const auto c = quote::find_control(*value)) {
+      throw Error(ErrorKind::usage, fmt::format("{} holds the control character {}", flag, quote::code_point_name(c->code_point)));
+    }
+  }
   DeployPlan d;
   d.topology_path = plan.topology_path;
   d.organization = plan.organization;
