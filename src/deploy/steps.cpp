@@ -8,6 +8,7 @@
 #include "deploy/deploy_internal.hpp"
 
 #include <certplan/error.hpp>
+#include <certplan/match.hpp>
 #include <certplan/resources.hpp>
 
 #include <fmt/format.h>
@@ -114,11 +115,17 @@ std::vector<std::pair<const Site*, const Server*>> servers_of(const Topology& to
 
 bool wanted(const DeployOptions& o, const Server& s) { return o.servers.empty() || has(o.servers, s.name); }
 
-// The URLs of the site namespace go with the first IIS certificate that carries it: with
+// Whether `c` covers `host` by strict RFC 9525 (R17's matcher): a wildcard plan names
+// mail.contoso.com only through *.contoso.com.
+bool carries(const CertificatePlan& c, const std::string& host) {
+  return covers(PresentedNames{c.sans, {}, c.cn}, host, strict_policy());
+}
+
+// The URLs of the site namespace go with the first IIS certificate that covers it: with
 // single-name certificates, the one for the namespace, not the one for autodiscover.
 const CertificatePlan* url_owner(const Plan& plan, const std::string& site_ns, const std::string& site) {
   for (const auto& c : plan.certificates) {
-    if (has(c.services, "IIS") && has(c.sans, site_ns) && has(c.sites, site)) {
+    if (has(c.services, "IIS") && carries(c, site_ns) && has(c.sites, site)) {
       return &c;
     }
   }
@@ -175,10 +182,10 @@ void url_steps(const Topology& topo, const Server& server, const std::string& ns
 }
 
 std::string protocol_host(const ProtocolService& p, const CertificatePlan& c, const std::string& ns) {
-  if (p.host && has(c.sans, p.host->ascii)) {
+  if (p.host && carries(c, p.host->ascii)) {
     return p.host->ascii;
   }
-  return has(c.sans, ns) ? ns : c.cn;
+  return carries(c, ns) ? ns : c.cn;
 }
 
 ServerSteps server_steps(const Plan& plan, const Topology& topo, const CertificatePlan& c, const DeployOptions& o,

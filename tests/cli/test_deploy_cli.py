@@ -107,6 +107,9 @@ def case_each_version_gets_its_cmdlets():
         assert any(l == "Get-Service -ComputerName 'CAS01' -Name MSExchangePOP3, MSExchangePOP3BE | Restart-Service"
                    for l in new)
         assert any(l == "Set-PopSettings -Server 'CAS01' -X509CertificateName 'pop.contoso.com'" for l in new)
+    # A wildcard certificate covers the site namespace (R17's matcher), so its URLs are set.
+    wild = commands(deploy_json(ROOT / "examples" / "wildcard-wm5.toml"))
+    assert any(l.startswith("Set-OwaVirtualDirectory -Identity 'CAS01\\owa (Default Web Site)'") for l in wild), wild
     v2019 = commands(deploy_json(DATA / "consolidated-2019-smtp.toml"))
     assert "$tlsName = \"<I>$($cert.Issuer)<S>$($cert.Subject)\"" in v2019
     assert "Set-ReceiveConnector -Identity 'CAS01\\Client Frontend CAS01' -TlsCertificateName $tlsName" in v2019
@@ -254,6 +257,33 @@ def case_pfx_from_the_emitted_openssl_command():
         wrong = subprocess.run(["openssl", "pkcs12", "-info", "-in", str(d / "redmond.pfx"), "-passin", "pass:wrong",
                                 "-noout"], capture_output=True, text=True)
         assert wrong.returncode != 0, "a wrong passphrase must not open the .pfx"
+
+
+def case_csr_says_which_path_is_which():
+    """Issue 15 part 3: ID.key + ID.csr and ID.ps1 are alternatives, said in the files and the
+    manifest; the .cnf's suggested command writes a key of its own, never over ID.key."""
+    with tempfile.TemporaryDirectory() as d:
+        d = pathlib.Path(d)
+        (d / "t.toml").write_text(E2E_TOPOLOGY)
+        code, out, err = run("csr", d / "t.toml", "--out", d / "out")
+        assert code == 0, err
+        assert "Two alternatives per certificate" in out, out
+        m = json.loads((d / "out" / "manifest.json").read_text())
+        paths = m["certificates"][0]["paths"]
+        assert [p["path"] for p in paths] == ["certplan-key", "server-request"], paths
+        assert paths[0]["files"] == ["redmond.key", "redmond.csr"] and paths[1]["files"] == ["redmond.ps1"], paths
+        assert paths[1]["deploy"].endswith("--key server"), paths
+        ps1 = (d / "out" / "redmond.ps1").read_text().splitlines()
+        assert ps1[0].startswith("# Request for certificate redmond made ON the Exchange server"), ps1[0]
+        assert ps1[-1].startswith("New-ExchangeCertificate -GenerateRequest"), ps1[-1]
+        cnf = (d / "out" / "redmond.cnf").read_text()
+        line = next(l for l in cnf.splitlines() if "openssl req -new -config" in l and "-keyout" in l)
+        argv = shlex.split(line.lstrip("# "))
+        assert argv[argv.index("-keyout") + 1] == "redmond.openssl.key", argv
+        key = (d / "out" / "redmond.key").read_bytes()
+        sh(*argv, cwd=d / "out")
+        assert (d / "out" / "redmond.key").read_bytes() == key, "the .cnf's command overwrote certplan's key"
+        assert (d / "out" / "redmond.openssl.key").exists() and (d / "out" / "redmond.openssl.csr").exists()
 
 
 def case_pebble_certbot_end_to_end():
