@@ -8,12 +8,14 @@
 # dovecot, postfix and nginx are test fixtures: the live tests start them from a private
 # configuration (tests/cli/mail_servers.py, tests/cli/tls_lab.py); the system services they
 # install are not used.
+# pebble and certbot are test fixtures too: tests/cli/test_deploy_cli.py starts pebble on
+# loopback and has certbot issue certplan's CSR with the command `certplan deploy` emits.
 # make and xz-utils build Botan 3 (configure.py is Python; the orig tarball is .tar.xz).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs="g++ meson ninja-build pkg-config libtomlplusplus-dev libcli11-dev \
 libfmt-dev catch2 libidn2-dev nlohmann-json3-dev libpugixml-dev openssl ca-certificates python3 time \
-dovecot-imapd dovecot-pop3d postfix nginx-light make xz-utils"
+dovecot-imapd dovecot-pop3d postfix nginx-light pebble certbot make xz-utils"
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
 }

@@ -35,6 +35,12 @@ std::string powershell(std::string_view s);
 // A PowerShell array argument: 'a', 'b', each element as above; @() when empty.
 std::string powershell_list(const std::vector<std::string>& items);
 
+// A POSIX shell word (XCU 2.2.2 Single-Quotes): '...', nothing special inside but the quote
+// itself, written as '\'' (close, an escaped quote, reopen). A NUL cannot be in an argument
+// and a line break would split a command a reader copies by lines, so control characters
+// (C0, DEL) are refused. For the commands deploy prints (openssl pkcs12, certbot).
+std::string posix_shell(std::string_view s);
+
 // The rest of a line comment (PowerShell's #, openssl's #): only a line break ends one, so
 // every control character is refused (C0, DEL, C1, U+2028/U+2029).
 std::string comment(std::string_view s);
@@ -102,6 +108,7 @@ std::string toml_basic(std::string_view s);
 // Templates (templates/exchange, templates/tenant, templates/csr) name each placeholder's
 // language: {{ps:name}}, {{int:port}}, ... Languages:
 //   ps               powershell() of a string, powershell_list() of a list
+//   sh               posix_shell() of a string; of a list each element, joined by spaces
 //   int              digits only (refused otherwise), written as they are
 //   comment          comment() of a string, a list joined with ", "
 //   openssl-section  lines "KEY = openssl_value(VALUE)" from (KEY, VALUE) pairs; KEY is

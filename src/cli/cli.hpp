@@ -73,6 +73,7 @@ void setup_init(CLI::App& sub, Action& action);
 void setup_trace(CLI::App& sub, Action& action);
 void setup_tenant(CLI::App& sub, Action& action);
 void setup_csr(CLI::App& sub, Action& action);
+void setup_deploy(CLI::App& sub, Action& action);
 void setup_audit(CLI::App& sub, Action& action);
 void setup_match(CLI::App& sub, Action& action);
 void setup_expiry(CLI::App& sub, Action& action);

@@ -205,6 +205,11 @@ int run_csr(const CsrOptions& o, Io& io) {
     text += fmt::format("{}/{}.key  {}/{}.csr  {}  CN={}  {}\n", o.out_dir, r.id, o.out_dir, r.id, r.key_type, r.cn,
                         util::plural(r.sans.size(), "SAN", "SANs"));
   }
+  if (!outputs.empty()) {
+    text += "Two alternatives per certificate, not two steps: ID.key + ID.csr (a key made by certplan; certplan deploy "
+            "--key certplan) or ID.ps1 (a request made on the Exchange server with a key of its own; certplan deploy "
+            "--key server). ID.cnf makes the same request with openssl.\n";
+  }
   emit(o.common, io, output_format(o.common) == Format::json ? csr_manifest(outputs) : text);
   return exit_ok;
 }

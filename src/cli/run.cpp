@@ -52,6 +52,10 @@ const std::vector<CommandSpec>& commands() {
       {"csr", "a private key and a PKCS#10 request per planned certificate, plus a manifest", setup_csr,
        "certplan csr contoso.toml --out requests --passphrase-file pass.txt\n"
        "  certplan csr contoso.toml --check issued-elsewhere.csr"},
+      {"deploy", "Exchange Management Shell steps per certificate and server (import, bind, URLs) and the renewal plan",
+       setup_deploy,
+       "certplan deploy contoso.toml --format ps1 -o deploy.ps1\n  certplan deploy contoso.toml --cert redmond --server EX01\n"
+       "  certplan deploy contoso.toml --format ics -o renewals.ics"},
       {"audit", "every endpoint x every supported client: covered or not, and why", setup_audit,
        "certplan audit contoso.toml mail.pem --trust roots.pem\n  certplan audit contoso.toml --live\n"
        "  certplan audit contoso.toml mail.contoso.com:443 --connect-to ::10.0.0.5:443\n"

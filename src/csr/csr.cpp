@@ -46,6 +46,17 @@ std::string openssl_config(const CertificatePlan& c, const KeySpec& key) {
                                 {{"id", c.id}, {"dn", dn}, {"alt_names", alt}, {"newkey", newkey}});
 }
 
+// ID.ps1 is the other path (issue 15 part 3): the request made on the Exchange server, whose
+// key is made there and never leaves it. It and ID.key + ID.csr are alternatives; the comment
+// says so where the file is read (no quote character in it: the file is one PowerShell script).
+std::string server_request(const CertificatePlan& c) {
+  const std::string id = quote::comment(c.id);
+  return "# Request for certificate " + id + " made ON the Exchange server, with a key of its own that never leaves it.\n"
+         "# An alternative to " + id + ".key + " + id + ".csr (a key made by certplan): use one or the other, not both.\n"
+         "# Then: certplan deploy TOPOLOGY --key server (this path) or --key certplan (the other).\n" +
+         c.exchange_command + "\n";
+}
+
 } // namespace
 
 std::vector<CsrOutput> make_requests(const Plan& plan, const Topology& topo, const std::vector<std::string>& ids,
@@ -79,8 +90,7 @@ std::vector<CsrOutput> make_requests(const Plan& plan, const Topology& topo, con
       try {
         const auto& c = *chosen[i];
         const auto req = generate_request({c.cn, c.sans, c.subject, k}, passphrase);
-        out[i] = {c.id, c.cn, c.sans, k.to_string(), req.key_pem, req.csr_pem, c.exchange_command + "\n",
-                  openssl_config(c, k)};
+        out[i] = {c.id, c.cn, c.sans, k.to_string(), req.key_pem, req.csr_pem, server_request(c), openssl_config(c, k)};
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -113,7 +123,18 @@ std::string csr_manifest(const std::vector<CsrOutput>& outputs) {
                      {"sans", o.sans},
                      {"key_type", o.key_type},
                      {"exchange_command_file", o.id + ".ps1"},
-                     {"openssl_config_file", o.id + ".cnf"}});
+                     {"openssl_config_file", o.id + ".cnf"},
+                     // Two alternatives, not two steps: a CA issues one request, and the
+                     // certificate is imported with the key that signed it.
+                     {"paths",
+                      {{{"path", "certplan-key"},
+                        {"files", {o.id + ".key", o.id + ".csr"}},
+                        {"key", "made by certplan, on this machine"},
+                        {"deploy", "certplan deploy TOPOLOGY --key certplan"}},
+                       {{"path", "server-request"},
+                        {"files", {o.id + ".ps1"}},
+                        {"key", "made by New-ExchangeCertificate on the Exchange server"},
+                        {"deploy", "certplan deploy TOPOLOGY --key server"}}}}});
   }
   const nlohmann::ordered_json j{{"schema", "certplan.csr/1"}, {"certificates", std::move(certs)}};
   return j.dump(2) + "\n";

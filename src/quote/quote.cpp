@@ -72,6 +72,23 @@ std::string code_point_name(char32_t c) {
   return fmt::format("U+{:04X}", static_cast<std::uint32_t>(c));
 }
 
+std::string posix_shell(std::string_view s) {
+  std::string out = "'";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      throw Error(ErrorKind::input, fmt::format("a shell argument cannot hold the control character {}: \"{}\"",
+                                                code_point_name(u), std::string(s.substr(0, 40))));
+    }
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
 std::string powershell(std::string_view s) {
   std::string out = "'";
   for (std::size_t i = 0; i < s.size();) {

@@ -44,6 +44,20 @@ std::string quoted(std::string_view name, std::string_view language, std::string
     }
     return wrong();
   }
+  if (language == "sh") {
+    if (const auto* s = as_string(v)) {
+      return posix_shell(*s);
+    }
+    if (const auto* l = as_list(v)) {
+      std::string out;
+      for (const auto& item : *l) {
+        out += out.empty() ? "" : " ";
+        out += posix_shell(item);
+      }
+      return out;
+    }
+    return wrong();
+  }
   if (language == "int") {
     const auto* s = as_string(v);
     if (s == nullptr) {
@@ -74,7 +88,7 @@ std::string quoted(std::string_view name, std::string_view language, std::string
     }
     return wrong();
   }
-  bug(name, fmt::format("{{{{{}:{}}}}} names no quoting language (ps, int, comment, openssl-section)", language, key));
+  bug(name, fmt::format("{{{{{}:{}}}}} names no quoting language (ps, sh, int, comment, openssl-section)", language, key));
 }
 
 } // namespace

@@ -262,6 +262,71 @@ def case_load_refuses_subject_values_over_x520_bounds():
         assert code == 3 and "long.toml:" in err and "'country'" in err, err
 
 
+def server_name(value):
+    # load.cpp: at most 15 bytes, none of . space \ / : * ? " < > |
+    return value if len(value.encode("utf-8")) <= 15 and not any(c in value for c in ". \\/:*?\"<>|") else "EX01"
+
+
+def deploy_topology(value):
+    """HOSTED with `value` as the site's and the organization's name, and the server's where a
+    NetBIOS name can hold it (at most 15 characters, no dot)."""
+    server = server_name(value)
+    text, n1 = re.subn(r'(?m)^(\s*name\s*=\s*)"EX01"', lambda m: m.group(1) + toml_basic(server), HOSTED, count=1)
+    text, n2 = re.subn(r'(?m)^(\s*name\s*=\s*)"Default"', lambda m: m.group(1) + toml_basic(value + " site"), text, count=1)
+    text, n3 = re.subn(r'(?m)^(name\s*=\s*)"HostingCompany"', lambda m: m.group(1) + toml_basic(value + " org"), text, count=1)
+    assert (n1, n2, n3) == (1, 1, 1), value
+    return text
+
+
+def code_lines(ps1):
+    """The PowerShell a script runs: its lines that are not comments."""
+    return "\n".join(l for l in ps1.splitlines() if not l.lstrip().startswith("#"))
+
+
+def case_deploy_ps1_keeps_names_literal():
+    """Issue 15: a server, site or organization name and --files-dir holding a payload stay data in
+    every command `deploy --format ps1` emits; --key-passphrase-file stays one shell word in the
+    openssl command; a value with a line break is refused (exit 3), never spliced."""
+    import shlex
+    assert sum(server_name(p) != "EX01" for p in PAYLOADS) >= 2, "no payload reaches a server name"
+    with tempfile.TemporaryDirectory() as d:
+        d = pathlib.Path(d)
+
+        def deploy(value, n, *extra):
+            t = d / f"{n}.toml"
+            t.write_text(deploy_topology(value), encoding="utf-8")
+            code, out, err = run("deploy", t, "--format", "ps1", "--at", "2027-01-15", "--files-dir", "C:\\" + value,
+                                 "--key-passphrase-file", value, *extra)
+            assert code in (0, 1), (value, code, err)
+            j = run("deploy", t, "--format", "json", "--at", "2027-01-15", "--key-passphrase-file", value, *extra)
+            return out, json.loads(j[1])
+        benign, bj = deploy(BENIGN, "benign")
+        bserver, _ = deploy(BENIGN, "benign-server", "--key", "server")
+        for n, p in enumerate(PAYLOADS):
+            for extra, bench in (((), benign), (("--key", "server"), bserver)):
+                out, jj = deploy(p, f"p{n}", *extra)
+                j = jj if not extra else j
+                lits = check_command(code_lines(out), code_lines(bench), p)
+                assert server_name(p) == "EX01" or any(lit == p for lit in lits), (p, "the server name is one literal", lits)
+                assert len(out.splitlines()) == len(bench.splitlines()), (p, "a name added a line")
+                assert any(lit.startswith("C:\\" + p + "\\") and lit.endswith((".pfx", ".cer")) for lit in lits), (p, lits)
+            # The shell command: the passphrase file is one word, "file:" + the payload.
+            line = [l for l in j["certificates"][0]["prepare"][0]["command"].splitlines() if not l.startswith("#")][0]
+            bline = [l for l in bj["certificates"][0]["prepare"][0]["command"].splitlines() if not l.startswith("#")][0]
+            argv, bargv = shlex.split(line), shlex.split(bline)
+            assert len(argv) == len(bargv) and argv[argv.index("-passin") + 1] == "file:" + p, (p, argv)
+        # Line breaks: refused at load in a name, refused by deploy in --files-dir and the shell path.
+        t = d / "benign.toml"
+        for extra in (["--files-dir", "C:\\x\n$(calc)"], ["--key-passphrase-file", "x\nrm -rf ~"]):
+            for fmt in ("ps1", "text", "json"):
+                code, out, err = run("deploy", t, "--format", fmt, *extra)
+                assert code == 3 and out == "", (extra, fmt, code, out, err)
+                assert "control character" in err, err
+        t.write_text(HOSTED.replace('name         = "EX01"', 'name         = "EX01\\n$(calc)"', 1), encoding="utf-8")
+        code, out, err = run("deploy", t, "--format", "ps1")
+        assert code == 3 and out == "" and re.search(r":\d+:\d+: error: .*control character", err), (code, err)
+
+
 def main():
     return harness.run_cases(globals(), sys.argv[3:])
 

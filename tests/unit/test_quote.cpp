@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <random>
 
 namespace q = certplan::quote;
@@ -247,7 +248,8 @@ TEST_CASE("every placeholder of every compiled-in template names a language", "[
       REQUIRE(close != std::string_view::npos);
       const auto inner = text.substr(open + 2, close - open - 2);
       const auto language = inner.substr(0, inner.find(':'));
-      CHECK((language == "ps" || language == "int" || language == "comment" || language == "openssl-section"));
+      CHECK((language == "ps" || language == "sh" || language == "int" || language == "comment" ||
+             language == "openssl-section"));
       CHECK(inner.find(':') != std::string_view::npos);
       ++seen;
     }
@@ -262,6 +264,44 @@ TEST_CASE("every placeholder of every compiled-in template names a language", "[
     }
   }
   CHECK(seen > 20);
+}
+
+// XCU 2.2.2: inside '...' every character is literal and ' ends it; outside, \' is a quote.
+std::string read_shell_word(std::string_view w) {
+  std::string out;
+  bool in = false;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w[i] == '\'') {
+      in = !in;
+    } else if (!in && w[i] == '\\' && i + 1 < w.size()) {
+      out += w[++i];
+    } else {
+      REQUIRE(in); // nothing of the value may be outside the quotes
+      out += w[i];
+    }
+  }
+  REQUIRE_FALSE(in);
+  return out;
+}
+
+TEST_CASE("POSIX shell: one single-quoted word, control characters refused", "[quote]") {
+  CHECK(q::posix_shell("redmond.key") == "'redmond.key'");
+  CHECK(q::posix_shell("it's") == "'it'\\''s'");
+  CHECK(q::posix_shell("") == "''");
+  CHECK(q::posix_shell("$(calc) `x` \"y\" \\ ; & |") == "'$(calc) `x` \"y\" \\ ; & |'");
+  CHECK_THROWS_AS(q::posix_shell("a\nb"), certplan::Error);
+  CHECK_THROWS_AS(q::posix_shell(std::string("a\0b", 3)), certplan::Error);
+  CHECK_THROWS_AS(q::posix_shell("a\x7f"), certplan::Error);
+  Strings gen(29);
+  for (int i = 0; i < k_cases; ++i) {
+    const auto s = gen.next();
+    if (q::find_control(s) || std::any_of(s.begin(), s.end(), [](char c) { return c == 0x7f; })) {
+      continue;
+    }
+    const auto w = q::posix_shell(s);
+    CHECK(w.find_first_of("\n\r") == std::string::npos);
+    CHECK(read_shell_word(w) == s);
+  }
 }
 
 TEST_CASE("Nagios: '|' and line breaks cannot end the status line, labels quoted", "[quote]") {

@@ -1,0 +1,2 @@
+# win-acme with its Exchange import script, the planned names in order (the first is the CN): https://www.win-acme.com/manual/advanced-use/examples/exchange
+.\wacs.exe --source manual --host {{ps:hosts}} --commonname {{ps:cn}} --certificatestore My --acl-fullcontrol 'network service,administrators' --installation iis,script --installationsiteid 1 --script '.\Scripts\ImportExchange.v2.ps1' --scriptparameters {{ps:script_parameters}}
