@@ -130,7 +130,10 @@ def case_bad_input_exit_3_with_position():
 
 
 def case_usage_errors_exit_3():
-    assert run("frobnicate")[0] == 3
+    code, _, err = run("frobnicate")
+    assert code == 3 and 'unknown command "frobnicate"' in err and "plan, csr, deploy, audit" in err, err
+    code, _, err = run("init", "--model", "bogus")
+    assert code == 3 and "--model" in err and "regional" in err, err
     assert run("plan")[0] == 3
     code, _, err = run("plan", EXAMPLES / "consolidated.toml", "--format", "yaml")
     assert code == 3 and "--format" in err, err
@@ -139,6 +142,9 @@ def case_usage_errors_exit_3():
     assert run("--help")[0] == 0
     code, out, _ = run("plan", "--help")
     assert code == 0 and "EXIT STATUS" in out
+    # Each command's help shows its own examples, not the plan's.
+    code, out, _ = run("audit", "--help")
+    assert code == 0 and "certplan audit contoso.toml --live" in out and "certplan clients" not in out, out
 
 
 def case_at_must_be_a_real_calendar_time():
@@ -146,12 +152,18 @@ def case_at_must_be_a_real_calendar_time():
     # error (exit 3), never rolled over by timegm into the next month or day.
     for bad in ("2026-13-01", "2026-02-30", "2027-00-10", "2026-12-01T24:00:00Z", "2026-00-00",
                 "2025-02-29", "2026-04-31", "2026-12-01T23:60:00Z", "2026-12-01T23:59:60Z"):
-        code, out, err = run("plan", EXAMPLES / "consolidated.toml", "--at", bad)
+        code, out, err = run("deploy", EXAMPLES / "consolidated.toml", "--at", bad)
         assert code == 3 and out == "" and "--at" in err, (bad, code, err)
     # The edges that are real times stay accepted: a leap day, the last second of a year.
     for good in ("2028-02-29", "2000-02-29", "2026-12-31T23:59:59Z", "2026-01-01T00:00:00Z"):
-        code, _, err = run("plan", EXAMPLES / "consolidated.toml", "--at", good)
+        code, _, err = run("deploy", EXAMPLES / "consolidated.toml", "--at", good)
         assert code in (0, 1, 2), (good, code, err)
+    # Only where it applies (issue 17): the plan makes no validity decision, init none at all.
+    for cmd in (["plan", EXAMPLES / "consolidated.toml"], ["init", "--model", "regional"]):
+        code, out, err = run(*cmd, "--at", "2026-01-01")
+        assert code == 3 and out == "" and "--at" in err, (cmd, code, err)
+    code, out, err = run("init", "--model", "regional", "--max-certs", "5")
+    assert code == 3 and "--max-certs" in err, (code, err)
 
 
 def case_output_file_is_atomic_and_identical():

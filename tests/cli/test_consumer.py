@@ -39,7 +39,12 @@ def case_installed_library_builds_and_runs_a_consumer():
         dynamic = sh("readelf", "-d", so)
         assert "Library soname: [libcertplan.so.0]" in dynamic, dynamic
         assert list(stage.rglob("libcertplan.a")), "the static library is installed too"
-        env = dict(os.environ, PKG_CONFIG_PATH=str(pc.parent), PKG_CONFIG_SYSROOT_DIR=str(stage))
+        # certplan.pc names its private dependencies (Botan 3 among them, for static linking), so
+        # pkg-config must find theirs: Botan's is in scripts/botan-env.sh's cache on Debian 12.
+        cache = pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache"))
+        search = [str(pc.parent), str(cache / "certplan" / "botan-3.7.1" / "lib" / "pkgconfig")]
+        search += [os.environ["PKG_CONFIG_PATH"]] if os.environ.get("PKG_CONFIG_PATH") else []
+        env = dict(os.environ, PKG_CONFIG_PATH=":".join(search), PKG_CONFIG_SYSROOT_DIR=str(stage))
         flags = sh("pkg-config", "--cflags", "--libs", "certplan", env=env).split()
         assert any(f.startswith("-I") and str(stage) in f for f in flags), flags
         prog = pathlib.Path(d) / "consumer"
