@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 namespace certplan {
 namespace {
@@ -35,7 +37,7 @@ public:
   // unknown without a public-suffix list).
   std::string zone_of(std::string_view name) const {
     for (std::string_view rest = name;;) {
-      if (m_domains.count(std::string(rest)) != 0) {
+      if (m_domains.find(rest) != m_domains.end()) {
         return std::string(rest);
       }
       const auto dot = rest.find('.');
@@ -49,7 +51,7 @@ public:
   }
 
 private:
-  std::set<std::string> m_domains;
+  std::set<std::string, std::less<>> m_domains;
 };
 
 } // namespace
@@ -160,32 +162,40 @@ void own_ip_names(const Topology& topo, const std::vector<Namespace>& namespaces
 // RFC 2181 §10.3: the target of an MX record must not be an alias (a CNAME). Follow the
 // plan's own CNAMEs, in the MX's view, to the name that holds the A/AAAA records.
 void mx_to_address_names(std::vector<DnsRecord>& records) {
-  std::map<std::pair<std::string, std::string>, std::string> alias; // (view, name) -> target
+  // (view, name) -> target, as views into the CNAME records (only MX records change below).
+  std::map<std::string_view, std::unordered_map<std::string_view, std::string_view>> alias;
+  std::size_t aliases = 0;
   for (const auto& r : records) {
     if (r.type == "CNAME") {
-      alias.emplace(std::pair{r.view, r.name}, r.value.ends_with('.') ? r.value.substr(0, r.value.size() - 1) : r.value);
+      std::string_view target = r.value;
+      if (target.ends_with('.')) {
+        target.remove_suffix(1);
+      }
+      aliases += alias[r.view].emplace(r.name, target).second ? 1 : 0;
     }
   }
   for (auto& r : records) {
     if (r.type != "MX") {
       continue;
     }
+    const auto in_view = alias.find(r.view);
     const auto space = r.value.find(' ');
-    const std::string preference = r.value.substr(0, space);
-    std::string target = r.value.substr(space + 1);
+    std::string_view target = std::string_view(r.value).substr(space + 1);
     if (target.ends_with('.')) {
-      target.pop_back();
+      target.remove_suffix(1);
     }
-    const std::string original = target;
+    const std::string_view original_view = target;
     // A CNAME chain is at most as long as there are CNAMEs; the bound also stops a loop.
-    for (std::size_t hops = 0; hops <= alias.size(); ++hops) {
-      const auto it = alias.find({r.view, target});
-      if (it == alias.end()) {
+    for (std::size_t hops = 0; in_view != alias.end() && hops <= aliases; ++hops) {
+      const auto it = in_view->second.find(target);
+      if (it == in_view->second.end()) {
         break;
       }
       target = it->second;
     }
-    if (target != original) {
+    if (target != original_view) {
+      const std::string preference = r.value.substr(0, space);
+      const std::string original(original_view);
       r.value = fmt::format("{} {}", preference, fqdn_dot(target));
       r.note += fmt::format("; names {}, not the alias {} (an MX never points at a CNAME, RFC 2181 10.3)", target,
                             original);

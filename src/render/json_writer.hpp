@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <ostream>
 #include <string>
@@ -125,6 +126,14 @@ private:
     m_buf += c;
   }
   void string_raw(std::string_view s) {
+    // Printable ASCII without '"' or '\\' is what nlohmann's serializer copies unchanged; the
+    // rest (quotes, controls, UTF-8, which it also checks) goes through it.
+    if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; })) {
+      m_buf += '"';
+      m_buf += s;
+      m_buf += '"';
+      return;
+    }
     // One reused string value: nlohmann's serializer escapes (and checks the UTF-8 of) it.
     m_scratch.get_ref<std::string&>().assign(s.data(), s.size());
     m_serializer.dump(m_scratch, false, false, 0);

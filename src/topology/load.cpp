@@ -14,6 +14,7 @@
 #include <array>
 #include <map>
 #include <span>
+#include <unordered_map>
 
 namespace certplan {
 namespace {
@@ -406,16 +407,21 @@ Topology Loader::load(std::string_view text) {
 // in a subject or tenant name has no honest place in a script, a config, a terminal or a
 // certificate, so it is refused once, here, with its position. toml++ has checked UTF-8.
 void Loader::refuse_controls(const toml::node& n, std::string_view key) const {
-  const auto check = [&](std::string_view s, const toml::source_region& where, std::string what) {
+  // `what` names the string, asked only when there is something to say.
+  const auto check = [&](std::string_view s, const toml::source_region& where, const auto& what) {
+    // Printable ASCII holds no control character: the common case, without decoding.
+    if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e; })) {
+      return;
+    }
     if (const auto c = quote::find_control(s)) {
       throw_input(pos(where), fmt::format("{} holds the control character {} (at byte {}); topology strings may not "
                                           "hold control characters (C0, DEL, C1, U+2028, U+2029)",
-                                          what, quote::code_point_name(c->code_point), c->offset + 1));
+                                          what(), quote::code_point_name(c->code_point), c->offset + 1));
     }
   };
   if (const auto* t = n.as_table()) {
     for (const auto& [k, v] : *t) {
-      check(k.str(), k.source(), "the key " + quote::toml_basic(k.str()));
+      check(k.str(), k.source(), [&] { return "the key " + quote::toml_basic(k.str()); });
       refuse_controls(v, k.str());
     }
   } else if (const auto* a = n.as_array()) {
@@ -423,7 +429,7 @@ void Loader::refuse_controls(const toml::node& n, std::string_view key) const {
       refuse_controls(e, key);
     }
   } else if (const auto* s = n.as_string()) {
-    check(s->get(), s->source(), fmt::format("'{}'", key));
+    check(s->get(), s->source(), [&] { return fmt::format("'{}'", key); });
   }
 }
 
@@ -779,19 +785,30 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
     fail(*n, fmt::format("[[tenant]] is only allowed with model = \"hosted\" (the model is \"{}\")",
                          to_string(topo.organization.model)));
   }
-  std::map<std::string, std::string> owner; // domain -> tenant or forest
+  // domain -> its owner: an index into `others` (forests, the provider), else others.size()
+  // plus the tenant's index. A hoster has many thousands of tenants: hashed, no strings made.
+  std::vector<std::string> others;
+  std::unordered_map<std::string, std::size_t> owner;
   for (const auto& f : topo.forests) {
+    others.push_back("forest '" + f.name + "'");
     for (const auto& d : f.smtp_domains) {
-      owner.emplace(d.ascii, "forest '" + f.name + "'");
+      owner.emplace(d.ascii, others.size() - 1);
     }
   }
-  owner.emplace(topo.hosting->provider_domain.ascii, "the provider");
+  others.emplace_back("the provider");
+  owner.emplace(topo.hosting->provider_domain.ascii, others.size() - 1);
+  const auto owner_name = [&](std::size_t i) {
+    return i < others.size() ? others[i] : "tenant '" + topo.tenants[i - others.size()].name + "'";
+  };
   const auto all = tables(*n, "tenant");
   if (const std::size_t limit = input_limits().max_tenants; all.size() > limit) {
     fail(*all[limit], fmt::format("more than {} tenants ({} in all); raise --max-tenants to plan them", limit, all.size()));
   }
-  std::map<std::string, std::size_t> tenant_index;
-  std::map<std::string, std::string> webmail_owner; // webmail host -> tenant
+  topo.tenants.reserve(all.size());
+  owner.reserve(owner.size() + 2 * all.size());
+  std::unordered_map<std::string, std::size_t> tenant_index;
+  tenant_index.reserve(all.size());
+  std::unordered_map<std::string, std::size_t> webmail_owner; // webmail host -> tenant index
   for (const auto* t : all) {
     check_keys(*t, k_tenant_keys, "[[tenant]]");
     Tenant tn;
@@ -805,9 +822,10 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
     const auto& dn = require(*t, "domains", "[[tenant]]");
     tn.domains = host_list(dn, "domains", true);
     for (std::size_t i = 0; i < tn.domains.size(); ++i) {
-      const auto [it, fresh] = owner.emplace(tn.domains[i].ascii, "tenant '" + tn.name + "'");
+      const auto [it, fresh] = owner.emplace(tn.domains[i].ascii, others.size() + topo.tenants.size());
       if (!fresh) {
-        fail(*dn.as_array()->get(i), fmt::format("domain \"{}\" already belongs to {}", tn.domains[i].display, it->second));
+        fail(*dn.as_array()->get(i),
+             fmt::format("domain \"{}\" already belongs to {}", tn.domains[i].display, owner_name(it->second)));
       }
     }
     if (const auto* w = t->get("webmail")) {
@@ -825,8 +843,9 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
                                tn.webmail->display, tn.name, label));
         }
       }
-      if (const auto [it, fresh] = webmail_owner.emplace(tn.webmail->ascii, tn.name); !fresh) {
-        fail(*w, fmt::format("\"{}\" is already tenant '{}''s webmail host", tn.webmail->display, it->second));
+      if (const auto [it, fresh] = webmail_owner.emplace(tn.webmail->ascii, topo.tenants.size()); !fresh) {
+        fail(*w, fmt::format("\"{}\" is already tenant '{}''s webmail host", tn.webmail->display,
+                             topo.tenants[it->second].name));
       }
     }
     topo.tenants.push_back(std::move(tn));
