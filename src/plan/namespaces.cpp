@@ -19,9 +19,8 @@ public:
   // Adds `ns`, or merges its services and sites into an entry with the same name (a POP
   // and an IMAP host published on one name, say).
   void add(Namespace ns) {
-    const auto it = m_index.find(ns.fqdn.ascii);
-    if (it == m_index.end()) {
-      m_index.emplace(ns.fqdn.ascii, m_out.size());
+    const auto [it, fresh] = m_index.try_emplace(ns.fqdn.ascii, m_out.size());
+    if (fresh) {
       m_out.push_back(std::move(ns));
       return;
     }
