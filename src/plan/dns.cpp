@@ -211,8 +211,64 @@ void mx_to_address_names(std::vector<DnsRecord>& records) {
 
 } // namespace
 
+std::vector<DnsRecord> plan_tenant_dns(const Topology& topo) {
+  std::vector<DnsRecord> out;
+  if (!topo.hosting) {
+    return out;
+  }
+  const Zones zones(topo);
+  const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
+    if (type == "A") {
+      type = address_type(value);
+    }
+    std::string zone = zones.zone_of(name.starts_with("_autodiscover._tcp.") ? name.substr(19) : name);
+    out.push_back({std::move(name), std::move(type), std::move(value), std::move(zone), std::move(view), std::move(note)});
+  };
+  const Site& first = primary_site(topo);
+  const std::string mx_host = topo.services.smtp.host ? topo.services.smtp.host->ascii : first.ns->ascii;
+  std::size_t count = 0;
+  for (const auto& t : topo.tenants) {
+    count += 2 * t.domains.size() + (t.webmail ? 1 : 0);
+  }
+  out.reserve(count);
+  if (topo.hosting) {
+    const auto& h = *topo.hosting;
+    const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
+    for (const auto& t : topo.tenants) {
+      for (const auto& d : t.domains) {
+        switch (h.autodiscover) {
+        case AutodiscoverMethod::redirect:
+          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(h.redirect_host->ascii), "external",
+              fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
+          break;
+        case AutodiscoverMethod::srv:
+          add("_autodiscover._tcp." + d.ascii, "SRV", fmt::format("0 0 443 {}", fqdn_dot(provider_ad)), "external",
+              fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
+          break;
+        case AutodiscoverMethod::san:
+          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(provider_ad), "external",
+              fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
+          break;
+        }
+        add(d.ascii, "MX", fmt::format("10 {}", fqdn_dot(mx_host)), "external", fmt::format("tenant {}: inbound mail", t.name));
+      }
+      if (t.webmail) {
+        add(t.webmail->ascii, "CNAME", fqdn_dot(h.webmail_redirect_host->ascii), "external",
+            fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
+      }
+    }
+  }
+
+  return out;
+}
+
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
                                 const std::vector<CertificatePlan>& certificates) {
+  return plan_dns(topo, namespaces, certificates, plan_tenant_dns(topo));
+}
+
+std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
+                                const std::vector<CertificatePlan>& certificates, std::vector<DnsRecord> tenant_records) {
   const Zones zones(topo);
   std::vector<DnsRecord> out;
   const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
@@ -308,33 +364,9 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
     }
   }
 
-  // Hosted tenants (seeds 000, 002).
-  if (topo.hosting) {
-    const auto& h = *topo.hosting;
-    const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
-    for (const auto& t : topo.tenants) {
-      for (const auto& d : t.domains) {
-        switch (h.autodiscover) {
-        case AutodiscoverMethod::redirect:
-          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(h.redirect_host->ascii), "external",
-              fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
-          break;
-        case AutodiscoverMethod::srv:
-          add("_autodiscover._tcp." + d.ascii, "SRV", fmt::format("0 0 443 {}", fqdn_dot(provider_ad)), "external",
-              fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
-          break;
-        case AutodiscoverMethod::san:
-          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(provider_ad), "external",
-              fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
-          break;
-        }
-        add(d.ascii, "MX", fmt::format("10 {}", fqdn_dot(mx_host)), "external", fmt::format("tenant {}: inbound mail", t.name));
-      }
-      if (t.webmail) {
-        add(t.webmail->ascii, "CNAME", fqdn_dot(h.webmail_redirect_host->ascii), "external",
-            fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
-      }
-    }
+  // Hosted tenants (seeds 000, 002): made apart (make_plan makes them on another core).
+  for (auto& r : tenant_records) {
+    out.push_back(std::move(r));
   }
 
   // Split DNS (R6): the external names resolve inside to the client-access servers, so
