@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <future>
 #include <unordered_map>
+#include <unordered_set>
 #include <map>
 #include <set>
 
@@ -183,9 +184,18 @@ Topology reparse(const std::string& text, const std::string& path, const ClientC
 
 // ---- the runbook -----------------------------------------------------------------------
 
-std::string record_key(const DnsRecord& r) {
-  return r.view + '\n' + r.name + '\n' + r.type + '\n' + r.value;
-}
+// What makes two records the same record: view, name, type and value (views into the plan).
+struct RecordKey {
+  std::string_view view, name, type, value;
+  explicit RecordKey(const DnsRecord& r) : view(r.view), name(r.name), type(r.type), value(r.value) {}
+  bool operator==(const RecordKey&) const = default;
+};
+struct RecordKeyHash {
+  std::size_t operator()(const RecordKey& k) const {
+    const std::hash<std::string_view> h;
+    return ((h(k.name) * 31 + h(k.value)) * 31 + h(k.type)) * 31 + h(k.view);
+  }
+};
 
 std::vector<CertificateChange> certificate_changes(const Plan& before, const Plan& after) {
   std::map<std::string, const CertificatePlan*> old_by_id;
@@ -243,12 +253,9 @@ std::vector<CertificateChange> certificate_changes(const Plan& before, const Pla
 
 // `with` and `without` are the topology with and without the tenant, whichever way the
 // edit went.
-TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topology& without, const Tenant& tenant,
-                           const ClientCatalog& catalog) {
-  // The two plans are independent: one on another core (a hoster's plan has 100,000 tenants).
-  auto with_job = std::async(std::launch::async, [&] { return make_plan(with, catalog); });
-  const Plan plan_without = make_plan(without, catalog);
-  const Plan plan_with = with_job.get();
+// `plan_with` and `plan_without` are their plans.
+TenantRunbook make_runbook(TenantAction action, const Topology& with, const Tenant& tenant, const Plan& plan_with,
+                           const Plan& plan_without) {
   const Hosting& hosting = *with.hosting;
 
   TenantRunbook rb;
@@ -263,9 +270,10 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topo
   for (const auto& d : tenant.domains) {
     zones.insert(d.ascii);
   }
-  std::set<std::string> without_keys;
+  std::unordered_set<RecordKey, RecordKeyHash> without_keys;
+  without_keys.reserve(plan_without.dns_records.size());
   for (const auto& r : plan_without.dns_records) {
-    without_keys.insert(record_key(r));
+    without_keys.emplace(r);
   }
   for (const auto& r : plan_with.dns_records) {
     if (r.view != "external") {
@@ -273,7 +281,7 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topo
     }
     if (zones.count(r.zone) != 0 || (tenant.webmail && r.name == tenant.webmail->ascii)) {
       rb.tenant_records.push_back(r);
-    } else if (without_keys.count(record_key(r)) == 0) {
+    } else if (without_keys.count(RecordKey(r)) == 0) {
       // e.g. the webmail redirect site's A record, planned only once a tenant has webmail.
       rb.provider_records.push_back(r);
     }
@@ -673,6 +681,9 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   }
   const Topology before = parse_topology(text, path, catalog);
   require_hosted(before, "add");
+  // The plan without the tenant is needed for the runbook (and its namespaces for --webmail):
+  // made on another core while the request is checked.
+  auto plan_before = std::async(std::launch::async, [&] { return make_plan(before, catalog); }).share();
   const Hosting& hosting = *before.hosting;
 
   const auto& name = request.name;
@@ -764,7 +775,7 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
                               path),
                   hosting.pos);
     }
-    for (const auto& ns : derive_namespaces(before)) { // the plan's namespaces, without the rest of it
+    for (const auto& ns : plan_before.get().namespaces) {
       if (ns.fqdn == *h) {
         throw Error(ErrorKind::input,
                     fmt::format("tenant add: webmail host \"{}\" is already planned ({}{})", h->ascii, ns.role,
@@ -781,8 +792,9 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   if (it == after.tenants.end()) {
     throw Error(ErrorKind::internal, fmt::format("tenant add: the appended tenant '{}' did not load back", name));
   }
+  const Plan plan_after = make_plan(after, catalog);
   TenantEdit edit;
-  edit.runbook = make_runbook(TenantAction::add, after, before, *it, catalog);
+  edit.runbook = make_runbook(TenantAction::add, after, *it, plan_after, plan_before.get());
   edit.text = std::move(out);
   return edit;
 }
@@ -799,14 +811,17 @@ TenantEdit remove_tenant(std::string_view text, const std::string& path, std::st
     throw Error(ErrorKind::input, fmt::format("tenant remove: no tenant '{}' in {} (its tenants: {}); nothing written",
                                               name, path, names_list(before.tenants)));
   }
+  // The plan with the tenant, for the runbook, on another core while the edit is read back.
+  auto plan_before = std::async(std::launch::async, [&] { return make_plan(before, catalog); });
   const auto [begin, end] = block_job.get();
   std::string out;
   out.reserve(text.size() - (end - begin));
   out.append(text.substr(0, begin));
   out.append(text.substr(end));
   const Topology after = reparse(out, path, catalog, "remove");
+  const Plan plan_after = make_plan(after, catalog);
   TenantEdit edit;
-  edit.runbook = make_runbook(TenantAction::remove, before, after, *it, catalog);
+  edit.runbook = make_runbook(TenantAction::remove, before, *it, plan_before.get(), plan_after);
   edit.text = std::move(out);
   return edit;
 }
