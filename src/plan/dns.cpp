@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <iterator>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -230,7 +231,7 @@ std::vector<DnsRecord> plan_tenant_dns(const Topology& topo) {
   for (const auto& t : topo.tenants) {
     count += 2 * t.domains.size() + (t.webmail ? 1 : 0);
   }
-  out.reserve(count);
+  out.reserve(count + 256); // and room for the provider's records in front (plan_dns)
   if (topo.hosting) {
     const auto& h = *topo.hosting;
     const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
@@ -271,6 +272,7 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
                                 const std::vector<CertificatePlan>& certificates, std::vector<DnsRecord> tenant_records) {
   const Zones zones(topo);
   std::vector<DnsRecord> out;
+
   const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
     if (type == "A") {
       type = address_type(value);
@@ -364,9 +366,15 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
     }
   }
 
-  // Hosted tenants (seeds 000, 002): made apart (make_plan makes them on another core).
-  for (auto& r : tenant_records) {
-    out.push_back(std::move(r));
+  // Hosted tenants (seeds 000, 002): made apart (make_plan makes them on another core). The
+  // records so far go in front of them, in the room plan_tenant_dns left, rather than all of
+  // them into a second array.
+  if (tenant_records.capacity() - tenant_records.size() >= out.size()) {
+    tenant_records.insert(tenant_records.begin(), std::make_move_iterator(out.begin()),
+                          std::make_move_iterator(out.end()));
+    out = std::move(tenant_records);
+  } else {
+    out.insert(out.end(), std::make_move_iterator(tenant_records.begin()), std::make_move_iterator(tenant_records.end()));
   }
 
   // Split DNS (R6): the external names resolve inside to the client-access servers, so
