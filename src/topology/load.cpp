@@ -310,8 +310,7 @@ private:
 // Where the top-level table headers are: the text between a `[[tenant]]` header and the next
 // header is one tenant's table, which toml++ can parse on its own (load_split).
 struct Header {
-  std::size_t offset = 0; // of the '[' at the line's start
-  unsigned line = 0;
+  std::size_t offset = 0; // of the header's line (indentation included, so columns stay)
   bool tenant = false; // exactly [[tenant]]
 };
 struct Layout {
@@ -320,7 +319,7 @@ struct Layout {
   bool simple = true; // no header but [[tenant]] itself names the tenant array or quotes a key
 };
 
-void note_header(std::string_view text, std::size_t i, unsigned line, Layout& layout) {
+void note_header(std::string_view text, std::size_t i, Layout& layout) {
   const auto skip = [&](std::size_t k) {
     while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) {
       ++k;
@@ -330,7 +329,11 @@ void note_header(std::string_view text, std::size_t i, unsigned line, Layout& la
   const bool array = text.substr(i).starts_with("[[");
   const std::size_t k = skip(i + (array ? 2 : 1));
   const std::string_view rest = text.substr(k);
-  Header h{i, line, false};
+  std::size_t begin = i; // only blanks before a header on its line
+  while (begin > 0 && text[begin - 1] != '\n') {
+    --begin;
+  }
+  Header h{begin, false};
   if (rest.starts_with("tenant")) {
     h.tenant = array && text.substr(skip(k + 6)).starts_with("]]");
     layout.simple = layout.simple && h.tenant;
@@ -364,7 +367,7 @@ Layout prescan(std::string_view text, const std::string& path) {
     switch (in) {
     case In::code:
       if (line_start && c == '[') {
-        note_header(text, i, line, layout);
+        note_header(text, i, layout);
       }
       if (line_start && c == '[' && text.substr(i).starts_with("[[")) {
         std::size_t k = i + 2;
@@ -459,11 +462,16 @@ std::optional<Topology> Loader::load_split(std::string_view text, const Layout& 
   rest.reserve(text.size() / 8);
   std::vector<Chunk> chunks;
   std::size_t from = 0; // start of the text not yet copied or blanked
+  std::size_t counted = 0; // lines before `counted_to` (counted here: the prescan's count is for messages)
+  std::size_t counted_to = 0;
   for (std::size_t h = 0; h < layout.headers.size(); ++h) {
     const auto& header = layout.headers[h];
     if (!header.tenant) {
       continue;
     }
+    counted += static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(counted_to),
+                                                   text.begin() + static_cast<long>(header.offset), '\n'));
+    counted_to = header.offset;
     const std::size_t end = h + 1 < layout.headers.size() ? layout.headers[h + 1].offset : text.size();
     rest.append(text.substr(from, header.offset - from));
     rest.append(static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(header.offset),
@@ -474,7 +482,7 @@ std::optional<Topology> Loader::load_split(std::string_view text, const Layout& 
       chunks.back().end = end;
       ++chunks.back().tenants;
     } else {
-      chunks.push_back({header.offset, end, header.line - 1, 1});
+      chunks.push_back({header.offset, end, static_cast<unsigned>(counted), 1});
     }
     from = end;
   }

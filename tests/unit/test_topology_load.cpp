@@ -199,8 +199,10 @@ std::string many_tenants(std::size_t n, std::string_view extra_tenant_line = "")
   h.hosting = "webmail_redirect_host = \"webmailredirect.provider.com\"\n";
   h.tenants.clear();
   for (std::size_t i = 0; i < n; ++i) {
-    h.tenants += fmt::format("\n# tenant {}\n[[tenant]]\nname = \"Tenant{}\"\ndomains = [\"t{}.example\", \"T{}.Example.net\"]\n",
-                             i, i, i, i);
+    // Some headers indented, some names a multi-line string with a line-ending backslash.
+    const std::string name = i % 7 == 0 ? fmt::format("\"\"\"Tenant\\\n    {}\"\"\"", i) : fmt::format("\"Tenant{}\"", i);
+    h.tenants += fmt::format("\n# tenant {}\n{}[[tenant]]\nname = {}\ndomains = [\"t{}.example\", \"T{}.Example.net\"]\n", i,
+                             i % 5 == 0 ? "  " : "", name, i, i);
     if (i % 3 == 0) {
       h.tenants += fmt::format("webmail = \"webmail.t{}.example\"\n", i);
     }
@@ -225,13 +227,14 @@ TEST_CASE("thousands of tenants load with every name, domain and position", "[to
     const auto header = text.find("[[tenant]]", i == 0 ? 0 : at + 1);
     line += static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(at), text.begin() + static_cast<long>(header), '\n'));
     at = header;
+    const std::size_t column = header - text.rfind('\n', header);
     const auto& tn = t.tenants[i];
     INFO(i);
     REQUIRE(tn.name == fmt::format("Tenant{}", i));
     REQUIRE(tn.domains.size() == 2);
     REQUIRE(tn.domains[1].ascii == fmt::format("t{}.example.net", i));
     REQUIRE(tn.webmail.has_value() == (i % 3 == 0));
-    REQUIRE(tn.pos.to_string() == fmt::format("t.toml:{}:1", line));
+    REQUIRE(tn.pos.to_string() == fmt::format("t.toml:{}:{}", line, column));
   }
 }
 
