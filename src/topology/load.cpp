@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <unordered_map>
@@ -536,7 +537,11 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
   const unsigned cores = std::max(1U, std::min(std::thread::hardware_concurrency(), k_max_threads));
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < cores && i < chunks.size(); ++i) {
-    threads.emplace_back(work);
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break; // no thread to be had: this one does the rest
+    }
   }
   work();
   for (auto& t : threads) {
