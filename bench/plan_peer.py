@@ -8,7 +8,7 @@ For each size it writes the hosted topology of bench/plan_scale.py (two domains 
 host per tenant), then runs, alternately and N times each (default 5): `certplan plan --format
 json -o FILE`, `--format text -o FILE`, and a fresh `python3` doing `tomllib.load` of the file
 (whole processes, so start-up counts on both sides). With --baseline, an older certplan binary
-runs in the same rotation (JSON and text). With --tenant, `tenant add` then `tenant remove` of one
+runs in the same rotation (JSON and text, and tenant add/remove). With --tenant, `tenant add` then `tenant remove` of one
 tenant run on a copy of the file (the file must come back byte for byte).
 
 It prints per command the median wall time, the range (min-max), the median peak memory (the
@@ -88,6 +88,9 @@ def main() -> int:
                 commands["tenant add"] = [exe, "tenant", "add", str(copy), "--name", "BenchCo", "--domain",
                                           "benchco.example", "--webmail", "webmail.benchco.example", "-o", out]
                 commands["tenant remove"] = [exe, "tenant", "remove", str(copy), "--name", "BenchCo", "-o", out]
+                if baseline:
+                    commands["baseline add"] = [baseline] + commands["tenant add"][1:]
+                    commands["baseline remove"] = [baseline] + commands["tenant remove"][1:]
             results = {name: [] for name in commands}
             for _ in range(runs):
                 for name, argv in commands.items():  # alternate: every command once per round
