@@ -9,6 +9,31 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+// Resident memory now (VmRSS) and at its peak so far (VmHWM), in MiB, from /proc/self/status.
+std::string memory() {
+  std::ifstream status("/proc/self/status");
+  std::string line, rss = "?", hwm = "?";
+  while (std::getline(status, line)) {
+    std::istringstream in(line);
+    std::string key;
+    long kb = 0;
+    in >> key >> kb;
+    if (key == "VmRSS:") {
+      rss = std::to_string(kb / 1024);
+    } else if (key == "VmHWM:") {
+      hwm = std::to_string(kb / 1024);
+    }
+  }
+  return rss + " MiB (peak " + hwm + ")";
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -21,8 +46,10 @@ int main(int argc, char** argv) {
   const auto t0 = clock::now();
   const auto topo = certplan::load_topology(argv[1], catalog);
   const auto t1 = clock::now();
+  const std::string after_load = memory();
   const auto plan = certplan::make_plan(topo, catalog);
   const auto t2 = clock::now();
+  const std::string after_plan = memory();
   const auto text = certplan::render_plan(plan, certplan::Format::text);
   const auto t3 = clock::now();
   const auto json = certplan::render_plan(plan, certplan::Format::json);
@@ -31,5 +58,6 @@ int main(int argc, char** argv) {
              "{} namespaces, {} certificates, {} DNS records\n",
              ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), text.size(), ms(t4 - t3), json.size(), plan.namespaces.size(),
              plan.certificates.size(), plan.dns_records.size());
+  fmt::print("memory after load {}, after plan {}\n", after_load, after_plan);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <certplan/rules.hpp>
 #include <certplan/trace.hpp>
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,7 +20,13 @@ namespace certplan {
 enum class Format { text, json, markdown };
 std::optional<Format> format_from_string(std::string_view s);
 
+// JSON with two-space indentation (the default) or compact: no indentation, no spaces.
+enum class JsonStyle { indented, compact };
+
 std::string render_plan(const Plan& plan, Format format);
+// The same bytes as render_plan (compact JSON when asked), streamed to `out` as they are made:
+// a hoster's plan is never one string or one JSON tree in memory.
+void write_plan(std::ostream& out, const Plan& plan, Format format, JsonStyle style = JsonStyle::indented);
 std::string render_clients(const ClientCatalog& catalog, Format format);
 std::string render_traces(const std::vector<Trace>& traces, Format format);
 std::string render_comparison(const Comparison& comparison, Format format);

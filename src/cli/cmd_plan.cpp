@@ -2,11 +2,13 @@
 
 #include <certplan/clients.hpp>
 #include <certplan/compare.hpp>
+#include <certplan/error.hpp>
 #include <certplan/load.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/render.hpp>
 
 #include <memory>
+#include <ostream>
 
 namespace certplan::cli {
 namespace {
@@ -15,10 +17,14 @@ struct PlanOptions {
   CommonOptions common;
   std::string topology;
   bool compare_autodiscover = false;
+  bool compact = false;
 };
 
 int run_plan(const PlanOptions& opts, Io& io) {
   const Format format = output_format(opts.common);
+  if (opts.compact && (format != Format::json || opts.compare_autodiscover)) {
+    throw Error(ErrorKind::usage, "--compact applies to the plan's JSON only (--format json)");
+  }
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(opts.topology, catalog);
   if (opts.compare_autodiscover) {
@@ -26,7 +32,9 @@ int run_plan(const PlanOptions& opts, Io& io) {
     return exit_ok;
   }
   const Plan plan = make_plan(topo, catalog);
-  emit(opts.common, io, render_plan(plan, format));
+  // Streamed: a hoster's plan is written as it is rendered, never held whole.
+  const JsonStyle style = opts.compact ? JsonStyle::compact : JsonStyle::indented;
+  emit_stream(opts.common, io, [&](std::ostream& out) { write_plan(out, plan, format, style); });
   return exit_for(plan.worst());
 }
 
@@ -37,6 +45,7 @@ void setup_plan(CLI::App& sub, Action& action) {
   sub.add_option("TOPOLOGY", opts->topology, "topology file (TOML, see shared/spec/topology.md)")->required();
   sub.add_flag("--compare-autodiscover", opts->compare_autodiscover,
                "hosted model: compare the redirect, srv and san options side by side");
+  sub.add_flag("--compact", opts->compact, "with --format json: no indentation and no spaces (smaller, one line)");
   add_common_options(sub, opts->common, {"text", "json", "markdown"}, uses_topology);
   sub.callback([opts, &action] { action = [opts](Io& io) { return run_plan(*opts, io); }; });
 }

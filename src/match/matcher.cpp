@@ -124,6 +124,40 @@ bool dns_id_matches(std::string_view presented_raw, std::string_view reference_r
   return (without_star.empty() || ldh_label(without_star)) && partial_label_matches(p.front(), r.front());
 }
 
+namespace {
+
+// The reference name of dns_id_matches, normalised once for a whole list of presented names
+// (a certificate of 100 SANs is read 100 times per endpoint otherwise).
+class Reference {
+public:
+  explicit Reference(std::string_view raw) : m_raw(raw), m_name(lower(raw)) {
+    if (!m_name.empty() && m_name.back() == '.') {
+      m_name.pop_back();
+    }
+    m_valid = !m_name.empty() && ldh_name(m_name);
+  }
+  // dns_id_matches(presented, raw, wildcard), without lowering or splitting what cannot match
+  // (equal to a valid reference, a presented name is itself a valid LDH name).
+  bool matched_by(std::string_view presented, WildcardSupport wildcard) const {
+    if (!m_valid) {
+      return false;
+    }
+    if (presented.find('*') != std::string_view::npos) {
+      return dns_id_matches(presented, m_raw, wildcard);
+    }
+    return presented.size() == m_name.size() &&
+           std::equal(presented.begin(), presented.end(), m_name.begin(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  }
+
+private:
+  std::string_view m_raw;
+  std::string m_name;
+  bool m_valid = false;
+};
+
+} // namespace
+
 bool covers(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy) {
   if (const auto ref_ip = parse_ip(reference)) {
     // IP addresses match only iPAddress SANs (RFC 9525 §6.5).
@@ -132,8 +166,9 @@ bool covers(const PresentedNames& names, std::string_view reference, const Match
   if (policy.name_source == NameSource::cn_only) {
     return !names.cn.empty() && dns_id_matches(names.cn, reference, policy.wildcard);
   }
+  const Reference ref(reference);
   const bool any = std::any_of(names.dns.begin(), names.dns.end(),
-                               [&](const std::string& d) { return dns_id_matches(d, reference, policy.wildcard); });
+                               [&](const std::string& d) { return ref.matched_by(d, policy.wildcard); });
   if (any) {
     return true;
   }

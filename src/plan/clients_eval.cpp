@@ -9,6 +9,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
 
 namespace certplan {
 namespace {
@@ -41,19 +44,29 @@ private:
 // plan, buy, audit, one answer). Each fact is said once, with the endpoints it hits.
 void Evaluator::certificates(const ClientProfile& p, ClientOutcome& o) {
   std::vector<std::pair<const Finding*, std::vector<std::string>>> facts;
+  // (rule, severity, message) -> index in `facts`: a hoster's plan has a fact per endpoint.
+  struct Key {
+    std::string_view rule, message;
+    Severity severity;
+    bool operator==(const Key&) const = default;
+  };
+  struct Hash {
+    std::size_t operator()(const Key& k) const {
+      const std::hash<std::string_view> h;
+      return h(k.message) ^ (h(k.rule) * 31) ^ static_cast<std::size_t>(k.severity);
+    }
+  };
+  std::unordered_map<Key, std::size_t, Hash> index;
   for (const auto& r : m_audit.results) {
     if (r.client != p.id) {
       continue;
     }
     for (const auto& f : r.facts) {
-      auto it = std::find_if(facts.begin(), facts.end(), [&](const auto& x) {
-        return x.first->rule == f.rule && x.first->message == f.message && x.first->severity == f.severity;
-      });
-      if (it == facts.end()) {
+      const auto [it, fresh] = index.emplace(Key{f.rule, f.message, f.severity}, facts.size());
+      if (fresh) {
         facts.push_back({&f, {}});
-        it = std::prev(facts.end());
       }
-      it->second.push_back(r.endpoint + (r.service == "iis" ? "" : " (" + r.service + ")"));
+      facts[it->second].second.push_back(r.endpoint + (r.service == "iis" ? "" : " (" + r.service + ")"));
     }
   }
   for (const auto& [f, where] : facts) {

@@ -8,7 +8,11 @@
 
 #include <algorithm>
 #include <map>
+#include <iterator>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace certplan {
 namespace {
@@ -16,6 +20,7 @@ namespace {
 class Zones {
 public:
   explicit Zones(const Topology& topo) {
+    m_domains.reserve(16 + 2 * topo.tenants.size());
     for (const auto& f : topo.forests) {
       for (const auto& d : f.smtp_domains) {
         m_domains.insert(d.ascii);
@@ -35,7 +40,7 @@ public:
   // unknown without a public-suffix list).
   std::string zone_of(std::string_view name) const {
     for (std::string_view rest = name;;) {
-      if (m_domains.count(std::string(rest)) != 0) {
+      if (m_domains.find(rest) != m_domains.end()) { // no string made per lookup
         return std::string(rest);
       }
       const auto dot = rest.find('.');
@@ -49,7 +54,11 @@ public:
   }
 
 private:
-  std::set<std::string> m_domains;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> m_domains; // a hoster's plan has 100,000s
 };
 
 } // namespace
@@ -160,32 +169,40 @@ void own_ip_names(const Topology& topo, const std::vector<Namespace>& namespaces
 // RFC 2181 §10.3: the target of an MX record must not be an alias (a CNAME). Follow the
 // plan's own CNAMEs, in the MX's view, to the name that holds the A/AAAA records.
 void mx_to_address_names(std::vector<DnsRecord>& records) {
-  std::map<std::pair<std::string, std::string>, std::string> alias; // (view, name) -> target
+  // (view, name) -> target, as views into the CNAME records (only MX records change below).
+  std::map<std::string_view, std::unordered_map<std::string_view, std::string_view>> alias;
+  std::size_t aliases = 0;
   for (const auto& r : records) {
     if (r.type == "CNAME") {
-      alias.emplace(std::pair{r.view, r.name}, r.value.ends_with('.') ? r.value.substr(0, r.value.size() - 1) : r.value);
+      std::string_view target = r.value;
+      if (target.ends_with('.')) {
+        target.remove_suffix(1);
+      }
+      aliases += alias[r.view].emplace(r.name, target).second ? 1 : 0;
     }
   }
   for (auto& r : records) {
     if (r.type != "MX") {
       continue;
     }
+    const auto in_view = alias.find(r.view);
     const auto space = r.value.find(' ');
-    const std::string preference = r.value.substr(0, space);
-    std::string target = r.value.substr(space + 1);
+    std::string_view target = std::string_view(r.value).substr(space + 1);
     if (target.ends_with('.')) {
-      target.pop_back();
+      target.remove_suffix(1);
     }
-    const std::string original = target;
+    const std::string_view original_view = target;
     // A CNAME chain is at most as long as there are CNAMEs; the bound also stops a loop.
-    for (std::size_t hops = 0; hops <= alias.size(); ++hops) {
-      const auto it = alias.find({r.view, target});
-      if (it == alias.end()) {
+    for (std::size_t hops = 0; in_view != alias.end() && hops <= aliases; ++hops) {
+      const auto it = in_view->second.find(target);
+      if (it == in_view->second.end()) {
         break;
       }
       target = it->second;
     }
-    if (target != original) {
+    if (target != original_view) {
+      const std::string preference = r.value.substr(0, space);
+      const std::string original(original_view);
       r.value = fmt::format("{} {}", preference, fqdn_dot(target));
       r.note += fmt::format("; names {}, not the alias {} (an MX never points at a CNAME, RFC 2181 10.3)", target,
                             original);
@@ -195,10 +212,67 @@ void mx_to_address_names(std::vector<DnsRecord>& records) {
 
 } // namespace
 
+std::vector<DnsRecord> plan_tenant_dns(const Topology& topo) {
+  std::vector<DnsRecord> out;
+  if (!topo.hosting) {
+    return out;
+  }
+  const Zones zones(topo);
+  const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
+    if (type == "A") {
+      type = address_type(value);
+    }
+    std::string zone = zones.zone_of(name.starts_with("_autodiscover._tcp.") ? name.substr(19) : name);
+    out.push_back({std::move(name), std::move(type), std::move(value), std::move(zone), std::move(view), std::move(note)});
+  };
+  const Site& first = primary_site(topo);
+  const std::string mx_host = topo.services.smtp.host ? topo.services.smtp.host->ascii : first.ns->ascii;
+  std::size_t count = 0;
+  for (const auto& t : topo.tenants) {
+    count += 2 * t.domains.size() + (t.webmail ? 1 : 0);
+  }
+  out.reserve(count + 256); // and room for the provider's records in front (plan_dns)
+  if (topo.hosting) {
+    const auto& h = *topo.hosting;
+    const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
+    for (const auto& t : topo.tenants) {
+      for (const auto& d : t.domains) {
+        switch (h.autodiscover) {
+        case AutodiscoverMethod::redirect:
+          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(h.redirect_host->ascii), "external",
+              fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
+          break;
+        case AutodiscoverMethod::srv:
+          add("_autodiscover._tcp." + d.ascii, "SRV", fmt::format("0 0 443 {}", fqdn_dot(provider_ad)), "external",
+              fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
+          break;
+        case AutodiscoverMethod::san:
+          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(provider_ad), "external",
+              fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
+          break;
+        }
+        add(d.ascii, "MX", fmt::format("10 {}", fqdn_dot(mx_host)), "external", fmt::format("tenant {}: inbound mail", t.name));
+      }
+      if (t.webmail) {
+        add(t.webmail->ascii, "CNAME", fqdn_dot(h.webmail_redirect_host->ascii), "external",
+            fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
+      }
+    }
+  }
+
+  return out;
+}
+
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
                                 const std::vector<CertificatePlan>& certificates) {
+  return plan_dns(topo, namespaces, certificates, plan_tenant_dns(topo));
+}
+
+std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
+                                const std::vector<CertificatePlan>& certificates, std::vector<DnsRecord> tenant_records) {
   const Zones zones(topo);
   std::vector<DnsRecord> out;
+
   const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
     if (type == "A") {
       type = address_type(value);
@@ -292,33 +366,15 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
     }
   }
 
-  // Hosted tenants (seeds 000, 002).
-  if (topo.hosting) {
-    const auto& h = *topo.hosting;
-    const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
-    for (const auto& t : topo.tenants) {
-      for (const auto& d : t.domains) {
-        switch (h.autodiscover) {
-        case AutodiscoverMethod::redirect:
-          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(h.redirect_host->ascii), "external",
-              fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
-          break;
-        case AutodiscoverMethod::srv:
-          add("_autodiscover._tcp." + d.ascii, "SRV", fmt::format("0 0 443 {}", fqdn_dot(provider_ad)), "external",
-              fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
-          break;
-        case AutodiscoverMethod::san:
-          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(provider_ad), "external",
-              fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
-          break;
-        }
-        add(d.ascii, "MX", fmt::format("10 {}", fqdn_dot(mx_host)), "external", fmt::format("tenant {}: inbound mail", t.name));
-      }
-      if (t.webmail) {
-        add(t.webmail->ascii, "CNAME", fqdn_dot(h.webmail_redirect_host->ascii), "external",
-            fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
-      }
-    }
+  // Hosted tenants (seeds 000, 002): made apart (make_plan makes them on another core). The
+  // records so far go in front of them, in the room plan_tenant_dns left, rather than all of
+  // them into a second array.
+  if (tenant_records.capacity() - tenant_records.size() >= out.size()) {
+    tenant_records.insert(tenant_records.begin(), std::make_move_iterator(out.begin()),
+                          std::make_move_iterator(out.end()));
+    out = std::move(tenant_records);
+  } else {
+    out.insert(out.end(), std::make_move_iterator(tenant_records.begin()), std::make_move_iterator(tenant_records.end()));
   }
 
   // Split DNS (R6): the external names resolve inside to the client-access servers, so

@@ -11,14 +11,16 @@ namespace {
 
 class NamespaceList {
 public:
-  explicit NamespaceList(std::vector<Namespace>& out) : m_out(out) {}
+  NamespaceList(std::vector<Namespace>& out, std::size_t expected) : m_out(out) {
+    m_out.reserve(expected);
+    m_index.reserve(expected);
+  }
 
   // Adds `ns`, or merges its services and sites into an entry with the same name (a POP
   // and an IMAP host published on one name, say).
   void add(Namespace ns) {
-    const auto it = m_index.find(ns.fqdn.ascii);
-    if (it == m_index.end()) {
-      m_index.emplace(ns.fqdn.ascii, m_out.size());
+    const auto [it, fresh] = m_index.try_emplace(ns.fqdn.ascii, m_out.size());
+    if (fresh) {
       m_out.push_back(std::move(ns));
       return;
     }
@@ -98,7 +100,15 @@ const Site& primary_site(const Topology& topo) {
 
 std::vector<Namespace> derive_namespaces(const Topology& topo) {
   std::vector<Namespace> out;
-  NamespaceList list(out);
+  // A hoster's plan has a few names per tenant: room for them all up front.
+  std::size_t expected = 16 + 4 * topo.sites.size();
+  for (const auto& f : topo.forests) {
+    expected += f.smtp_domains.size();
+  }
+  for (const auto& t : topo.tenants) {
+    expected += t.domains.size() + 1;
+  }
+  NamespaceList list(out, expected);
   const Model model = topo.organization.model;
   const auto& sv = topo.services;
   const auto& cs = topo.certificates;

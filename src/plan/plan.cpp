@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 
 namespace certplan {
 
@@ -106,11 +107,14 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
   }
 
   std::vector<Finding> findings;
+  // A hoster's tenant records are most of the DNS plan and need the topology alone.
+  auto tenant_dns = std::async(topo.tenants.size() >= 1000 ? std::launch::async : std::launch::deferred,
+                               [&] { return plan_tenant_dns(topo); });
   plan.namespaces = derive_namespaces(topo);
   plan.strategy_used = choose_strategy(topo, plan.namespaces, clients, plan.strategy_reason);
   findings.push_back({"R8", Severity::info, plan.strategy_reason, ""});
   plan.certificates = plan_certificates(topo, plan.namespaces, plan.strategy_used, clients, findings);
-  plan.dns_records = plan_dns(topo, plan.namespaces, plan.certificates);
+  plan.dns_records = plan_dns(topo, plan.namespaces, plan.certificates, tenant_dns.get());
   for (const auto& c : plan.certificates) {
     for (const auto& v : rules::judge_planned({c, topo})) {
       findings.push_back({std::string(v.rule), v.severity, v.message, ""});

@@ -43,6 +43,11 @@ std::vector<CertificatePlan> plan_certificates(const Topology& topo, const std::
 // (R12, needs_own_ip) resolve to that address.
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
                                 const std::vector<CertificatePlan>& certificates);
+// The same, with the hosted tenants' records already made by plan_tenant_dns (they depend on
+// the topology alone: make_plan makes them on another core meanwhile).
+std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
+                                const std::vector<CertificatePlan>& certificates, std::vector<DnsRecord> tenant_records);
+std::vector<DnsRecord> plan_tenant_dns(const Topology& topo);
 
 // R10, R12-R16 and R2 from each supported client's point of view.
 // Through audit_endpoints on as_issued(plan): the registry's verdicts, not a copy of them.

@@ -1,4 +1,6 @@
-// JSON through nlohmann::ordered_json: keys in the order cli.md lists them, "schema" first.
+// JSON: keys in the order cli.md lists them, "schema" first. The plan is streamed (JsonWriter);
+// the small documents are nlohmann::ordered_json trees.
+#include "render/json_writer.hpp"
 #include "render/render_internal.hpp"
 
 #include <nlohmann/json.hpp>
@@ -7,129 +9,144 @@ namespace certplan {
 
 using nlohmann::ordered_json;
 
-namespace {
+void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style) {
+  // Streamed in cli.md's key order (what the ordered_json tree of earlier versions printed,
+  // byte for byte: "verdicts" came last, after "summary").
+  JsonWriter w(out, style);
+  w.begin_object();
+  w.member("schema", "certplan.plan/1");
+  w.member("topology", plan.topology_path);
+  w.member("organization", plan.organization);
+  w.member("model", to_string(plan.model));
+  w.member("exchange", to_string(plan.exchange));
+  w.key("strategy");
+  w.begin_object();
+  w.member("requested", to_string(plan.strategy_requested));
+  w.member("used", to_string(plan.strategy_used));
+  w.member("reason", plan.strategy_reason);
+  w.end_object();
 
-// An object with room for `n` members: ordered_json keeps members in a vector, and growing
-// it copies them (their keys are const), so reserve first and append in order.
-ordered_json object(std::size_t n) {
-  ordered_json o = ordered_json::object();
-  o.get_ref<ordered_json::object_t&>().reserve(n);
-  return o;
-}
-
-void put(ordered_json& o, const char* key, ordered_json value) {
-  o.get_ref<ordered_json::object_t&>().emplace_back(key, std::move(value));
-}
-
-ordered_json subject_json(const CertificatePlan& c) {
-  ordered_json s;
-  s["cn"] = c.cn;
-  const auto& p = c.subject;
-  for (const auto& [k, v] : {std::pair{"country", &p.country}, std::pair{"state", &p.state},
-                             std::pair{"locality", &p.locality}, std::pair{"organization", &p.organization},
-                             std::pair{"unit", &p.unit}}) {
-    if (!v->empty()) {
-      s[k] = *v;
-    }
-  }
-  return s;
-}
-
-} // namespace
-
-std::string plan_json(const Plan& plan) {
-  // ordered_json keeps keys in a vector of pair<const string, json>: growing an object
-  // copies its members. So objects are built whole (initializer lists) and the big arrays
-  // are moved into keys that already exist; a hoster's plan has 100,000s of values.
-  ordered_json namespaces = ordered_json::array();
-  namespaces.get_ref<ordered_json::array_t&>().reserve(plan.namespaces.size());
+  w.key("namespaces");
+  w.begin_array();
   for (const auto& n : plan.namespaces) {
-    ordered_json services = ordered_json::array();
+    w.begin_object();
+    w.member("fqdn", n.fqdn.ascii);
+    w.member("display", n.fqdn.display);
+    w.key("services");
+    w.begin_array();
     for (const auto s : n.services) {
-      services.push_back(to_string(s));
+      w.value(to_string(s));
     }
-    ordered_json o = object(10);
-    put(o, "fqdn", n.fqdn.ascii);
-    put(o, "display", n.fqdn.display);
-    put(o, "services", std::move(services));
-    put(o, "site", n.site);
-    put(o, "sites", n.sites);
-    put(o, "forest", n.forest);
-    put(o, "scope", to_string(n.scope));
-    put(o, "role", n.role);
-    put(o, "tenant", n.tenant);
-    put(o, "on_certificate", n.on_certificate);
-    namespaces.push_back(std::move(o));
+    w.end_array();
+    w.member("site", n.site);
+    w.key("sites");
+    w.string_array(n.sites);
+    w.member("forest", n.forest);
+    w.member("scope", to_string(n.scope));
+    w.member("role", n.role);
+    w.member("tenant", n.tenant);
+    w.member("on_certificate", n.on_certificate);
+    w.end_object();
   }
-  ordered_json certificates = ordered_json::array();
+  w.end_array();
+
+  w.key("certificates");
+  w.begin_array();
   for (const auto& c : plan.certificates) {
-    certificates.push_back(ordered_json{{"id", c.id},
-                                        {"kind", to_string(c.kind)},
-                                        {"subject", subject_json(c)},
-                                        {"sans", c.sans},
-                                        {"sites", c.sites},
-                                        {"services", c.services},
-                                        {"forest", c.forest},
-                                        {"authority", to_string(c.authority)},
-                                        {"key", c.key},
-                                        {"binding", c.binding},
-                                        {"needs_own_ip", c.needs_own_ip},
-                                        {"principal_name", c.principal_name},
-                                        {"exchange_command", c.exchange_command}});
+    w.begin_object();
+    w.member("id", c.id);
+    w.member("kind", to_string(c.kind));
+    w.key("subject");
+    w.begin_object();
+    w.member("cn", c.cn);
+    const auto& p = c.subject;
+    for (const auto& [k, v] : {std::pair{"country", &p.country}, std::pair{"state", &p.state},
+                               std::pair{"locality", &p.locality}, std::pair{"organization", &p.organization},
+                               std::pair{"unit", &p.unit}}) {
+      if (!v->empty()) {
+        w.member(k, *v);
+      }
+    }
+    w.end_object();
+    w.key("sans");
+    w.string_array(c.sans);
+    w.key("sites");
+    w.string_array(c.sites);
+    w.key("services");
+    w.string_array(c.services);
+    w.member("forest", c.forest);
+    w.member("authority", to_string(c.authority));
+    w.member("key", c.key);
+    w.member("binding", c.binding);
+    w.member("needs_own_ip", c.needs_own_ip);
+    w.member("principal_name", c.principal_name);
+    w.member("exchange_command", c.exchange_command);
+    w.end_object();
   }
-  ordered_json dns = ordered_json::array();
-  dns.get_ref<ordered_json::array_t&>().reserve(plan.dns_records.size());
+  w.end_array();
+
+  w.key("dns_records");
+  w.begin_array();
   for (const auto& r : plan.dns_records) {
-    ordered_json o = object(6);
-    put(o, "name", r.name);
-    put(o, "type", r.type);
-    put(o, "value", r.value);
-    put(o, "zone", r.zone);
-    put(o, "view", r.view);
-    put(o, "note", r.note);
-    dns.push_back(std::move(o));
+    w.begin_object();
+    w.member("name", r.name);
+    w.member("type", r.type);
+    w.member("value", r.value);
+    w.member("zone", r.zone);
+    w.member("view", r.view);
+    w.member("note", r.note);
+    w.end_object();
   }
-  ordered_json clients = ordered_json::array();
+  w.end_array();
+
+  w.key("clients");
+  w.begin_array();
   for (const auto& c : plan.clients) {
-    clients.push_back(ordered_json{{"id", c.id}, {"name", c.name}, {"status", status_word(c.status)}, {"notes", c.notes}});
+    w.begin_object();
+    w.member("id", c.id);
+    w.member("name", c.name);
+    w.member("status", status_word(c.status));
+    w.key("notes");
+    w.string_array(c.notes);
+    w.end_object();
   }
-  ordered_json warnings = ordered_json::array();
+  w.end_array();
+
+  w.key("warnings");
+  w.begin_array();
   for (const auto& f : plan.findings) {
-    warnings.push_back(ordered_json{
-        {"rule", f.rule}, {"severity", to_string(f.severity)}, {"message", f.message}, {"client", f.client}});
+    w.begin_object();
+    w.member("rule", f.rule);
+    w.member("severity", to_string(f.severity));
+    w.member("message", f.message);
+    w.member("client", f.client);
+    w.end_object();
   }
-  ordered_json j{{"schema", "certplan.plan/1"},
-                 {"topology", plan.topology_path},
-                 {"organization", plan.organization},
-                 {"model", to_string(plan.model)},
-                 {"exchange", to_string(plan.exchange)},
-                 {"strategy",
-                  {{"requested", to_string(plan.strategy_requested)},
-                   {"used", to_string(plan.strategy_used)},
-                   {"reason", plan.strategy_reason}}},
-                 {"namespaces", nullptr},
-                 {"certificates", nullptr},
-                 {"dns_records", nullptr},
-                 {"clients", nullptr},
-                 {"warnings", nullptr},
-                 {"summary",
-                  {{"namespaces", plan.namespaces.size()},
-                   {"certificates", plan.certificates.size()},
-                   {"dns_records", plan.dns_records.size()},
-                   {"worst", to_string(plan.worst())}}}};
-  j["namespaces"] = std::move(namespaces);
-  j["certificates"] = std::move(certificates);
-  j["dns_records"] = std::move(dns);
-  j["clients"] = std::move(clients);
-  ordered_json verdicts = ordered_json::array();
+  w.end_array();
+
+  w.key("summary");
+  w.begin_object();
+  w.member("namespaces", plan.namespaces.size());
+  w.member("certificates", plan.certificates.size());
+  w.member("dns_records", plan.dns_records.size());
+  w.member("worst", to_string(plan.worst()));
+  w.end_object();
+
+  w.key("verdicts");
+  w.begin_array();
   for (const auto& v : plan.verdicts) {
-    verdicts.push_back(ordered_json{{"endpoint", v.endpoint}, {"service", v.service}, {"client", v.client},
-                                    {"status", v.status == Severity::info ? "ok" : v.status == Severity::warning ? "warning" : "fail"},
-                                    {"rules", v.rules}});
+    w.begin_object();
+    w.member("endpoint", v.endpoint);
+    w.member("service", v.service);
+    w.member("client", v.client);
+    w.member("status", v.status == Severity::info ? "ok" : v.status == Severity::warning ? "warning" : "fail");
+    w.key("rules");
+    w.string_array(v.rules);
+    w.end_object();
   }
-  j["verdicts"] = std::move(verdicts);
-  j["warnings"] = std::move(warnings);
-  return j.dump(2) + "\n";
+  w.end_array();
+  w.end_object();
+  w.newline();
 }
 
 std::string clients_json(const ClientCatalog& catalog) {

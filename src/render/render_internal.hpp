@@ -4,9 +4,9 @@
 
 namespace certplan {
 
-std::string plan_json(const Plan& plan);
+void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style);
 std::string clients_json(const ClientCatalog& catalog);
-std::string plan_text(const Plan& plan, bool markdown);
+void write_plan_text(std::ostream& out, const Plan& plan, bool markdown);
 std::string clients_text(const ClientCatalog& catalog, bool markdown);
 
 // "ok" | "warning" | "fail" (cli.md's status words).

@@ -4,13 +4,16 @@
 #include <certplan/quote.hpp>
 
 #include <algorithm>
+#include <array>
+#include <ostream>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace certplan {
 
 // Columns are aligned by code points, not bytes, so "✓" counts as one.
-inline std::size_t display_width(const std::string& s) {
+inline std::size_t display_width(std::string_view s) {
   return static_cast<std::size_t>(
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
@@ -26,7 +29,9 @@ public:
       const auto line = [&](const std::vector<std::string>& cells) {
         out += "|";
         for (const auto& c : cells) {
-          out += " " + quote::markdown_cell(c) + " |";
+          out += ' ';
+          out += quote::markdown_cell(c);
+          out += " |";
         }
         out += "\n";
       };
@@ -73,5 +78,97 @@ private:
   std::vector<std::string> m_header;
   std::vector<std::vector<std::string>> m_rows;
 };
+
+// Output buffered in memory up to a bound, then written to a stream: renderers of reports that
+// grow with the input (a hoster's plan) append here instead of to one whole string.
+class TextSink {
+public:
+  explicit TextSink(std::ostream& out) : m_out(out) { m_buf.reserve(k_flush_at + 4096); }
+  TextSink(const TextSink&) = delete;
+  TextSink& operator=(const TextSink&) = delete;
+  ~TextSink() { flush(); }
+
+  std::string& buf() { return m_buf; }
+  TextSink& operator+=(std::string_view s) {
+    m_buf += s;
+    maybe_flush();
+    return *this;
+  }
+  TextSink& operator+=(char c) {
+    m_buf += c;
+    return *this;
+  }
+  void maybe_flush() {
+    if (m_buf.size() >= k_flush_at) {
+      flush();
+    }
+  }
+  void flush() {
+    if (!m_buf.empty()) {
+      m_out.write(m_buf.data(), static_cast<std::streamsize>(m_buf.size()));
+      m_buf.clear();
+    }
+  }
+
+private:
+  static constexpr std::size_t k_flush_at = 1 << 16;
+  std::ostream& m_out;
+  std::string m_buf;
+};
+
+// The same bytes as Table::render, without holding the rows: `rows(emit)` calls
+// emit(std::array<std::string_view, N>) once per row, in order. For aligned text it is called
+// twice (column widths, then the lines), so it must give the same rows each time.
+template <std::size_t N, typename Rows>
+void stream_table(TextSink& out, const std::array<std::string_view, N>& header, bool markdown, const Rows& rows) {
+  using Cells = std::array<std::string_view, N>;
+  if (markdown) {
+    const auto line = [&](const Cells& cells) {
+      auto& b = out.buf();
+      b += '|';
+      for (const auto c : cells) {
+        b += ' ';
+        b += quote::markdown_cell(c);
+        b += " |";
+      }
+      b += '\n';
+      out.maybe_flush();
+    };
+    line(header);
+    out += '|';
+    for (std::size_t i = 0; i < N; ++i) {
+      out += "---|";
+    }
+    out += '\n';
+    rows(line);
+    return;
+  }
+  std::array<std::size_t, N> width{};
+  const auto measure = [&](const Cells& r) {
+    for (std::size_t i = 0; i < N; ++i) {
+      width[i] = std::max(width[i], display_width(r[i]));
+    }
+  };
+  measure(header);
+  rows(measure);
+  const auto line = [&](const Cells& r) {
+    auto& b = out.buf();
+    const std::size_t start = b.size();
+    b += "  ";
+    for (std::size_t i = 0; i < N; ++i) {
+      b += r[i];
+      if (i + 1 < N) {
+        b.append(width[i] - display_width(r[i]) + 2, ' ');
+      }
+    }
+    while (b.size() > start && b.back() == ' ') {
+      b.pop_back();
+    }
+    b += '\n';
+    out.maybe_flush();
+  };
+  line(header);
+  rows(line);
+}
 
 } // namespace certplan

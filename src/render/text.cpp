@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <sstream>
 
 namespace certplan {
 namespace {
@@ -14,14 +16,6 @@ std::string heading(const std::string& title, bool markdown, int level = 2) {
     return std::string(static_cast<std::size_t>(level), '#') + " " + title + "\n\n";
   }
   return title + "\n" + std::string(title.size(), level == 1 ? '=' : '-') + "\n";
-}
-
-std::string services_of(const Namespace& n) {
-  std::vector<std::string_view> s;
-  for (const auto x : n.services) {
-    s.push_back(to_string(x));
-  }
-  return fmt::format("{}", fmt::join(s, ","));
 }
 
 } // namespace
@@ -35,78 +29,101 @@ std::string_view status_word(Severity s) {
   return "?";
 }
 
-std::string plan_text(const Plan& plan, bool md) {
-  std::string out = heading(fmt::format("Certificate plan: {}", plan.organization), md, 1);
-  const auto para = [&](const std::string& s) { out += s + (md ? "\n\n" : "\n"); };
-  para(fmt::format("Topology {}; model {}; Exchange {}; strategy {} ({})", plan.topology_path, to_string(plan.model),
-                   to_string(plan.exchange), to_string(plan.strategy_used), plan.strategy_reason));
+void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
+  TextSink out(os);
+  auto& buf = out.buf();
+  const auto to = std::back_inserter(buf);
+  out += heading(fmt::format("Certificate plan: {}", plan.organization), md, 1);
+  fmt::format_to(to, "Topology {}; model {}; Exchange {}; strategy {} ({}){}", plan.topology_path, to_string(plan.model),
+                 to_string(plan.exchange), to_string(plan.strategy_used), plan.strategy_reason, md ? "\n\n" : "\n");
   out += "\n";
 
   out += heading(fmt::format("Namespaces ({})", plan.namespaces.size()), md);
-  Table ns({"fqdn", "scope", "role", "site", "on cert", "services"});
-  for (const auto& n : plan.namespaces) {
-    std::string name = n.fqdn.ascii;
-    if (n.fqdn.display != n.fqdn.ascii) {
-      name += " (" + n.fqdn.display + ")";
+  stream_table<6>(out, {"fqdn", "scope", "role", "site", "on cert", "services"}, md, [&](const auto& emit) {
+    std::string name, role, sites, services;
+    for (const auto& n : plan.namespaces) {
+      std::string_view name_cell = n.fqdn.ascii;
+      if (n.fqdn.display != n.fqdn.ascii) {
+        name.assign(n.fqdn.ascii).append(" (").append(n.fqdn.display).append(")");
+        name_cell = name;
+      }
+      std::string_view role_cell = n.role;
+      if (!n.tenant.empty()) {
+        role.assign(n.role).append(" ").append(n.tenant);
+        role_cell = role;
+      }
+      std::string_view site_cell = n.site;
+      if (n.sites.size() > 1) {
+        sites.clear();
+        fmt::format_to(std::back_inserter(sites), "{}", fmt::join(n.sites, "+"));
+        site_cell = sites;
+      }
+      services.clear();
+      for (std::size_t i = 0; i < n.services.size(); ++i) {
+        services.append(i == 0 ? "" : ",").append(to_string(n.services[i]));
+      }
+      emit(std::array<std::string_view, 6>{name_cell, to_string(n.scope), role_cell, site_cell,
+                                           n.on_certificate ? "yes" : "no", services});
     }
-    ns.row({name, std::string(to_string(n.scope)), n.role + (n.tenant.empty() ? "" : " " + n.tenant),
-            n.sites.size() > 1 ? fmt::format("{}", fmt::join(n.sites, "+")) : n.site, n.on_certificate ? "yes" : "no",
-            services_of(n)});
-  }
-  out += ns.render(md) + "\n";
+  });
+  out += "\n";
 
   out += heading(fmt::format("Certificates ({})", plan.certificates.size()), md);
   for (const auto& c : plan.certificates) {
     if (md) {
-      out += fmt::format("### {} ({})\n\n", c.id, to_string(c.kind));
-      out += fmt::format("- CN: `{}`\n- SANs, in CSR order: {}\n- Sites: {}\n- Services: {}\n- Binding: {}\n", c.cn,
-                         fmt::format("`{}`", fmt::join(c.sans, "`, `")), fmt::join(c.sites, ", "),
-                         fmt::join(c.services, ", "), c.binding);
+      fmt::format_to(to, "### {} ({})\n\n", c.id, to_string(c.kind));
+      fmt::format_to(to, "- CN: `{}`\n- SANs, in CSR order: `{}`\n- Sites: {}\n- Services: {}\n- Binding: {}\n", c.cn,
+                     fmt::join(c.sans, "`, `"), fmt::join(c.sites, ", "), fmt::join(c.services, ", "), c.binding);
       if (!c.principal_name.empty()) {
-        out += fmt::format("- Outlook Anywhere principal: `{}`\n", c.principal_name);
+        fmt::format_to(to, "- Outlook Anywhere principal: `{}`\n", c.principal_name);
       }
-      out += fmt::format("- Key: {} ({} authority)\n\n```powershell\n{}\n```\n\n", c.key, to_string(c.authority),
-                         c.exchange_command);
+      fmt::format_to(to, "- Key: {} ({} authority)\n\n```powershell\n{}\n```\n\n", c.key, to_string(c.authority),
+                     c.exchange_command);
+      out.maybe_flush();
       continue;
     }
-    out += fmt::format("  [{}] {}  CN={}\n", to_string(c.kind), c.id, c.cn);
+    fmt::format_to(to, "  [{}] {}  CN={}\n", to_string(c.kind), c.id, c.cn);
     for (std::size_t i = 0; i < c.sans.size(); ++i) {
-      out += fmt::format("      SAN {:>3}  {}\n", i + 1, c.sans[i]);
+      fmt::format_to(to, "      SAN {:>3}  {}\n", i + 1, c.sans[i]);
     }
-    out += fmt::format("      sites     {}\n      services  {}\n      binding   {}\n", fmt::join(c.sites, ", "),
-                       fmt::join(c.services, ", "), c.binding);
+    fmt::format_to(to, "      sites     {}\n      services  {}\n      binding   {}\n", fmt::join(c.sites, ", "),
+                   fmt::join(c.services, ", "), c.binding);
     if (!c.principal_name.empty()) {
-      out += fmt::format("      principal {}\n", c.principal_name);
+      fmt::format_to(to, "      principal {}\n", c.principal_name);
     }
-    out += fmt::format("      key       {} ({})\n      command   {}\n\n", c.key, to_string(c.authority),
-                       c.exchange_command);
+    fmt::format_to(to, "      key       {} ({})\n      command   {}\n\n", c.key, to_string(c.authority),
+                   c.exchange_command);
+    out.maybe_flush();
   }
   if (!md) {
     out += "\n";
   }
 
   out += heading(fmt::format("DNS records ({})", plan.dns_records.size()), md);
-  Table dns({"view", "zone", "name", "type", "value", "note"});
-  for (const auto& r : plan.dns_records) {
-    dns.row({r.view, r.zone, r.name, r.type, r.value, r.note});
-  }
-  out += dns.render(md) + "\n";
+  stream_table<6>(out, {"view", "zone", "name", "type", "value", "note"}, md, [&](const auto& emit) {
+    for (const auto& r : plan.dns_records) {
+      emit(std::array<std::string_view, 6>{r.view, r.zone, r.name, r.type, r.value, r.note});
+    }
+  });
+  out += "\n";
 
   out += heading(fmt::format("Clients ({})", plan.clients.size()), md);
-  Table cl({"client", "status", "notes"});
-  for (const auto& c : plan.clients) {
-    cl.row({c.id, std::string(status_word(c.status)), c.notes.empty() ? "-" : c.notes.front()});
-    for (std::size_t i = 1; i < c.notes.size(); ++i) {
-      cl.row({"", "", c.notes[i]});
+  stream_table<3>(out, {"client", "status", "notes"}, md, [&](const auto& emit) {
+    for (const auto& c : plan.clients) {
+      emit(std::array<std::string_view, 3>{c.id, status_word(c.status),
+                                           c.notes.empty() ? std::string_view("-") : std::string_view(c.notes.front())});
+      for (std::size_t i = 1; i < c.notes.size(); ++i) {
+        emit(std::array<std::string_view, 3>{"", "", c.notes[i]});
+      }
     }
-  }
-  out += cl.render(md) + "\n";
+  });
+  out += "\n";
 
   out += heading(fmt::format("Findings ({})", plan.findings.size()), md);
   for (const auto& f : plan.findings) {
-    out += fmt::format("{}{} {}: {}\n", md ? "- " : "  ", f.rule, to_string(f.severity), f.message);
+    fmt::format_to(to, "{}{} {}: {}\n", md ? "- " : "  ", f.rule, to_string(f.severity), f.message);
+    out.maybe_flush();
   }
-  return out;
 }
 
 std::string clients_text(const ClientCatalog& catalog, bool md) {
@@ -134,8 +151,18 @@ std::optional<Format> format_from_string(std::string_view s) {
   return std::nullopt;
 }
 
+void write_plan(std::ostream& out, const Plan& plan, Format format, JsonStyle style) {
+  if (format == Format::json) {
+    write_plan_json(out, plan, style);
+  } else {
+    write_plan_text(out, plan, format == Format::markdown);
+  }
+}
+
 std::string render_plan(const Plan& plan, Format format) {
-  return format == Format::json ? plan_json(plan) : plan_text(plan, format == Format::markdown);
+  std::ostringstream out;
+  write_plan(out, plan, format);
+  return std::move(out).str();
 }
 
 std::string render_clients(const ClientCatalog& catalog, Format format) {

@@ -14,6 +14,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <future>
+#include <unordered_map>
+#include <unordered_set>
 #include <map>
 #include <set>
 
@@ -181,9 +184,18 @@ Topology reparse(const std::string& text, const std::string& path, const ClientC
 
 // ---- the runbook -----------------------------------------------------------------------
 
-std::string record_key(const DnsRecord& r) {
-  return r.view + '\n' + r.name + '\n' + r.type + '\n' + r.value;
-}
+// What makes two records the same record: view, name, type and value (views into the plan).
+struct RecordKey {
+  std::string_view view, name, type, value;
+  explicit RecordKey(const DnsRecord& r) : view(r.view), name(r.name), type(r.type), value(r.value) {}
+  bool operator==(const RecordKey&) const = default;
+};
+struct RecordKeyHash {
+  std::size_t operator()(const RecordKey& k) const {
+    const std::hash<std::string_view> h;
+    return ((h(k.name) * 31 + h(k.value)) * 31 + h(k.type)) * 31 + h(k.view);
+  }
+};
 
 std::vector<CertificateChange> certificate_changes(const Plan& before, const Plan& after) {
   std::map<std::string, const CertificatePlan*> old_by_id;
@@ -241,10 +253,9 @@ std::vector<CertificateChange> certificate_changes(const Plan& before, const Pla
 
 // `with` and `without` are the topology with and without the tenant, whichever way the
 // edit went.
-TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topology& without, const Tenant& tenant,
-                           const ClientCatalog& catalog) {
-  const Plan plan_with = make_plan(with, catalog);
-  const Plan plan_without = make_plan(without, catalog);
+// `plan_with` and `plan_without` are their plans.
+TenantRunbook make_runbook(TenantAction action, const Topology& with, const Tenant& tenant, const Plan& plan_with,
+                           const Plan& plan_without) {
   const Hosting& hosting = *with.hosting;
 
   TenantRunbook rb;
@@ -259,9 +270,10 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topo
   for (const auto& d : tenant.domains) {
     zones.insert(d.ascii);
   }
-  std::set<std::string> without_keys;
+  std::unordered_set<RecordKey, RecordKeyHash> without_keys;
+  without_keys.reserve(plan_without.dns_records.size());
   for (const auto& r : plan_without.dns_records) {
-    without_keys.insert(record_key(r));
+    without_keys.emplace(r);
   }
   for (const auto& r : plan_with.dns_records) {
     if (r.view != "external") {
@@ -269,7 +281,7 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Topo
     }
     if (zones.count(r.zone) != 0 || (tenant.webmail && r.name == tenant.webmail->ascii)) {
       rb.tenant_records.push_back(r);
-    } else if (without_keys.count(record_key(r)) == 0) {
+    } else if (without_keys.count(RecordKey(r)) == 0) {
       // e.g. the webmail redirect site's A record, planned only once a tenant has webmail.
       rb.provider_records.push_back(r);
     }
@@ -572,6 +584,49 @@ std::string_view to_string(TenantAction a) {
   return a == TenantAction::add ? "add" : "remove";
 }
 
+namespace {
+
+// The topology text with the requested [[tenant]] table appended, exactly as add_tenant writes
+// it; "" when the request would be refused for a name or domain that does not normalise.
+std::string appended_text(std::string_view text, const TenantRequest& request) {
+  std::vector<std::string> written; // as they go into the file
+  for (const auto& d : request.domains) {
+    std::string why;
+    const auto h = normalize_host(d, why);
+    if (!h) {
+      return "";
+    }
+    // Keep a Unicode name as the user wrote it (the loader maps it again); ASCII in canonical form.
+    written.push_back(is_ascii(d) ? h->ascii : std::string(d.ends_with('.') ? d.substr(0, d.size() - 1) : d));
+  }
+  std::string webmail;
+  if (!request.webmail.empty()) {
+    std::string why;
+    const auto h = normalize_host(request.webmail, why);
+    if (!h) {
+      return "";
+    }
+    webmail = is_ascii(request.webmail) ? h->ascii : request.webmail;
+  }
+  const std::string_view eol = eol_of(text);
+  std::string out(text);
+  if (!out.empty() && !out.ends_with('\n')) {
+    out += eol;
+  }
+  std::string quoted;
+  for (const auto& d : written) {
+    quoted += quoted.empty() ? "" : ", ";
+    quoted += quote::toml_basic(d);
+  }
+  out += fmt::format("{0}[[tenant]]{0}name = {1}{0}domains = [{2}]{0}", eol, quote::toml_basic(request.name), quoted);
+  if (!webmail.empty()) {
+    out += fmt::format("webmail = {}{}", quote::toml_basic(webmail), eol);
+  }
+  return out;
+}
+
+} // namespace
+
 std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const std::string& path, std::string_view name) {
   const toml::table root = parse_toml(text, path);
   const toml::table* target = nullptr;
@@ -616,8 +671,19 @@ std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const st
 
 TenantEdit add_tenant(std::string_view text, const std::string& path, const TenantRequest& request,
                       const ClientCatalog& catalog) {
+  // What the file will say once the request is valid depends on the request alone, so the
+  // edited text is read back on another core while the file as it is loads here. Whatever
+  // goes wrong is still said in the order it always was.
+  std::string out = appended_text(text, request);
+  std::future<Topology> after_job; // after `out`: destroyed (so waited for) before it
+  if (!out.empty()) {
+    after_job = std::async(std::launch::async, [&] { return reparse(out, path, catalog, "add"); });
+  }
   const Topology before = parse_topology(text, path, catalog);
   require_hosted(before, "add");
+  // The plan without the tenant is needed for the runbook (and its namespaces for --webmail):
+  // made on another core while the request is checked.
+  auto plan_before = std::async(std::launch::async, [&] { return make_plan(before, catalog); }).share();
   const Hosting& hosting = *before.hosting;
 
   const auto& name = request.name;
@@ -640,32 +706,45 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   if (request.domains.empty()) {
     throw Error(ErrorKind::usage, "tenant add: give at least one --domain");
   }
-  // Who owns each domain already, and where the file says so.
+  // Who owns each domain already; where the file says so is looked up only for a clash (it
+  // takes a parse of the whole file).
   struct Owner {
-    std::string who;
-    SourcePos where;
+    enum class Kind { forest, provider, tenant } kind;
+    std::size_t i = 0, j = 0; // forest or tenant, and the domain's index in its list
   };
-  std::map<std::string, Owner> owners;
-  const toml::table root = parse_toml(text, path);
+  std::unordered_map<std::string, Owner> owners;
+  owners.reserve(16 + 2 * before.tenants.size());
   for (std::size_t i = 0; i < before.forests.size(); ++i) {
     const auto& f = before.forests[i];
-    const auto* list = root["forest"][i]["smtp_domains"].as_array();
     for (std::size_t j = 0; j < f.smtp_domains.size(); ++j) {
-      owners.emplace(f.smtp_domains[j].ascii,
-                     Owner{"forest '" + f.name + "'", node_pos(path, list ? list->get(j) : nullptr, f.pos)});
+      owners.emplace(f.smtp_domains[j].ascii, Owner{Owner::Kind::forest, i, j});
     }
   }
-  owners.emplace(hosting.provider_domain.ascii,
-                 Owner{"the provider (provider_domain)", node_pos(path, root["hosting"]["provider_domain"].node(), hosting.pos)});
+  owners.emplace(hosting.provider_domain.ascii, Owner{Owner::Kind::provider});
   for (std::size_t i = 0; i < before.tenants.size(); ++i) {
     const auto& t = before.tenants[i];
-    const auto* list = root["tenant"][i]["domains"].as_array();
     for (std::size_t j = 0; j < t.domains.size(); ++j) {
-      owners.emplace(t.domains[j].ascii,
-                     Owner{"tenant '" + t.name + "'", node_pos(path, list ? list->get(j) : nullptr, t.pos)});
+      owners.emplace(t.domains[j].ascii, Owner{Owner::Kind::tenant, i, j});
     }
   }
-  std::vector<std::string> written; // as they go into the file
+  const auto owner_words = [&](const Owner& o) -> std::pair<std::string, SourcePos> {
+    const toml::table root = parse_toml(text, path);
+    switch (o.kind) {
+    case Owner::Kind::forest: {
+      const auto& f = before.forests[o.i];
+      const auto* list = root["forest"][o.i]["smtp_domains"].as_array();
+      return {"forest '" + f.name + "'", node_pos(path, list ? list->get(o.j) : nullptr, f.pos)};
+    }
+    case Owner::Kind::provider:
+      return {"the provider (provider_domain)", node_pos(path, root["hosting"]["provider_domain"].node(), hosting.pos)};
+    case Owner::Kind::tenant: {
+      const auto& t = before.tenants[o.i];
+      const auto* list = root["tenant"][o.i]["domains"].as_array();
+      return {"tenant '" + t.name + "'", node_pos(path, list ? list->get(o.j) : nullptr, t.pos)};
+    }
+    }
+    return {};
+  };
   std::set<std::string> asked;
   for (const auto& d : request.domains) {
     std::string why;
@@ -677,14 +756,12 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
       throw Error(ErrorKind::usage, fmt::format("tenant add: domain \"{}\" is given twice", d));
     }
     if (const auto it = owners.find(h->ascii); it != owners.end()) {
+      const auto [who, where] = owner_words(it->second);
       throw Error(ErrorKind::input, fmt::format("tenant add: domain \"{}\" already belongs to {} (at {})", h->ascii,
-                                                it->second.who, it->second.where.to_string()));
+                                                who, where.to_string()));
     }
-    // Keep a Unicode name as the user wrote it (the loader maps it again); ASCII in canonical form.
-    written.push_back(is_ascii(d) ? h->ascii : std::string(d.ends_with('.') ? d.substr(0, d.size() - 1) : d));
   }
 
-  std::string webmail;
   if (!request.webmail.empty()) {
     std::string why;
     const auto h = normalize_host(request.webmail, why);
@@ -698,44 +775,35 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
                               path),
                   hosting.pos);
     }
-    for (const auto& ns : make_plan(before, catalog).namespaces) {
+    for (const auto& ns : plan_before.get().namespaces) {
       if (ns.fqdn == *h) {
         throw Error(ErrorKind::input,
                     fmt::format("tenant add: webmail host \"{}\" is already planned ({}{})", h->ascii, ns.role,
                                 ns.tenant.empty() ? std::string() : " of tenant '" + ns.tenant + "'"));
       }
     }
-    webmail = is_ascii(request.webmail) ? h->ascii : request.webmail;
   }
 
-  const std::string_view eol = eol_of(text);
-  std::string out(text);
-  if (!out.empty() && !out.ends_with('\n')) {
-    out += eol;
+  if (out.empty()) { // appended_text fails only where the checks above throw
+    throw Error(ErrorKind::internal, "tenant add: the request passed its checks but could not be written");
   }
-  std::string quoted;
-  for (const auto& d : written) {
-    quoted += quoted.empty() ? "" : ", ";
-    quoted += quote::toml_basic(d);
-  }
-  out += fmt::format("{0}[[tenant]]{0}name = {1}{0}domains = [{2}]{0}", eol, quote::toml_basic(name), quoted);
-  if (!webmail.empty()) {
-    out += fmt::format("webmail = {}{}", quote::toml_basic(webmail), eol);
-  }
-
-  const Topology after = reparse(out, path, catalog, "add");
+  const Topology after = after_job.get();
   const auto it = std::find_if(after.tenants.begin(), after.tenants.end(), [&](const Tenant& t) { return t.name == name; });
   if (it == after.tenants.end()) {
     throw Error(ErrorKind::internal, fmt::format("tenant add: the appended tenant '{}' did not load back", name));
   }
+  const Plan plan_after = make_plan(after, catalog);
   TenantEdit edit;
-  edit.runbook = make_runbook(TenantAction::add, after, before, *it, catalog);
+  edit.runbook = make_runbook(TenantAction::add, after, *it, plan_after, plan_before.get());
   edit.text = std::move(out);
   return edit;
 }
 
 TenantEdit remove_tenant(std::string_view text, const std::string& path, std::string_view name,
                          const ClientCatalog& catalog) {
+  // Where the table is in the text, found on another core while the topology loads; its
+  // errors are said after the load's, as always.
+  auto block_job = std::async(std::launch::async, [&] { return tenant_block(text, path, name); });
   const Topology before = parse_topology(text, path, catalog);
   require_hosted(before, "remove");
   const auto it = std::find_if(before.tenants.begin(), before.tenants.end(), [&](const Tenant& t) { return t.name == name; });
@@ -743,14 +811,17 @@ TenantEdit remove_tenant(std::string_view text, const std::string& path, std::st
     throw Error(ErrorKind::input, fmt::format("tenant remove: no tenant '{}' in {} (its tenants: {}); nothing written",
                                               name, path, names_list(before.tenants)));
   }
-  const auto [begin, end] = tenant_block(text, path, name);
+  // The plan with the tenant, for the runbook, on another core while the edit is read back.
+  auto plan_before = std::async(std::launch::async, [&] { return make_plan(before, catalog); });
+  const auto [begin, end] = block_job.get();
   std::string out;
   out.reserve(text.size() - (end - begin));
   out.append(text.substr(0, begin));
   out.append(text.substr(end));
   const Topology after = reparse(out, path, catalog, "remove");
+  const Plan plan_after = make_plan(after, catalog);
   TenantEdit edit;
-  edit.runbook = make_runbook(TenantAction::remove, before, after, *it, catalog);
+  edit.runbook = make_runbook(TenantAction::remove, before, *it, plan_before.get(), plan_after);
   edit.text = std::move(out);
   return edit;
 }

@@ -13,7 +13,14 @@
 #include <cctype>
 #include <array>
 #include <map>
+#include <atomic>
+#include <functional>
+#include <optional>
 #include <span>
+#include <system_error>
+#include <thread>
+#include <unordered_set>
+#include <unordered_map>
 
 namespace certplan {
 namespace {
@@ -128,6 +135,13 @@ constexpr std::array<std::pair<std::string_view, int>, 5> k_installed_services =
     {"imap", 0},
     {"um", 0},
 }};
+
+// Below this many tenants the whole file is parsed at once (a split would gain nothing).
+constexpr std::size_t k_split_min_tenants = 512;
+constexpr std::size_t k_chunk_tenants = 2048;
+constexpr unsigned k_max_threads = 4;
+
+struct Layout;
 
 class Loader {
 public:
@@ -276,21 +290,69 @@ private:
   void load_certificates(const toml::table& root, Topology& topo) const;
   void load_hosting(const toml::table& root, Topology& topo) const;
   void load_tenants(const toml::table& root, Topology& topo) const;
+  struct Chunk {
+    std::size_t begin = 0, end = 0; // byte range of consecutive [[tenant]] tables
+    unsigned line_offset = 0;       // lines before `begin`
+    std::size_t tenants = 0;
+  };
+  std::optional<Topology> load_split(std::string_view text, const Layout& layout) const;
+  bool load_tenant_chunks(std::string_view text, const std::vector<Chunk>& chunks, Topology& topo) const;
+  Tenant read_tenant(const toml::table& t, const Topology& topo, unsigned line_offset) const;
+  Topology build(const toml::table& root, const std::function<bool(Topology&)>* split_tenants) const;
   void load_installed(const toml::table& root, Topology& topo) const;
   void check_model(const Topology& topo) const;
   void check_unique_names(const Topology& topo) const;
 
   std::string m_path;
   const ClientCatalog& m_clients;
-  SourcePos m_root_pos;
+  mutable SourcePos m_root_pos;
 };
+
+// Where the top-level table headers are: the text between a `[[tenant]]` header and the next
+// header is one tenant's table, which toml++ can parse on its own (load_split).
+struct Header {
+  std::size_t offset = 0; // of the header's line (indentation included, so columns stay)
+  bool tenant = false; // exactly [[tenant]]
+};
+struct Layout {
+  std::vector<Header> headers;
+  std::size_t tenants = 0;
+  bool simple = true; // no header but [[tenant]] itself names the tenant array or quotes a key
+};
+
+void note_header(std::string_view text, std::size_t i, Layout& layout) {
+  const auto skip = [&](std::size_t k) {
+    while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) {
+      ++k;
+    }
+    return k;
+  };
+  const bool array = text.substr(i).starts_with("[[");
+  const std::size_t k = skip(i + (array ? 2 : 1));
+  const std::string_view rest = text.substr(k);
+  std::size_t begin = i; // only blanks before a header on its line
+  while (begin > 0 && text[begin - 1] != '\n') {
+    --begin;
+  }
+  Header h{begin, false};
+  if (rest.starts_with("tenant")) {
+    h.tenant = array && text.substr(skip(k + 6)).starts_with("]]");
+    layout.simple = layout.simple && h.tenant;
+  } else if (rest.starts_with("\"") || rest.starts_with("'")) {
+    layout.simple = false; // a quoted key may name anything; the whole-file parse decides
+  }
+  layout.tenants += h.tenant ? 1 : 0;
+  layout.headers.push_back(h);
+}
 
 // A lexical pass before toml++ sees the text, skipping strings and comments:
 // - toml++ 3.3 recurses once per part of a dotted key, so a header like [a.a.a...] with
 //   50,000 parts overflows the stack before it can report anything; topologies need 3 parts;
 // - a million [[tenant]] tables cost toml++ 700 MB before the loader could count them, so
 //   --max-tenants is enforced here first (and again on the parsed tables).
-void prescan(std::string_view text, const std::string& path) {
+// - it also notes where each top-level table header starts (the layout load_split uses).
+Layout prescan(std::string_view text, const std::string& path) {
+  Layout layout;
   constexpr unsigned k_max_parts = 64;
   const std::size_t max_tenants = input_limits().max_tenants;
   std::size_t tenants = 0;
@@ -305,6 +367,9 @@ void prescan(std::string_view text, const std::string& path) {
     const bool triple = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
     switch (in) {
     case In::code:
+      if (line_start && c == '[') {
+        note_header(text, i, layout);
+      }
       if (line_start && c == '[' && text.substr(i).starts_with("[[")) {
         std::size_t k = i + 2;
         while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) {
@@ -363,16 +428,193 @@ void prescan(std::string_view text, const std::string& path) {
       line_start = in == In::code;
     }
   }
+  return layout;
 }
 
 Topology Loader::load(std::string_view text) {
-  prescan(text, m_path);
+  const Layout layout = prescan(text, m_path);
+  if (layout.simple && layout.tenants >= k_split_min_tenants) {
+    // Any error at all, and the whole file is read the ordinary way, which says it exactly
+    // as it always did (the first error in file order, its position and words).
+    try {
+      if (auto topo = load_split(text, layout)) {
+        return std::move(*topo);
+      }
+    } catch (const Error&) {
+    } catch (const toml::parse_error&) {
+    }
+  }
   toml::table root;
   try {
     root = toml::parse(text, m_path);
   } catch (const toml::parse_error& e) {
     throw_input(pos(e.source()), fmt::format("TOML syntax: {}", e.description()));
   }
+  return build(root, nullptr);
+}
+
+// A hoster's file is mostly [[tenant]] tables. toml++ builds about 1 KiB of tree per tenant and
+// parses on one core, so the tenant tables are parsed apart, in chunks on every core, each
+// chunk's tree dropped once its tenants are read; the rest of the file is parsed with the
+// tenant tables blanked (their line breaks kept, so every position stays where it was).
+// nullopt (or an exception) whenever the result could differ from the whole-file parse.
+std::optional<Topology> Loader::load_split(std::string_view text, const Layout& layout) const {
+  std::string rest;
+  rest.reserve(text.size() / 8);
+  std::vector<Chunk> chunks;
+  std::size_t from = 0; // start of the text not yet copied or blanked
+  std::size_t counted = 0; // lines before `counted_to` (counted here: the prescan's count is for messages)
+  std::size_t counted_to = 0;
+  for (std::size_t h = 0; h < layout.headers.size(); ++h) {
+    const auto& header = layout.headers[h];
+    if (!header.tenant) {
+      continue;
+    }
+    counted += static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(counted_to),
+                                                   text.begin() + static_cast<long>(header.offset), '\n'));
+    counted_to = header.offset;
+    const std::size_t end = h + 1 < layout.headers.size() ? layout.headers[h + 1].offset : text.size();
+    rest.append(text.substr(from, header.offset - from));
+    rest.append(static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(header.offset),
+                                                    text.begin() + static_cast<long>(end), '\n')),
+                '\n');
+    // Consecutive tenant tables share a chunk, up to a bound.
+    if (!chunks.empty() && chunks.back().end == header.offset && chunks.back().tenants < k_chunk_tenants) {
+      chunks.back().end = end;
+      ++chunks.back().tenants;
+    } else {
+      chunks.push_back({header.offset, end, static_cast<unsigned>(counted), 1});
+    }
+    from = end;
+  }
+  rest.append(text.substr(from));
+
+  const toml::table root = toml::parse(rest, m_path);
+  if (root.contains("tenant")) {
+    return std::nullopt; // `tenant` written some other way too: the whole file decides
+  }
+  const std::function<bool(Topology&)> split_tenants = [&](Topology& topo) {
+    return load_tenant_chunks(text, chunks, topo);
+  };
+  return build(root, &split_tenants);
+}
+
+// The tenants of every chunk, in file order, checked as load_tenants checks them; false when
+// anything is amiss (load() then reads the whole file, which reports it).
+bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>& chunks, Topology& topo) const {
+  if (topo.organization.model != Model::hosted) {
+    return false;
+  }
+  std::vector<std::vector<Tenant>> parsed(chunks.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  const auto work = [&] {
+    for (std::size_t c = next++; c < chunks.size() && !failed; c = next++) {
+      try {
+        const auto& chunk = chunks[c];
+        const toml::table root = toml::parse(text.substr(chunk.begin, chunk.end - chunk.begin), m_path);
+        const toml::array* list = root.size() == 1 ? root.get_as<toml::array>("tenant") : nullptr;
+        if (list == nullptr || list->size() != chunk.tenants) {
+          failed = true;
+          return;
+        }
+        auto& out = parsed[c];
+        out.reserve(list->size());
+        for (const auto& e : *list) {
+          const auto* t = e.as_table();
+          if (t == nullptr) {
+            failed = true;
+            return;
+          }
+          refuse_controls(*t, "tenant");
+          out.push_back(read_tenant(*t, topo, chunk.line_offset));
+        }
+      } catch (...) {
+        failed = true;
+      }
+    }
+  };
+  const unsigned cores = std::max(1U, std::min(std::thread::hardware_concurrency(), k_max_threads));
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < cores && i < chunks.size(); ++i) {
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break; // no thread to be had: this one does the rest
+    }
+  }
+  work();
+  for (auto& t : threads) {
+    t.join();
+  }
+  if (failed) {
+    return false;
+  }
+  std::size_t total = 0;
+  for (const auto& p : parsed) {
+    total += p.size();
+  }
+  if (total > input_limits().max_tenants) {
+    return false;
+  }
+  // What only the tenants together can break: names and domains used twice.
+  std::unordered_map<std::string, std::size_t> owner;
+  owner.reserve(16 + 2 * total);
+  for (const auto& f : topo.forests) {
+    for (const auto& d : f.smtp_domains) {
+      owner.emplace(d.ascii, 0);
+    }
+  }
+  owner.emplace(topo.hosting->provider_domain.ascii, 0);
+  std::unordered_set<std::string> names, webmail;
+  names.reserve(total);
+  webmail.reserve(total);
+  topo.tenants.reserve(total);
+  for (auto& p : parsed) {
+    for (auto& tn : p) {
+      if (!names.insert(tn.name).second) {
+        return false;
+      }
+      for (const auto& d : tn.domains) {
+        if (!owner.emplace(d.ascii, 0).second) {
+          return false;
+        }
+      }
+      if (tn.webmail && !webmail.insert(tn.webmail->ascii).second) {
+        return false;
+      }
+      topo.tenants.push_back(std::move(tn));
+    }
+    std::vector<Tenant>().swap(p);
+  }
+  return true;
+}
+
+// One [[tenant]] table, as load_tenants reads it (positions `line_offset` lines further on).
+Tenant Loader::read_tenant(const toml::table& t, const Topology& topo, unsigned line_offset) const {
+  check_keys(t, k_tenant_keys, "[[tenant]]");
+  Tenant tn;
+  tn.pos = pos(t);
+  if (t.source().begin.line != 0) {
+    tn.pos.line += line_offset;
+  }
+  tn.name = nonempty_string(require(t, "name", "[[tenant]]"), "name");
+  tn.domains = host_list(require(t, "domains", "[[tenant]]"), "domains", true);
+  if (const auto* w = t.get("webmail")) {
+    tn.webmail = host(*w, "webmail");
+    if (!topo.hosting->webmail_redirect_host) {
+      fail(*w, "a tenant 'webmail' host needs [hosting] webmail_redirect_host");
+    }
+    for (const auto* p : {&topo.services.pop3, &topo.services.imap4, &topo.services.smtp}) {
+      if (p->enabled && p->host && *p->host == *tn.webmail) {
+        fail(*w, "webmail host is also a protocol host");
+      }
+    }
+  }
+  return tn;
+}
+
+Topology Loader::build(const toml::table& root, const std::function<bool(Topology&)>* split_tenants) const {
   m_root_pos = {m_path, 1, 1};
   refuse_controls(root, "");
   check_keys(root, k_root_keys, k_root_keys2, "the top level");
@@ -394,7 +636,11 @@ Topology Loader::load(std::string_view text) {
   load_clients(root, topo);
   load_certificates(root, topo);
   load_hosting(root, topo);
-  load_tenants(root, topo);
+  if (split_tenants == nullptr) {
+    load_tenants(root, topo);
+  } else if (!(*split_tenants)(topo)) {
+    throw_input(m_root_pos, "the tenant tables need the whole file read"); // caught by load()
+  }
   load_installed(root, topo);
   check_model(topo);
   check_unique_names(topo);
@@ -406,16 +652,21 @@ Topology Loader::load(std::string_view text) {
 // in a subject or tenant name has no honest place in a script, a config, a terminal or a
 // certificate, so it is refused once, here, with its position. toml++ has checked UTF-8.
 void Loader::refuse_controls(const toml::node& n, std::string_view key) const {
-  const auto check = [&](std::string_view s, const toml::source_region& where, std::string what) {
+  // `what` names the string, asked only when there is something to say.
+  const auto check = [&](std::string_view s, const toml::source_region& where, const auto& what) {
+    // Printable ASCII holds no control character: the common case, without decoding.
+    if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e; })) {
+      return;
+    }
     if (const auto c = quote::find_control(s)) {
       throw_input(pos(where), fmt::format("{} holds the control character {} (at byte {}); topology strings may not "
                                           "hold control characters (C0, DEL, C1, U+2028, U+2029)",
-                                          what, quote::code_point_name(c->code_point), c->offset + 1));
+                                          what(), quote::code_point_name(c->code_point), c->offset + 1));
     }
   };
   if (const auto* t = n.as_table()) {
     for (const auto& [k, v] : *t) {
-      check(k.str(), k.source(), "the key " + quote::toml_basic(k.str()));
+      check(k.str(), k.source(), [&] { return "the key " + quote::toml_basic(k.str()); });
       refuse_controls(v, k.str());
     }
   } else if (const auto* a = n.as_array()) {
@@ -423,7 +674,7 @@ void Loader::refuse_controls(const toml::node& n, std::string_view key) const {
       refuse_controls(e, key);
     }
   } else if (const auto* s = n.as_string()) {
-    check(s->get(), s->source(), fmt::format("'{}'", key));
+    check(s->get(), s->source(), [&] { return fmt::format("'{}'", key); });
   }
 }
 
@@ -779,19 +1030,30 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
     fail(*n, fmt::format("[[tenant]] is only allowed with model = \"hosted\" (the model is \"{}\")",
                          to_string(topo.organization.model)));
   }
-  std::map<std::string, std::string> owner; // domain -> tenant or forest
+  // domain -> its owner: an index into `others` (forests, the provider), else others.size()
+  // plus the tenant's index. A hoster has many thousands of tenants: hashed, no strings made.
+  std::vector<std::string> others;
+  std::unordered_map<std::string, std::size_t> owner;
   for (const auto& f : topo.forests) {
+    others.push_back("forest '" + f.name + "'");
     for (const auto& d : f.smtp_domains) {
-      owner.emplace(d.ascii, "forest '" + f.name + "'");
+      owner.emplace(d.ascii, others.size() - 1);
     }
   }
-  owner.emplace(topo.hosting->provider_domain.ascii, "the provider");
+  others.emplace_back("the provider");
+  owner.emplace(topo.hosting->provider_domain.ascii, others.size() - 1);
+  const auto owner_name = [&](std::size_t i) {
+    return i < others.size() ? others[i] : "tenant '" + topo.tenants[i - others.size()].name + "'";
+  };
   const auto all = tables(*n, "tenant");
   if (const std::size_t limit = input_limits().max_tenants; all.size() > limit) {
     fail(*all[limit], fmt::format("more than {} tenants ({} in all); raise --max-tenants to plan them", limit, all.size()));
   }
-  std::map<std::string, std::size_t> tenant_index;
-  std::map<std::string, std::string> webmail_owner; // webmail host -> tenant
+  topo.tenants.reserve(all.size());
+  owner.reserve(owner.size() + 2 * all.size());
+  std::unordered_map<std::string, std::size_t> tenant_index;
+  tenant_index.reserve(all.size());
+  std::unordered_map<std::string, std::size_t> webmail_owner; // webmail host -> tenant index
   for (const auto* t : all) {
     check_keys(*t, k_tenant_keys, "[[tenant]]");
     Tenant tn;
@@ -805,9 +1067,10 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
     const auto& dn = require(*t, "domains", "[[tenant]]");
     tn.domains = host_list(dn, "domains", true);
     for (std::size_t i = 0; i < tn.domains.size(); ++i) {
-      const auto [it, fresh] = owner.emplace(tn.domains[i].ascii, "tenant '" + tn.name + "'");
+      const auto [it, fresh] = owner.emplace(tn.domains[i].ascii, others.size() + topo.tenants.size());
       if (!fresh) {
-        fail(*dn.as_array()->get(i), fmt::format("domain \"{}\" already belongs to {}", tn.domains[i].display, it->second));
+        fail(*dn.as_array()->get(i),
+             fmt::format("domain \"{}\" already belongs to {}", tn.domains[i].display, owner_name(it->second)));
       }
     }
     if (const auto* w = t->get("webmail")) {
@@ -825,8 +1088,9 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
                                tn.webmail->display, tn.name, label));
         }
       }
-      if (const auto [it, fresh] = webmail_owner.emplace(tn.webmail->ascii, tn.name); !fresh) {
-        fail(*w, fmt::format("\"{}\" is already tenant '{}''s webmail host", tn.webmail->display, it->second));
+      if (const auto [it, fresh] = webmail_owner.emplace(tn.webmail->ascii, topo.tenants.size()); !fresh) {
+        fail(*w, fmt::format("\"{}\" is already tenant '{}''s webmail host", tn.webmail->display,
+                             topo.tenants[it->second].name));
       }
     }
     topo.tenants.push_back(std::move(tn));

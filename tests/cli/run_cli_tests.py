@@ -139,6 +139,12 @@ def case_usage_errors_exit_3():
     assert code == 3 and "--format" in err, err
     code, _, err = run("plan", EXAMPLES / "consolidated.toml", "--at", "tomorrow")
     assert code == 3, code
+    # --compact is the plan's JSON without indentation: with any other format, a usage error.
+    code, out, err = run("plan", EXAMPLES / "consolidated.toml", "--compact")
+    assert code == 3 and out == "" and "--compact" in err, (code, err)
+    code, out, _ = run("plan", EXAMPLES / "consolidated.toml", "--format", "json", "--compact")
+    assert code in (0, 1, 2) and out.count("\n") == 1 and json.loads(out) == json.loads(
+        run("plan", EXAMPLES / "consolidated.toml", "--format", "json")[1]), code
     assert run("--help")[0] == 0
     code, out, _ = run("plan", "--help")
     assert code == 0 and "EXIT STATUS" in out

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 TEST_CASE("plan JSON has the schema and the keys of cli.md", "[render][json]") {
   const auto p = test::plan(std::string(test::k_consolidated) + "[clients]\nsupported = [\"windows-mobile-5\"]\n");
   const auto j = nlohmann::json::parse(certplan::render_plan(p, certplan::Format::json));
@@ -49,4 +51,19 @@ TEST_CASE("an input error's line is quoted with a caret under its column", "[ren
   // No position, or not text: nothing.
   CHECK(render_source_excerpt(SourcePos{"t.toml", 0, 0}, "x").empty());
   CHECK(render_source_excerpt(SourcePos{"t.toml", 1, 1}, std::string_view("a\0b", 3)).empty());
+}
+
+TEST_CASE("a streamed plan is the rendered plan, and compact JSON the same document", "[render][json]") {
+  const auto p = test::plan(test::k_consolidated);
+  for (const auto f : {certplan::Format::text, certplan::Format::json, certplan::Format::markdown}) {
+    std::ostringstream out;
+    certplan::write_plan(out, p, f);
+    REQUIRE(out.str() == certplan::render_plan(p, f));
+  }
+  std::ostringstream compact;
+  certplan::write_plan(compact, p, certplan::Format::json, certplan::JsonStyle::compact);
+  REQUIRE(compact.str().find("\n") == compact.str().size() - 1); // one line
+  REQUIRE(compact.str().starts_with("{\"schema\":\"certplan.plan/1\","));
+  REQUIRE(nlohmann::ordered_json::parse(compact.str()) ==
+          nlohmann::ordered_json::parse(certplan::render_plan(p, certplan::Format::json)));
 }

@@ -189,3 +189,66 @@ TEST_CASE("two CNAMEs for one name are refused: a POP3/IMAP host that is a tenan
   REQUIRE(e.find("webmail.tenant.com") != std::string::npos);
   REQUIRE(e.find("IMAP4") != std::string::npos);
 }
+
+namespace {
+
+// A hoster's file, large enough for the loader to read its [[tenant]] tables apart (in chunks,
+// on every core): `n` tenants, with comments, blank lines and a table after them.
+std::string many_tenants(std::size_t n, std::string_view extra_tenant_line = "") {
+  test::Hosted h;
+  h.hosting = "webmail_redirect_host = \"webmailredirect.provider.com\"\n";
+  h.tenants.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    // Some headers indented, some names a multi-line string with a line-ending backslash.
+    const std::string name = i % 7 == 0 ? fmt::format("\"\"\"Tenant\\\n    {}\"\"\"", i) : fmt::format("\"Tenant{}\"", i);
+    h.tenants += fmt::format("\n# tenant {}\n{}[[tenant]]\nname = {}\ndomains = [\"t{}.example\", \"T{}.Example.net\"]\n", i,
+                             i % 5 == 0 ? "  " : "", name, i, i);
+    if (i % 3 == 0) {
+      h.tenants += fmt::format("webmail = \"webmail.t{}.example\"\n", i);
+    }
+    if (i == n / 2) {
+      h.tenants += extra_tenant_line;
+    }
+  }
+  return h.toml() + "\n[[installed]]\nfile = \"c.pem\"\n";
+}
+
+} // namespace
+
+TEST_CASE("thousands of tenants load with every name, domain and position", "[topology][load]") {
+  const std::string text = many_tenants(3000);
+  const auto t = test::topo(text);
+  REQUIRE(t.tenants.size() == 3000);
+  REQUIRE(t.installed.size() == 1);
+  REQUIRE(t.installed[0].pos.line == static_cast<std::uint32_t>(std::count(text.begin(), text.end(), '\n') - 1));
+  std::size_t line = 1;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < t.tenants.size(); ++i) {
+    const auto header = text.find("[[tenant]]", i == 0 ? 0 : at + 1);
+    line += static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(at), text.begin() + static_cast<long>(header), '\n'));
+    at = header;
+    const std::size_t column = header - text.rfind('\n', header);
+    const auto& tn = t.tenants[i];
+    INFO(i);
+    REQUIRE(tn.name == fmt::format("Tenant{}", i));
+    REQUIRE(tn.domains.size() == 2);
+    REQUIRE(tn.domains[1].ascii == fmt::format("t{}.example.net", i));
+    REQUIRE(tn.webmail.has_value() == (i % 3 == 0));
+    REQUIRE(tn.pos.to_string() == fmt::format("t.toml:{}:{}", line, column));
+  }
+}
+
+TEST_CASE("an error among thousands of tenants is said as for a small file", "[topology][load]") {
+  // A second `name` in one tenant table: toml++'s own error, at its own position.
+  const std::string dup = many_tenants(3000, "name = \"Again\"\n");
+  const auto e = test::load_error(dup);
+  const auto line = std::count(dup.begin(), dup.begin() + static_cast<long>(dup.find("name = \"Again\"")), '\n') + 1;
+  REQUIRE(e.starts_with(fmt::format("t.toml:{}:", line)));
+  REQUIRE(e.find("TOML syntax") != std::string::npos);
+  // A domain two tenants claim: the loader's message, pointing at the second.
+  const std::string twice = many_tenants(3000, "[[tenant]]\nname = \"Thief\"\ndomains = [\"t7.example\"]\n");
+  const auto e2 = test::load_error(twice);
+  REQUIRE(e2.find("domain \"t7.example\" already belongs to tenant 'Tenant7'") != std::string::npos);
+  const auto line2 = std::count(twice.begin(), twice.begin() + static_cast<long>(twice.find("[\"t7.example\"]")), '\n') + 1;
+  REQUIRE(e2.starts_with(fmt::format("t.toml:{}:", line2)));
+}

@@ -1,0 +1,151 @@
+// A streaming JSON writer: the bytes nlohmann's dump(2) (or dump() when compact) gives for the
+// same document, written as it goes into a buffer flushed to a stream, so a hoster's plan is
+// never a tree (or a whole string) in memory. Strings go through nlohmann's own serializer,
+// so escaping and UTF-8 checking are exactly dump()'s.
+#pragma once
+
+#include <certplan/render.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace certplan {
+
+class JsonWriter {
+public:
+  JsonWriter(std::ostream& out, JsonStyle style)
+      : m_out(out), m_indent(style == JsonStyle::indented ? 2 : 0),
+        m_serializer(nlohmann::detail::output_adapter<char>(m_buf), ' ') {
+    m_buf.reserve(k_flush_at + 4096);
+  }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+  ~JsonWriter() { flush(); }
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+
+  // An object member's name; its value follows.
+  void key(std::string_view k) {
+    item();
+    string_raw(k);
+    m_buf += m_indent != 0 ? ": " : ":";
+    m_after_key = true;
+  }
+
+  void value(std::string_view s) {
+    item();
+    string_raw(s);
+  }
+  void value(const char* s) { value(std::string_view(s)); }
+  void value(const std::string& s) { value(std::string_view(s)); }
+  void value(bool b) {
+    item();
+    m_buf += b ? "true" : "false";
+  }
+  void value(std::size_t n) {
+    item();
+    m_buf += std::to_string(n);
+  }
+  template <typename Strings>
+  void string_array(const Strings& list) {
+    begin_array();
+    for (const auto& s : list) {
+      value(std::string_view(s));
+    }
+    end_array();
+  }
+
+  // Shorthands for a member.
+  template <typename T>
+  void member(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
+
+  // Ends the document (nlohmann's dump has no final newline; certplan's files do).
+  void newline() { m_buf += '\n'; }
+
+  void flush() {
+    if (!m_buf.empty()) {
+      m_out.write(m_buf.data(), static_cast<std::streamsize>(m_buf.size()));
+      m_buf.clear();
+    }
+  }
+
+private:
+  static constexpr std::size_t k_flush_at = 1 << 16;
+
+  struct Level {
+    char close;
+    bool empty = true;
+  };
+
+  // Before any value or key: the separator and line break its container needs.
+  void item() {
+    if (m_after_key) {
+      m_after_key = false;
+      return;
+    }
+    if (m_levels.empty()) {
+      return;
+    }
+    Level& l = m_levels.back();
+    if (!l.empty) {
+      m_buf += ',';
+    }
+    l.empty = false;
+    if (m_indent != 0) {
+      m_buf += '\n';
+      m_buf.append(m_levels.size() * m_indent, ' ');
+    }
+    if (m_buf.size() >= k_flush_at) {
+      flush();
+    }
+  }
+  void open(char c) {
+    item();
+    m_buf += c;
+    m_levels.push_back({c == '{' ? '}' : ']'});
+  }
+  void close(char c) {
+    const bool empty = m_levels.back().empty;
+    m_levels.pop_back();
+    if (!empty && m_indent != 0) {
+      m_buf += '\n';
+      m_buf.append(m_levels.size() * m_indent, ' ');
+    }
+    m_buf += c;
+  }
+  void string_raw(std::string_view s) {
+    // Printable ASCII without '"' or '\\' is what nlohmann's serializer copies unchanged; the
+    // rest (quotes, controls, UTF-8, which it also checks) goes through it.
+    if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; })) {
+      m_buf += '"';
+      m_buf += s;
+      m_buf += '"';
+      return;
+    }
+    // One reused string value: nlohmann's serializer escapes (and checks the UTF-8 of) it.
+    m_scratch.get_ref<std::string&>().assign(s.data(), s.size());
+    m_serializer.dump(m_scratch, false, false, 0);
+  }
+
+  std::ostream& m_out;
+  std::size_t m_indent;
+  std::string m_buf;
+  nlohmann::detail::serializer<nlohmann::ordered_json> m_serializer;
+  nlohmann::ordered_json m_scratch = std::string();
+  std::vector<Level> m_levels;
+  bool m_after_key = false;
+};
+
+} // namespace certplan
