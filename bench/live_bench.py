@@ -20,7 +20,6 @@ tool must accept every endpoint (exit 0) or the bench stops: a fast wrong answer
 import json
 import os
 import pathlib
-import shutil
 import statistics
 import subprocess
 import sys
@@ -57,35 +56,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         d = pathlib.Path(d)
         c = tls_lab.served_chain(d, sans=["mail.contoso.com", "autodiscover.contoso.com"] + [f"mail{i}.contoso.com" for i in range(n)])
-        ports = []
-        while len(ports) < n:
-            p = tls_lab.free_port()
-            if p not in ports:
-                ports.append(p)
-        conf = d / "nginx.conf"
-        listens = "\n".join(f"    listen 127.0.0.1:{p} ssl;" for p in ports)
-        temp = "\n".join(f"  {k}_temp_path {d}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        conf.write_text(f"""daemon off;
-master_process off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-{temp}
-  server {{
-{listens}
-    ssl_certificate {c['fullchain']};
-    ssl_certificate_key {c['leaf.key']};
-    return 200 "ok\\n";
-  }}
-}}
-""")
-        nginx = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(d), "-c", str(conf), "-e",
-                                  str(d / "error.log")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            tls_lab._wait_for_port(ports[-1], nginx, "nginx")
+        with tls_lab.nginx(d, [tls_lab.Vhost(c["leaf"], c["leaf.key"], c["inter"])], ports=n) as ports:
             targets = [f"127.0.0.1:{p}" for p in ports]
             root = c["root"]
             loop = d / "s_client_loop.sh"
@@ -147,9 +118,6 @@ supported = ["outlook-2016"]
                 med = statistics.median(t)
                 print(f"  {k:34s} median {med:7.3f} s  range {min(t):.3f}-{max(t):.3f}  "
                       f"{med / base:6.2f}x certplan expiry --jobs 16")
-        finally:
-            nginx.terminate()
-            nginx.wait()
 
 
 if __name__ == "__main__":

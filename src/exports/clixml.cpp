@@ -1,4 +1,5 @@
 // CLIXML, the serialization of Export-Clixml ([MS-PSRP] 2.2.5), read with pugixml into PsNodes.
+#include "util/base64.hpp"
 #include <certplan/server_export.hpp>
 
 #include <fmt/format.h>
@@ -79,34 +80,12 @@ private:
 };
 
 std::string base64_decode(std::string_view s, const SourcePos& where) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const char c : s) {
-    int v;
-    if (c >= 'A' && c <= 'Z') {
-      v = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      v = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      v = c - '0' + 52;
-    } else if (c == '+') {
-      v = 62;
-    } else if (c == '/') {
-      v = 63;
-    } else if (c == '=' || c == ' ' || c == '\r' || c == '\n' || c == '\t') {
-      continue;
-    } else {
-      throw_input(where, fmt::format("not base64: character '{}'", c));
-    }
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
+  char bad = 0;
+  auto out = util::base64_decode(s, &bad);
+  if (!out) {
+    throw_input(where, fmt::format("not base64: character '{}'", bad));
   }
-  return out;
+  return std::move(*out);
 }
 
 class Reader {

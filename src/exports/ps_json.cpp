@@ -1,4 +1,5 @@
 // ConvertTo-Json of the same cmdlets' objects, read into PsNodes (nlohmann-json).
+#include "util/base64.hpp"
 #include <certplan/server_export.hpp>
 
 #include <fmt/format.h>
@@ -12,36 +13,7 @@ namespace {
 // ConvertTo-Json's default -Depth is 2: deeper levels are strings already. A bound anyway.
 constexpr int k_max_depth = 64;
 
-std::string base64_or_empty(const std::string& s) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const char c : s) {
-    int v;
-    if (c >= 'A' && c <= 'Z') {
-      v = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      v = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      v = c - '0' + 52;
-    } else if (c == '+') {
-      v = 62;
-    } else if (c == '/') {
-      v = 63;
-    } else if (c == '=') {
-      break;
-    } else {
-      return "";
-    }
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
+std::string base64_or_empty(const std::string& s) { return util::base64_decode(s).value_or(""); }
 
 bool byte_array(const nlohmann::json& j) {
   if (!j.is_array() || j.empty()) {

@@ -42,24 +42,32 @@ std::string fingerprint(const std::uint8_t* der, std::size_t n) {
 
 namespace {
 
+// What the DER walk read, as certplan's type; self_signed as the names say (subject ==
+// issuer), which only the full parse or a caller that accepts that may keep.
+CertificateInfo info_of_fields(const x509::DerFields& f, const std::uint8_t* der, std::size_t n) {
+  CertificateInfo i;
+  i.subject_cn = f.subject_cn;
+  i.dns_sans = f.dns;
+  i.ip_sans = f.ip;
+  i.issuer = f.issuer_cn;
+  i.not_before_unix = f.not_before;
+  i.not_after_unix = f.not_after;
+  i.not_before = format_rfc3339(f.not_before);
+  i.not_after = format_rfc3339(f.not_after);
+  i.serial = f.serial_hex;
+  i.self_signed = f.same_subject_and_issuer;
+  i.is_ca = f.is_ca;
+  i.sha256_fingerprint = fingerprint(der, n);
+  return i;
+}
+
 CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n) {
   const auto f = x509::read_der_fields({der, n});
   // Self-issued certificates take the full parse: Botan calls one self-signed only if its
   // signature verifies under its own key, which the walk does not check. They are few.
   if (f && !f->same_subject_and_issuer) {
-    CertificateInfo i;
-    i.subject_cn = f->subject_cn;
-    i.dns_sans = f->dns;
-    i.ip_sans = f->ip;
-    i.issuer = f->issuer_cn;
-    i.not_before_unix = f->not_before;
-    i.not_after_unix = f->not_after;
-    i.not_before = format_rfc3339(f->not_before);
-    i.not_after = format_rfc3339(f->not_after);
-    i.serial = f->serial_hex;
+    CertificateInfo i = info_of_fields(*f, der, n);
     i.self_signed = false;
-    i.is_ca = f->is_ca;
-    i.sha256_fingerprint = fingerprint(der, n);
     return i;
   }
   if (n == 0 || der[0] != 0x30) {
@@ -116,20 +124,7 @@ std::optional<CertificateInfo> read_certificate_lenient(std::string_view der) {
   if (!f) {
     return std::nullopt;
   }
-  CertificateInfo i;
-  i.subject_cn = f->subject_cn;
-  i.dns_sans = f->dns;
-  i.ip_sans = f->ip;
-  i.issuer = f->issuer_cn;
-  i.not_before_unix = f->not_before;
-  i.not_after_unix = f->not_after;
-  i.not_before = format_rfc3339(f->not_before);
-  i.not_after = format_rfc3339(f->not_after);
-  i.serial = f->serial_hex;
-  i.self_signed = f->same_subject_and_issuer;
-  i.is_ca = f->is_ca;
-  const auto* p = reinterpret_cast<const std::uint8_t*>(der.data());
-  i.sha256_fingerprint = fingerprint(p, der.size());
+  CertificateInfo i = info_of_fields(*f, reinterpret_cast<const std::uint8_t*>(der.data()), der.size());
   const std::string hex = sha1_thumbprint(der);
   for (std::size_t k = 0; k < hex.size(); k += 2) {
     i.sha1_fingerprint += (k == 0 ? "" : ":") + hex.substr(k, 2);

@@ -128,22 +128,28 @@ class Vhost:
 
 
 @contextlib.contextmanager
-def nginx(d, vhosts, protocols="TLSv1.2 TLSv1.3"):
-    """Debian's nginx in the foreground on one 127.0.0.1 high port with the given virtual hosts
-    (the first is the default server), TLS limited to `protocols`; yields the port. Its prefix,
-    pid, logs and temp paths stay in a folder of its own; nothing of the system's is used."""
+def nginx(d, vhosts, protocols="TLSv1.2 TLSv1.3", ports=1):
+    """Debian's nginx in the foreground on 127.0.0.1 high ports with the given virtual hosts
+    (the first is each port's default server), TLS limited to `protocols`; yields the port, or
+    the list of them when `ports` > 1 (the bench's 100 endpoints). Its prefix, pid, logs and
+    temp paths stay in a folder of its own; nothing of the system's is used."""
     exe = shutil.which("nginx") or "/usr/sbin/nginx"
     if not pathlib.Path(exe).exists():
         raise AssertionError("nginx is not installed: run scripts/setup-debian.sh (nginx-light)")
     prefix = pathlib.Path(tempfile.mkdtemp(prefix="certplan-nginx-", dir=d))
-    port = free_port()
+    chosen = []
+    while len(chosen) < ports:
+        p = free_port()
+        if p not in chosen:
+            chosen.append(p)
     blocks = []
     for i, v in enumerate(vhosts):
         served = prefix / f"served{i}.pem"
         served.write_text(pathlib.Path(v.cert).read_text() + (pathlib.Path(v.chain).read_text() if v.chain else ""))
         names = " ".join(v.names) if v.names else '""'
+        listens = "\n".join(f"    listen 127.0.0.1:{p} ssl{' default_server' if i == 0 else ''};" for p in chosen)
         blocks.append(f"""  server {{
-    listen 127.0.0.1:{port} ssl{" default_server" if i == 0 else ""};
+{listens}
     server_name {names};
     ssl_protocols {protocols};
     ssl_certificate {served};
@@ -157,7 +163,7 @@ master_process off;
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log;
-events {{ worker_connections 64; }}
+events {{ worker_connections 1024; }}
 http {{
   access_log off;
 {temp}
@@ -168,11 +174,11 @@ http {{
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         try:
-            _wait_for_port(port, proc, "nginx")
+            _wait_for_port(chosen[-1], proc, "nginx")
         except AssertionError as e:
             log = (prefix / "error.log").read_text(errors="replace") if (prefix / "error.log").exists() else ""
             raise AssertionError(f"{e}\n{log}\n{proc.stderr.read().decode(errors='replace') if proc.poll() is not None else ''}")
-        yield port
+        yield chosen[0] if ports == 1 else chosen
     finally:
         proc.terminate()
         try:
