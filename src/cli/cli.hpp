@@ -79,6 +79,7 @@ void setup_match(CLI::App& sub, Action& action);
 void setup_expiry(CLI::App& sub, Action& action);
 void setup_rules(CLI::App& sub, Action& action);
 void setup_explain(CLI::App& sub, Action& action);
+void setup_collect(CLI::App& sub, Action& action);
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 

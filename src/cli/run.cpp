@@ -64,6 +64,8 @@ const std::vector<CommandSpec>& commands() {
        "certplan expiry /etc/letsencrypt/live --warn 30 --crit 7\n"
        "  certplan expiry mail.contoso.com:443 --format nagios\n"
        "  certplan expiry --topology contoso.toml --format prometheus"},
+      {"collect", "the PowerShell collector that makes a server's exports for --server-export", setup_collect,
+       "certplan collect -o collect.ps1\n  certplan collect --dir 'D:\\exports' -o collect.ps1"},
       {"match", "does this certificate cover these names (strict RFC 9525, or --client ID)", setup_match,
        "certplan match mail.pem mail.contoso.com autodiscover.contoso.com\n"
        "  certplan match wildcard.pem mail.contoso.com --client windows-mobile-5"},

@@ -236,6 +236,34 @@ def case_auth_certificate_not_on_the_server_fails_r11():
         assert r11 and current in r11[0]["message"] and r11[0]["severity"] == "failure", r11
 
 
+def case_collect_writes_what_server_export_reads():
+    """`certplan collect`: every kind of export the readers take is made, under the name
+    HealthChecker's data uses; nothing but Get-* cmdlets touches Exchange or IIS; the folder
+    given stays one PowerShell literal however hostile."""
+    hostile = "C:\\it's $(Remove-Item C:\\ -Recurse) `n"
+    p = subprocess.run([str(EXE), "collect", "--dir", hostile], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    script = p.stdout
+    made = set(re.findall(r"'(Get\w+\.xml)'", script))
+    made |= {f"Get{k}VirtualDirectory.xml" for k in re.findall(r"'(\w+)'", script.split("foreach ($kind in", 1)[1].split(")", 1)[0])}
+    # Every export kind in the test data (the variants aside) is among those the script makes.
+    kinds = {f.name for f in DATA.rglob("*.xml") if re.fullmatch(r"Get(ExchangeCertificate|AuthConfig|ExchangeServer|"
+                                                                 r"AcceptedDomain|\w+VirtualDirectory|WebBinding|"
+                                                                 r"ReceiveConnector|SendConnector)\.xml", f.name)}
+    assert kinds and kinds <= made, (sorted(kinds - made), sorted(made))
+    # Nothing that changes the server: the cmdlets called are reads, or the script's own plumbing.
+    called = set(re.findall(r"^\s*(?:&\s*)?([A-Z][a-z]+-[A-Za-z]+)", "\n".join(
+        l for l in script.splitlines() if not l.lstrip().startswith("#")), flags=re.M))
+    called |= set(re.findall(r"'(Get-[A-Za-z]+)'", script))
+    allowed = {"Export-State", "New-Item", "Import-Module", "Write-Host", "Join-Path"}
+    assert all(c.startswith("Get-") or c in allowed for c in called), sorted(called)
+    # The folder: one single-quoted literal, quotes doubled, the rest as typed.
+    [line] = [l for l in script.splitlines() if l.startswith("$dir = Join-Path ")]
+    literal = line[len("$dir = Join-Path "):line.rindex(" $server")]
+    assert literal.startswith("'") and literal.endswith("'"), line
+    assert literal[1:-1].replace("''", "'") == hostile and "'" not in literal[1:-1].replace("''", ""), line
+
+
 def main():
     return harness.run_cases(globals(), sys.argv[3:])
 
