@@ -170,6 +170,30 @@ def case_dovecot_starttls_imap_and_pop3():
                 assert code == (0 if accepted else 2), code
 
 
+def case_postfix_starttls_smtp():
+    """SMTP on 25 through STARTTLS, as a partner's MTA reads it: what postfix serves is judged
+    and agrees with openssl -starttls smtp, for a good certificate and a wrong-name one."""
+    with tempfile.TemporaryDirectory() as d:
+        topo = pathlib.Path(d) / "t.toml"
+        topo.write_text(TOPOLOGY.replace("pop3 = true", "smtp = true").replace(
+            '"outlook-2016", "owa-ie-xp", "thunderbird"', '"outlook-2016", "smtp-partner"'))
+        good = served_chain(d, sans=NAMES)
+        wrong = served_chain(d, name="www.contoso.com", prefix="wrong-")
+        trust = pathlib.Path(d) / "roots.pem"
+        trust.write_text(good["root"].read_text() + wrong["root"].read_text())
+        for c, accepted in ((good, True), (wrong, False)):
+            port = free_port()
+            with mail_servers.postfix(c["fullchain"], c["leaf.key"], port):
+                code, j = audit(topo, "mail.contoso.com:25", "--connect-to", f"mail.contoso.com:25:127.0.0.1:{port}",
+                                "--trust", trust, "--at", AT)
+                cell = cells(j)[("mail.contoso.com", "smtp", "smtp-partner")]
+                theirs, why = oracle(port, "mail.contoso.com", trust, AT, starttls="smtp")
+                assert theirs == accepted, why[-600:]
+                assert (cell["status"] != "fail") == accepted and cell["certificate"] == fingerprint(c["leaf"]), cell
+                assert {k[1] for k in cells(j)} == {"smtp"}, cells(j).keys()
+                assert accepted or code == 2, code
+
+
 def case_dead_endpoint_fails_and_unplanned_host_is_refused():
     with tempfile.TemporaryDirectory() as d:
         topo = lab(d)
