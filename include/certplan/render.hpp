@@ -4,6 +4,7 @@
 
 #include <certplan/error.hpp>
 
+#include <certplan/audit.hpp>
 #include <certplan/clients.hpp>
 #include <certplan/compare.hpp>
 #include <certplan/plan.hpp>
@@ -33,6 +34,9 @@ std::string render_comparison(const Comparison& comparison, Format format);
 // `certplan rules` (every rule) and `certplan explain ID` (one, with its sources in full).
 std::string render_rules(const std::vector<const Rule*>& rules, Format format);
 std::string render_rule(const Rule& rule, Format format);
+// An audit: the matrix (text, markdown) or certplan.audit/1 (json); `regressions` are what a
+// renewal drops (audit --replacing).
+std::string render_audit(const Audit& audit, const std::vector<AuditResult>& regressions, Format format);
 // The input line an error points at (`line`, its text without the newline) with a caret under
 // the column; "" when the position has no line or column, or the text is not text.
 std::string render_source_excerpt(const SourcePos& where, std::string_view line);

@@ -1,6 +1,5 @@
 #include "cli/cli.hpp"
 #include "cli/server_export.hpp"
-#include "render/table.hpp"
 
 #include <certplan/audit.hpp>
 #include <certplan/clients.hpp>
@@ -69,100 +68,6 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
   if (out.empty() && o.server_exports.empty()) {
     throw Error(ErrorKind::usage, "no certificate to audit: give CERT files or [[installed]] entries in " + topo.path);
   }
-  return out;
-}
-
-std::string mark(Severity s) { return s == Severity::info ? "✓" : s == Severity::warning ? "!" : "✗"; }
-
-std::string render(const Audit& a, const std::vector<AuditResult>& regressions, Format f) {
-  std::size_t counts[3] = {0, 0, 0};
-  for (const auto& r : a.results) {
-    ++counts[static_cast<int>(r.status)];
-  }
-  if (f == Format::json) {
-    nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    for (const auto& r : a.results) {
-      results.push_back({{"endpoint", r.endpoint},
-                         {"service", r.service},
-                         {"client", r.client},
-                         {"status", r.status == Severity::info ? "ok" : r.status == Severity::warning ? "warning" : "fail"},
-                         {"certificate", r.certificate.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.certificate)},
-                         {"reasons", r.reasons}});
-    }
-    nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-    for (const auto& x : a.findings) {
-      findings.push_back({{"rule", x.rule}, {"severity", to_string(x.severity)}, {"message", x.message}});
-    }
-    nlohmann::ordered_json regress = nlohmann::ordered_json::array();
-    for (const auto& r : regressions) {
-      regress.push_back({{"endpoint", r.endpoint}, {"service", r.service}, {"client", r.client}, {"reasons", r.reasons}});
-    }
-    const nlohmann::ordered_json j{{"schema", "certplan.audit/1"},
-                                   {"results", std::move(results)},
-                                   {"findings", std::move(findings)},
-                                   {"renewal_regressions", std::move(regress)},
-                                   {"summary", {{"ok", counts[0]}, {"warning", counts[1]}, {"fail", counts[2]}}}};
-    return j.dump(2) + "\n";
-  }
-  const bool md = f == Format::markdown;
-  // The matrix: endpoints (with service) down, clients across.
-  std::vector<std::string> clients;
-  std::map<std::pair<std::string, std::string>, std::map<std::string, Severity>> cells;
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const auto& r : a.results) {
-    if (std::find(clients.begin(), clients.end(), r.client) == clients.end()) {
-      clients.push_back(r.client);
-    }
-    const auto key = std::pair{r.endpoint, r.service};
-    if (cells.find(key) == cells.end()) {
-      rows.push_back(key);
-    }
-    cells[key][r.client] = r.status;
-  }
-  std::vector<std::string> header{"endpoint", "service"};
-  header.insert(header.end(), clients.begin(), clients.end());
-  Table t(header);
-  for (const auto& key : rows) {
-    std::vector<std::string> row{key.first, key.second};
-    for (const auto& c : clients) {
-      const auto it = cells[key].find(c);
-      row.push_back(it == cells[key].end() ? "-" : mark(it->second));
-    }
-    t.row(std::move(row));
-  }
-  std::string out = md ? "# Certificate audit\n\n" : "Certificate audit (✓ ok, ! warning, ✗ fail)\n";
-  out += t.render(md) + "\n";
-  // Each fact once, with the cells it hits (a SHA-1 signature is one line, not one per cell).
-  std::vector<std::string> facts;
-  std::map<std::string, std::vector<std::pair<std::string, std::vector<std::string>>>> cells_of;
-  for (const auto& r : a.results) {
-    for (const auto& why : r.reasons) {
-      auto [it, fresh] = cells_of.try_emplace(why);
-      if (fresh) {
-        facts.push_back(why);
-      }
-      const std::string where = r.endpoint + " " + r.service;
-      auto& list = it->second;
-      if (list.empty() || list.back().first != where) {
-        list.push_back({where, {}});
-      }
-      list.back().second.push_back(r.client);
-    }
-  }
-  for (const auto& why : facts) {
-    std::vector<std::string> where;
-    for (const auto& [endpoint, clients] : cells_of[why]) {
-      where.push_back(fmt::format("{} ({})", endpoint, fmt::join(clients, ", ")));
-    }
-    out += fmt::format("{}{}\n{}    at {}\n", md ? "- " : "  ", why, md ? "  " : "", fmt::join(where, "; "));
-  }
-  for (const auto& x : a.findings) {
-    out += fmt::format("{}{} {}: {}\n", md ? "- " : "  ", x.rule, to_string(x.severity), x.message);
-  }
-  for (const auto& r : regressions) {
-    out += fmt::format("{}renewal drops {} {} for {}\n", md ? "- " : "  ", r.endpoint, r.service, r.client);
-  }
-  out += fmt::format("\n{} ok, {} warning, {} fail\n", counts[0], counts[1], counts[2]);
   return out;
 }
 
@@ -285,7 +190,7 @@ int run_audit(const AuditOptions& o, Io& io) {
     for (const auto& n : chains.notes()) {
       a.findings.push_back({"R13", Severity::warning, n, ""});
     }
-    emit(o.common, io, render(a, {}, format));
+    emit(o.common, io, render_audit(a, {}, format));
     return exit_for(a.worst());
   }
   auto certs = load_certificates(files, topo, chains, at);
@@ -307,7 +212,7 @@ int run_audit(const AuditOptions& o, Io& io) {
                             r.client});
     }
   }
-  emit(o.common, io, render(a, regressions, format));
+  emit(o.common, io, render_audit(a, regressions, format));
   return exit_for(a.worst());
 }
 
