@@ -12,7 +12,7 @@ New-Item -ItemType Directory -Force -Path $dir | Out-Null
 # 2013, Get-EcpVirtualDirectory from 2010, Get-MapiVirtualDirectory from 2013 SP1), and the
 # virtual directories are read from Active Directory only where -ADPropertiesOnly exists
 # (2010 and later: no IIS metabase query).
-function Export-State([string]$Cmdlet, [string]$File, [hashtable]$Params = @{}) {
+function Export-State([string]$Cmdlet, [string]$File, [hashtable]$Params = @{ }) {
   $command = Get-Command $Cmdlet -ErrorAction SilentlyContinue
   if (-not $command) {
     Write-Host "certplan: $Cmdlet is not in this Exchange version; skipped"
@@ -38,7 +38,7 @@ Export-State 'Get-AcceptedDomain' 'GetAcceptedDomain.xml'
 # The virtual directories' InternalUrl and ExternalUrl:
 #   https://learn.microsoft.com/powershell/module/exchange/get-owavirtualdirectory (and Ecp, WebServices, Oab, ActiveSync, Mapi)
 foreach ($kind in 'Owa', 'Ecp', 'WebServices', 'Oab', 'ActiveSync', 'Mapi') {
-  Export-State "Get-${kind}VirtualDirectory" "Get${kind}VirtualDirectory.xml" @{ Server = $server }
+  Export-State ('Get-' + $kind + 'VirtualDirectory') ('Get' + $kind + 'VirtualDirectory.xml') @{ Server = $server }
 }
 # The SMTP connectors' TlsCertificateName:
 #   https://learn.microsoft.com/powershell/module/exchange/get-receiveconnector
