@@ -106,7 +106,8 @@ def oracle(port, name, cafile, at_date=None, sni=True, starttls=None):
         args += ["-starttls", starttls]
     if at_date:
         args += ["-attime", str(unix_time(at_date))]
-    p = subprocess.run(args, input="", capture_output=True, text=True, timeout=30)
+    # errors="replace": s_client can echo bytes of the peer that are not UTF-8.
+    p = subprocess.run(args, input="", capture_output=True, text=True, errors="replace", timeout=30)
     return p.returncode == 0, p.stdout + p.stderr
 
 
