@@ -27,7 +27,11 @@ enum class JsonStyle { indented, compact };
 std::string render_plan(const Plan& plan, Format format);
 // The same bytes as render_plan (compact JSON when asked), streamed to `out` as they are made:
 // a hoster's plan is never one string or one JSON tree in memory.
-void write_plan(std::ostream& out, const Plan& plan, Format format, JsonStyle style = JsonStyle::indented);
+// `renewal` (plan --at): the renewal facts `deploy` states, appended as a last section (text,
+// markdown) or a last member "renewal" (json); without it the plan is time-independent.
+struct DeployPlan;
+void write_plan(std::ostream& out, const Plan& plan, Format format, JsonStyle style = JsonStyle::indented,
+                const DeployPlan* renewal = nullptr);
 std::string render_clients(const ClientCatalog& catalog, Format format);
 std::string render_traces(const std::vector<Trace>& traces, Format format);
 std::string render_comparison(const Comparison& comparison, Format format);

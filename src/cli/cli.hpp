@@ -56,6 +56,11 @@ void emit(const CommonOptions& opts, Io& io, const std::string& text);
 // Streams output to -o FILE (atomically) or to io.out, for reports too big to build whole.
 void emit_stream(const CommonOptions& opts, Io& io, const std::function<void(std::ostream&)>& write);
 
+// The DNS names on the certificates the topology's [[installed]] entries name (files that do
+// not exist yet are skipped): a planned name not among them needs fresh domain validation
+// (deploy and plan --at, issue 15).
+std::vector<std::string> installed_names(const Topology& topo);
+
 // A configured subcommand returns the action to run once parsing succeeded.
 using Action = std::function<int(Io&)>;
 using Setup = std::function<void(CLI::App& sub, Action& action)>;

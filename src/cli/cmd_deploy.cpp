@@ -13,17 +13,6 @@
 #include <memory>
 
 namespace certplan::cli {
-namespace {
-
-struct DeployCliOptions {
-  CommonOptions common;
-  std::string topology;
-  std::vector<std::string> certs;
-  std::vector<std::string> servers;
-  std::string key = "certplan";
-  std::string files_dir = "C:\\certplan";
-  std::string key_passphrase_file;
-};
 
 // The names on the certificates installed today ([[installed]]): a planned name not among
 // them needs fresh domain validation. A missing file is not an error here: deploy plans the
@@ -43,6 +32,18 @@ std::vector<std::string> installed_names(const Topology& topo) {
   }
   return names;
 }
+
+namespace {
+
+struct DeployCliOptions {
+  CommonOptions common;
+  std::string topology;
+  std::vector<std::string> certs;
+  std::vector<std::string> servers;
+  std::string key = "certplan";
+  std::string files_dir = "C:\\certplan";
+  std::string key_passphrase_file;
+};
 
 int run_deploy(const DeployCliOptions& o, Io& io) {
   const auto& catalog = ClientCatalog::builtin();

@@ -225,18 +225,35 @@ ordered_json phase_json(const LifetimePhase& p) {
   return {{"date", p.date}, {"max_validity_days", p.max_validity_days}, {"dcv_reuse_days", p.dcv_reuse_days}};
 }
 
+ordered_json renewal_object(const RenewalPlan& r) {
+  ordered_json next = ordered_json::array();
+  for (const auto& p : r.next_phases) {
+    next.push_back(phase_json(p));
+  }
+  ordered_json cal = ordered_json::array();
+  for (const auto& e : r.calendar) {
+    cal.push_back({{"date", e.date}, {"what", e.what}});
+  }
+  return {{"public_ca", r.public_ca},
+          {"today", phase_json(r.today)},
+          {"next_phases", next},
+          {"lifetime_days", r.lifetime_days},
+          {"renew_after_days", r.renew_after_days},
+          {"margin_days", r.margin_days},
+          {"margin_percent", r.margin_percent},
+          {"renewals_first_year", r.renewals_first_year},
+          {"calendar", cal},
+          {"every_renewal_revalidates", r.every_renewal_revalidates},
+          {"fresh_validation", r.fresh_validation},
+          {"notes", r.notes},
+          {"acme", {{"certbot", step_json(r.certbot)}, {"win_acme", step_json(r.win_acme)},
+                    {"posh_acme", step_json(r.posh_acme)}}},
+          {"from_existing", step_json(r.from_existing)}};
+}
+
 std::string render_json(const DeployPlan& d) {
   ordered_json certs = ordered_json::array();
   for (const auto& c : d.certificates) {
-    const auto& r = c.renewal;
-    ordered_json next = ordered_json::array();
-    for (const auto& p : r.next_phases) {
-      next.push_back(phase_json(p));
-    }
-    ordered_json cal = ordered_json::array();
-    for (const auto& e : r.calendar) {
-      cal.push_back({{"date", e.date}, {"what", e.what}});
-    }
     certs.push_back({{"id", c.id},
                      {"cn", c.cn},
                      {"sans", c.sans},
@@ -245,22 +262,7 @@ std::string render_json(const DeployPlan& d) {
                      {"prepare", steps_json(c.prepare)},
                      {"servers", servers_json(c.servers)},
                      {"organization", steps_json(c.organization)},
-                     {"renewal",
-                      {{"public_ca", r.public_ca},
-                       {"today", phase_json(r.today)},
-                       {"next_phases", next},
-                       {"lifetime_days", r.lifetime_days},
-                       {"renew_after_days", r.renew_after_days},
-                       {"margin_days", r.margin_days},
-                       {"margin_percent", r.margin_percent},
-                       {"renewals_first_year", r.renewals_first_year},
-                       {"calendar", cal},
-                       {"every_renewal_revalidates", r.every_renewal_revalidates},
-                       {"fresh_validation", r.fresh_validation},
-                       {"notes", r.notes},
-                       {"acme", {{"certbot", step_json(r.certbot)}, {"win_acme", step_json(r.win_acme)},
-                                 {"posh_acme", step_json(r.posh_acme)}}},
-                       {"from_existing", step_json(r.from_existing)}}}});
+                     {"renewal", renewal_object(c.renewal)}});
   }
   ordered_json findings = ordered_json::array();
   for (const auto& f : d.findings) {
@@ -343,6 +345,26 @@ std::string render_deploy(const DeployPlan& d, DeployFormat format) {
   case DeployFormat::ics: return render_ics(d);
   }
   return render_text(d);
+}
+
+// `plan --at`: each planned certificate's renewal facts, as `deploy` states them (issue 15).
+std::string plan_renewal_text(const DeployPlan& d, bool markdown) {
+  const std::string title = fmt::format("Renewal (at {})", d.at);
+  std::string out = markdown ? "## " + title + "\n\n```\n" : title + "\n" + std::string(title.size(), '-') + "\n";
+  for (const auto& c : d.certificates) {
+    out += fmt::format("[{}] CN={}\n", c.id, c.cn);
+    text_renewal(out, c, d.at);
+  }
+  out += markdown ? "```\n" : "";
+  return out;
+}
+
+nlohmann::ordered_json plan_renewal_json(const DeployPlan& d) {
+  ordered_json certs = ordered_json::array();
+  for (const auto& c : d.certificates) {
+    certs.push_back({{"id", c.id}, {"renewal", renewal_object(c.renewal)}});
+  }
+  return {{"at", d.at}, {"certificates", certs}};
 }
 
 } // namespace certplan

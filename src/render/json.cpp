@@ -9,7 +9,7 @@ namespace certplan {
 
 using nlohmann::ordered_json;
 
-void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style) {
+void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style, const DeployPlan* renewal) {
   // Streamed in cli.md's key order (what the ordered_json tree of earlier versions printed,
   // byte for byte: "verdicts" came last, after "summary").
   JsonWriter w(out, style);
@@ -145,6 +145,10 @@ void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style) {
     w.end_object();
   }
   w.end_array();
+  if (renewal != nullptr) {
+    w.key("renewal");
+    w.value(plan_renewal_json(*renewal));
+  }
   w.end_object();
   w.newline();
 }

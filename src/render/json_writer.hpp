@@ -55,6 +55,13 @@ public:
     item();
     m_buf += std::to_string(n);
   }
+  // A whole value built as a tree (a small one: plan --at's renewal member), laid out as
+  // dump() lays it out at this depth.
+  void value(const nlohmann::ordered_json& j) {
+    item();
+    nlohmann::detail::serializer<nlohmann::ordered_json> s(nlohmann::detail::output_adapter<char>(m_buf), ' ');
+    s.dump(j, m_indent != 0, false, static_cast<unsigned>(m_indent), static_cast<unsigned>(m_levels.size() * m_indent));
+  }
   template <typename Strings>
   void string_array(const Strings& list) {
     begin_array();

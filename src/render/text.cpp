@@ -151,11 +151,14 @@ std::optional<Format> format_from_string(std::string_view s) {
   return std::nullopt;
 }
 
-void write_plan(std::ostream& out, const Plan& plan, Format format, JsonStyle style) {
+void write_plan(std::ostream& out, const Plan& plan, Format format, JsonStyle style, const DeployPlan* renewal) {
   if (format == Format::json) {
-    write_plan_json(out, plan, style);
+    write_plan_json(out, plan, style, renewal);
   } else {
     write_plan_text(out, plan, format == Format::markdown);
+    if (renewal != nullptr) {
+      out << "\n" << plan_renewal_text(*renewal, format == Format::markdown);
+    }
   }
 }
 

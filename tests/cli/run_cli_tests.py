@@ -164,12 +164,39 @@ def case_at_must_be_a_real_calendar_time():
     for good in ("2028-02-29", "2000-02-29", "2026-12-31T23:59:59Z", "2026-01-01T00:00:00Z"):
         code, _, err = run("deploy", EXAMPLES / "consolidated.toml", "--at", good)
         assert code in (0, 1, 2), (good, code, err)
-    # Only where it applies (issue 17): the plan makes no validity decision, init none at all.
-    for cmd in (["plan", EXAMPLES / "consolidated.toml"], ["init", "--model", "regional"]):
-        code, out, err = run(*cmd, "--at", "2026-01-01")
-        assert code == 3 and out == "" and "--at" in err, (cmd, code, err)
+    # Only where it applies (issue 17): init makes no time-dependent statement at all.
+    code, out, err = run("init", "--model", "regional", "--at", "2026-01-01")
+    assert code == 3 and out == "" and "--at" in err, (code, err)
     code, out, err = run("init", "--model", "regional", "--max-certs", "5")
     assert code == 3 and "--max-certs" in err, (code, err)
+
+
+def case_plan_at_states_renewal():
+    """Issue 15: `plan --at` states each certificate's renewal that day -- the SC-081 limit
+    and DCV reuse, the margin, the calendar, the ACME paths -- exactly as `deploy` does; without
+    --at the plan is what it was (time-independent)."""
+    topo = EXAMPLES / "consolidated.toml"
+    plain = json.loads(run("plan", topo, "--format", "json")[1])
+    assert "renewal" not in plain
+    for at, days, reuse in (("2026-12-02", 200, 200), ("2027-06-01", 100, 100), ("2029-04-01", 47, 10)):
+        code, out, err = run("plan", topo, "--format", "json", "--at", at)
+        assert code in (0, 1, 2), (at, code, err)
+        j = json.loads(out)
+        renewal = j.pop("renewal")
+        assert j == plain, f"--at {at} changed the plan itself"
+        assert renewal["at"] == at
+        deploy = json.loads(run("deploy", topo, "--format", "json", "--at", at)[1])
+        assert [c["id"] for c in renewal["certificates"]] == [c["id"] for c in deploy["certificates"]]
+        for mine, theirs in zip(renewal["certificates"], deploy["certificates"]):
+            assert mine["renewal"] == theirs["renewal"], (at, mine["id"])
+            r = mine["renewal"]
+            assert r["lifetime_days"] == days and r["today"]["dcv_reuse_days"] == reuse, (at, r["today"])
+            assert 0 < r["margin_days"] < days and "\ncertbot certonly --csr " in r["acme"]["certbot"]["command"], r
+        text = run("plan", topo, "--at", at)[1]
+        assert text.startswith(run("plan", topo)[1]) and f"Renewal (at {at})" in text and "renew after" in text
+        assert f"## Renewal (at {at})" in run("plan", topo, "--format", "markdown", "--at", at)[1]
+    code, _, err = run("plan", EXAMPLES / "hosted.toml", "--compare-autodiscover", "--at", "2029-04-01")
+    assert code == 3 and "--at" in err, err
 
 
 def case_output_file_is_atomic_and_identical():
