@@ -305,6 +305,42 @@ def openssl(*args, **kw):
     return subprocess.run(["openssl", *map(str, args)], capture_output=True, text=True, timeout=120, **kw)
 
 
+def der_subject(csr):
+    """The subject Name of a PKCS#10 request, as DER bytes, found by openssl asn1parse."""
+    import re
+    der = subprocess.run(["openssl", "req", "-in", str(csr), "-outform", "DER"], capture_output=True, check=True).stdout
+    parsed = subprocess.run(["openssl", "asn1parse", "-inform", "DER"], input=der, capture_output=True, check=True)
+    for line in parsed.stdout.decode().splitlines():
+        m = re.match(r"\s*(\d+):d=2\s+hl=(\d+)\s+l=\s*(\d+)\s+cons: SEQUENCE", line)
+        if m:
+            at, head, length = map(int, m.groups())
+            return der[at:at + head + length]
+    raise AssertionError(f"no subject in {csr}")
+
+
+def case_csr_cnf_gives_the_same_der_subject():
+    """Issue 15 part 3: the .cnf's request (openssl with certplan's key) carries the same DER
+    subject as certplan's own -- the same string types, PrintableString where the value fits,
+    else UTF8String -- for an ASCII and a non-ASCII subject."""
+    with tempfile.TemporaryDirectory() as d:
+        for locality in ("Redmond", "Zürich"):
+            topo = pathlib.Path(d) / "t.toml"
+            topo.write_text('schema = 1\n[organization]\nname = "Contoso"\nexchange = "2016"\nmodel = "consolidated"\n'
+                            '[[forest]]\nname = "contoso"\nsmtp_domains = ["contoso.com"]\n'
+                            '[[site]]\nname = "Redmond"\nnamespace = "mail.contoso.com"\n'
+                            '[certificates.subject]\ncountry = "US"\nstate = "Washington"\n'
+                            f'locality = "{locality}"\norganization = "Contoso Ltd"\n', encoding="utf-8")
+            out = pathlib.Path(d) / locality
+            code, _, err = run("csr", topo, "--out", out)
+            assert code == 0, err
+            for cnf in out.glob("*.cnf"):
+                ident = cnf.stem
+                theirs = out / f"{ident}.openssl-same-key.csr"
+                subprocess.run(["openssl", "req", "-new", "-config", str(cnf), "-key", str(out / f"{ident}.key"),
+                                "-out", str(theirs)], check=True, capture_output=True)
+                assert der_subject(theirs) == der_subject(out / f"{ident}.csr"), (locality, ident)
+
+
 def case_csr_openssl_verifies_planned_order():
     with tempfile.TemporaryDirectory() as d:
         for example in ("regional.toml", "hosted-san.toml", "wildcard-wm5.toml"):
