@@ -301,10 +301,12 @@ std::vector<ServerSteps> hosted_set_up(const Plan& plan, const Topology& topo, c
         b.notes.push_back("so the redirect sites on the secondary IP never answer 443 with the provider's certificate");
         ss.steps.push_back(std::move(b));
       }
-      const auto redirect = [&](std::string_view site_name, const std::string& destination, const std::string& what) {
+      const auto redirect = [&](std::string_view site_name, const std::string& host, const std::string& destination,
+                                const std::string& what) {
         auto r = make_step(fmt::format("{}-site", site_name), what, "redirect-site.ps1",
                            {{"site", std::string(site_name)},
                             {"ip", s.secondary_ip},
+                            {"host", host},
                             {"path", fmt::format("C:\\inetpub\\{}", site_name)},
                             {"pspath", fmt::format("IIS:\\Sites\\{}", site_name)},
                             {"destination", destination}});
@@ -314,12 +316,12 @@ std::vector<ServerSteps> hosted_set_up(const Plan& plan, const Topology& topo, c
         ss.steps.push_back(std::move(r));
       };
       if (h.autodiscover == AutodiscoverMethod::redirect) {
-        redirect(k_autodiscover_site,
+        redirect(k_autodiscover_site, h.redirect_host ? h.redirect_host->ascii : "autodiscoverredirect." + h.provider_domain.ascii,
                  fmt::format("https://autodiscover.{}/autodiscover/autodiscover.xml", h.provider_domain.ascii),
                  "the autodiscover redirect site: http://autodiscover.<tenant domain>/ answers 302 to the provider");
       }
       if (h.webmail_redirect_host && site.ns) {
-        redirect(k_webmail_site, fmt::format("https://{}/owa", site.ns->ascii),
+        redirect(k_webmail_site, h.webmail_redirect_host->ascii, fmt::format("https://{}/owa", site.ns->ascii),
                  "the webmail redirect site: a tenant's vanity webmail host answers 302 to the provider's OWA");
       }
       out.push_back(std::move(ss));
@@ -442,8 +444,12 @@ DeployPlan make_deploy(const Plan& plan, const Topology& topo, const DeployOptio
          {"cn", c.cn},
          {"script_parameters",
           fmt::format("'{{CertThumbprint}}' '{}' 1 '{{CacheFile}}' '{{CachePassword}}' '{{CertFriendlyName}}'", services)}});
-    cd.renewal.posh_acme = make_step("posh-acme", "ACME on the Exchange server: Posh-ACME", "renew-posh-acme.ps1",
-                                     {{"names", c.sans}, {"server", server_name}, {"services", services}});
+    cd.renewal.posh_acme =
+        v == ExchangeVersion::v2007
+            ? make_step("posh-acme", "ACME on the Exchange server: Posh-ACME", "renew-posh-acme-2007.ps1",
+                        {{"names", c.sans}, {"services", services}})
+            : make_step("posh-acme", "ACME on the Exchange server: Posh-ACME", "renew-posh-acme.ps1",
+                        {{"names", c.sans}, {"server", server_name}, {"services", services}});
     const bool old_cmdlets = v == ExchangeVersion::v2007 || v == ExchangeVersion::v2010;
     cd.renewal.from_existing =
         make_step("renew-from-existing", "renew from the installed certificate (new key, same names)",

@@ -11,6 +11,7 @@ CERTPLAN_REGEN=1 rewrites the golden files instead of comparing (then review the
 import json
 import os
 import pathlib
+import re
 import shlex
 import shutil
 import socket
@@ -92,12 +93,31 @@ def case_each_version_gets_its_cmdlets():
     assert not any("Import-ExchangeCertificate -Server" in l or "Enable-ExchangeCertificate -Server" in l for l in v2007)
     assert any(l.startswith("Set-ClientAccessServer -Identity 'SERVER01'") for l in v2007)
     assert any(l.startswith("Enable-OutlookAnywhere -Server 'SERVER01' -ExternalHostname 'mail.contoso.com'") for l in v2007)
+    # 2007 SP1 replaced -ExternalAuthenticationMethod (its Enable-OutlookAnywhere page, bb123513);
+    # its certificate cmdlets take no -Server, in the renewal paths too.
+    j2007 = deploy_json(DATA / "tom-2007.toml")
+    assert any("-DefaultAuthenticationMethod Basic" in l for l in v2007) and not any(
+        "-ExternalAuthenticationMethod" in l for l in v2007), v2007
+    for c in j2007["certificates"]:
+        acme = c["renewal"]["acme"]["posh_acme"]["command"]
+        assert "Enable-ExchangeCertificate -Thumbprint $pa.Thumbprint" in acme and " -Server " not in acme, acme
     assert not any(l.startswith(("Set-EcpVirtualDirectory", "Set-MapiVirtualDirectory", "Set-ClientAccessService"))
                    for l in v2007)
     v2010 = commands(deploy_json(ROOT / "examples" / "hosted.toml"))
     assert any(l.startswith("Set-EcpVirtualDirectory -Identity 'EX01\\ecp (Default Web Site)'") for l in v2010)
     assert any("-DefaultAuthenticationMethod Basic" in l for l in v2010)
     assert not any(l.startswith("Set-MapiVirtualDirectory") for l in v2010)
+    # The redirect sites share the secondary IP:80, so each has a host header of its own (IIS
+    # starts only one of two sites with the same binding), and the feature is added the way
+    # Windows Server 2008 R2 has it (Add-WindowsFeature, an alias from 2012 on).
+    sites = [l for srv in deploy_json(ROOT / "examples" / "hosted.toml")["one_time"] for st in srv["steps"]
+             for l in st["command"].splitlines() if l.startswith("New-Website ")]
+    bindings = [re.search(r"-IPAddress (\S+) -Port (\d+) -HostHeader (\S+)", l).groups() for l in sites]
+    assert len(sites) == 2 and len(set(bindings)) == 2, sites
+    one_time = "\n".join(st["command"] for srv in deploy_json(ROOT / "examples" / "hosted.toml")["one_time"]
+                         for st in srv["steps"])
+    lines = one_time.splitlines()
+    assert "Add-WindowsFeature Web-Http-Redirect" in lines and not any(l.startswith("Install-WindowsFeature") for l in lines)
     assert any(l.startswith("Set-PopSettings -Server 'EX01' -X509CertificateName 'mail.provider.com'") for l in v2010)
     assert any(l == "Get-Service -ComputerName 'EX01' -Name MSExchangePOP3 | Restart-Service" for l in v2010)
     for topo in (ROOT / "examples" / "consolidated.toml", DATA / "consolidated-se.toml"):  # 2016, SE

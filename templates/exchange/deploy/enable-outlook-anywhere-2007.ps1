@@ -1,2 +1,2 @@
-# Enable-OutlookAnywhere (Exchange 2007, white paper "Configuring Outlook Anywhere"): https://learn.microsoft.com/powershell/module/exchange/enable-outlookanywhere
-Enable-OutlookAnywhere -Server {{ps:server}} -ExternalHostname {{ps:host}} -ExternalAuthenticationMethod Basic -SSLOffloading:$false
+# Enable-OutlookAnywhere (Exchange 2007 SP1 and later: -DefaultAuthenticationMethod replaced RTM's -ExternalAuthenticationMethod; white paper "Configuring Outlook Anywhere"): https://learn.microsoft.com/previous-versions/office/exchange-server-2007/bb123513(v=exchg.80)
+Enable-OutlookAnywhere -Server {{ps:server}} -ExternalHostname {{ps:host}} -DefaultAuthenticationMethod Basic -SSLOffloading:$false

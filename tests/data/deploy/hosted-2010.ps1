@@ -14,22 +14,28 @@ Set-WebBinding -Name 'Default Web Site' -BindingInformation '*:443:' -PropertyNa
 
 # the autodiscover redirect site: http://autodiscover.<tenant domain>/ answers 302 to the provider
 # note: run on EX01; `certplan tenant add` prints each tenant's host-header binding on this site
+# Add-WindowsFeature: Windows Server 2008 R2's Server Manager cmdlet, an alias of Install-WindowsFeature from 2012: https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/ee662309(v=ws.10)
+# -HostHeader: the site's own name, so the two redirect sites on one IP:80 do not collide (IIS starts only one of two sites with the same binding); tenants' names are added as bindings
 # New-Website on the secondary IP, port 80, no certificate (seed 000 "HTTP Redirection Pools"; white paper "Using Redirection", step 5): https://learn.microsoft.com/powershell/module/webadministration/new-website
 # httpRedirect answers 302 (Found) to the provider's name: https://learn.microsoft.com/iis/configuration/system.webserver/httpredirect/
-Install-WindowsFeature Web-Http-Redirect
+Import-Module ServerManager
+Add-WindowsFeature Web-Http-Redirect
 Import-Module WebAdministration
 New-Item -ItemType Directory -Force -Path 'C:\inetpub\AutodiscoverRedirect' | Out-Null
-New-Website -Name 'AutodiscoverRedirect' -IPAddress '203.0.113.51' -Port 80 -PhysicalPath 'C:\inetpub\AutodiscoverRedirect'
+New-Website -Name 'AutodiscoverRedirect' -IPAddress '203.0.113.51' -Port 80 -HostHeader 'autodiscoverredirect.provider.com' -PhysicalPath 'C:\inetpub\AutodiscoverRedirect'
 Set-WebConfiguration -PSPath 'IIS:\Sites\AutodiscoverRedirect' -Filter 'system.webServer/httpRedirect' -Value @{enabled = $true; destination = 'https://autodiscover.provider.com/autodiscover/autodiscover.xml'; exactDestination = $true; httpResponseStatus = 'Found'}
 
 # the webmail redirect site: a tenant's vanity webmail host answers 302 to the provider's OWA
 # note: run on EX01; `certplan tenant add` prints each tenant's host-header binding on this site
+# Add-WindowsFeature: Windows Server 2008 R2's Server Manager cmdlet, an alias of Install-WindowsFeature from 2012: https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/ee662309(v=ws.10)
+# -HostHeader: the site's own name, so the two redirect sites on one IP:80 do not collide (IIS starts only one of two sites with the same binding); tenants' names are added as bindings
 # New-Website on the secondary IP, port 80, no certificate (seed 000 "HTTP Redirection Pools"; white paper "Using Redirection", step 5): https://learn.microsoft.com/powershell/module/webadministration/new-website
 # httpRedirect answers 302 (Found) to the provider's name: https://learn.microsoft.com/iis/configuration/system.webserver/httpredirect/
-Install-WindowsFeature Web-Http-Redirect
+Import-Module ServerManager
+Add-WindowsFeature Web-Http-Redirect
 Import-Module WebAdministration
 New-Item -ItemType Directory -Force -Path 'C:\inetpub\WebmailRedirect' | Out-Null
-New-Website -Name 'WebmailRedirect' -IPAddress '203.0.113.51' -Port 80 -PhysicalPath 'C:\inetpub\WebmailRedirect'
+New-Website -Name 'WebmailRedirect' -IPAddress '203.0.113.51' -Port 80 -HostHeader 'webmailredirect.provider.com' -PhysicalPath 'C:\inetpub\WebmailRedirect'
 Set-WebConfiguration -PSPath 'IIS:\Sites\WebmailRedirect' -Filter 'system.webServer/httpRedirect' -Value @{enabled = $true; destination = 'https://mail.provider.com/owa'; exactDestination = $true; httpResponseStatus = 'Found'}
 
 # ==== Certificate default: CN=mail.provider.com ====

@@ -43,8 +43,8 @@ Set-OabVirtualDirectory -Identity 'SERVER01\OAB (Default Web Site)' -InternalUrl
 Set-ActiveSyncVirtualDirectory -Identity 'SERVER01\Microsoft-Server-ActiveSync (Default Web Site)' -InternalUrl 'https://mail.contoso.com/Microsoft-Server-ActiveSync' -ExternalUrl 'https://mail.contoso.com/Microsoft-Server-ActiveSync'
 
 # Outlook Anywhere (RPC over HTTP) on this server
-# Enable-OutlookAnywhere (Exchange 2007, white paper "Configuring Outlook Anywhere"): https://learn.microsoft.com/powershell/module/exchange/enable-outlookanywhere
-Enable-OutlookAnywhere -Server 'SERVER01' -ExternalHostname 'mail.contoso.com' -ExternalAuthenticationMethod Basic -SSLOffloading:$false
+# Enable-OutlookAnywhere (Exchange 2007 SP1 and later: -DefaultAuthenticationMethod replaced RTM's -ExternalAuthenticationMethod; white paper "Configuring Outlook Anywhere"): https://learn.microsoft.com/previous-versions/office/exchange-server-2007/bb123513(v=exchg.80)
+Enable-OutlookAnywhere -Server 'SERVER01' -ExternalHostname 'mail.contoso.com' -DefaultAuthenticationMethod Basic -SSLOffloading:$false
 
 # the autodiscover SCP domain-joined Outlook reads (R2)
 # note: Exchange 2007: SMTP picks the certificate whose names match the connector's FQDN; certplan emits no TlsCertificateName step before Exchange 2013
@@ -71,9 +71,9 @@ $replaced | ForEach-Object { Remove-ExchangeCertificate -Thumbprint $_.Thumbprin
 #   # win-acme with its Exchange import script, the planned names in order (the first is the CN): https://www.win-acme.com/manual/advanced-use/examples/exchange
 #   .\wacs.exe --source manual --host 'mail.contoso.com,autodiscover.contoso.com' --commonname 'mail.contoso.com' --certificatestore My --acl-fullcontrol 'network service,administrators' --installation iis,script --installationsiteid 1 --script '.\Scripts\ImportExchange.v2.ps1' --scriptparameters '''{CertThumbprint}'' ''IIS,SMTP'' 1 ''{CacheFile}'' ''{CachePassword}'' ''{CertFriendlyName}'''
 # ACME on the Exchange server: Posh-ACME:
-#   # Posh-ACME New-PACertificate -Install (LocalMachine\My), then bind it: https://poshac.me/docs/latest/Functions/New-PACertificate/
+#   # Posh-ACME New-PACertificate -Install (LocalMachine\My), then bind it; Exchange 2007's certificate cmdlets act on the local server only (no -Server): https://poshac.me/docs/latest/Functions/New-PACertificate/
 #   $pa = New-PACertificate -Domain 'mail.contoso.com', 'autodiscover.contoso.com' -AcceptTOS -Install
-#   Enable-ExchangeCertificate -Server 'SERVER01' -Thumbprint $pa.Thumbprint -Services 'IIS,SMTP'
+#   Enable-ExchangeCertificate -Thumbprint $pa.Thumbprint -Services 'IIS,SMTP'
 # renew from the installed certificate (new key, same names):
 #   # Renew from the installed certificate (same names, a new key; Exchange 2007 and 2010 write the request with -Path, on the server itself): https://learn.microsoft.com/exchange/architecture/client-access/renew-certificates
 #   $thumb = Read-Host -Prompt 'Thumbprint of the certificate to renew (Get-ExchangeCertificate)'
