@@ -67,6 +67,11 @@ struct CertificateInfo {
   long long not_after_unix = 0;
 };
 
+// How messages name a certificate: "CN=<subject CN>", or "serial <hex>" when it has no CN.
+inline std::string certificate_label(const CertificateInfo& c) {
+  return c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
+}
+
 // Every certificate in a PEM bundle (text around the blocks is ignored) or a DER file.
 // Throws Error(input) naming `source` when none can be read, or when the bundle holds more
 // than `max_certificates` (--max-certs).

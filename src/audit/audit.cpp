@@ -207,10 +207,6 @@ Audit audit_cells(const Topology& topo, const Plan& plan, const ClientCatalog& c
   return a;
 }
 
-unsigned port_of(std::string_view service) {
-  return service == "imap" ? 993 : service == "pop" ? 995 : service == "smtp" ? 25 : 443;
-}
-
 } // namespace
 
 Audit audit_endpoints(const Topology& topo, const Plan& plan, const ClientCatalog& catalog,
@@ -234,7 +230,7 @@ std::vector<LiveProbe> live_probes(const Topology& topo, const Plan& plan, const
       const std::string service(service_of(s));
       auto [it, fresh] = seen.try_emplace({ns.fqdn.ascii, service}, out.size());
       if (fresh) {
-        out.push_back({ns.fqdn.ascii, service, port_of(service), false});
+        out.push_back({ns.fqdn.ascii, service, planned_port(s), false});
       }
       // R12: a supported client of this service that may send no SNI meets what the address
       // serves without it.

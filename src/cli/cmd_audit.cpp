@@ -71,10 +71,6 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
   return out;
 }
 
-std::string cert_name(const CertificateInfo& c) {
-  return c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
-}
-
 // The service a port given as HOST:PORT speaks (the plan's ports and their STARTTLS twins).
 std::string service_of_port(const std::string& arg, unsigned port) {
   switch (port) {
@@ -139,7 +135,7 @@ Audit audit_served(const AuditOptions& o, const std::vector<HostPort>& given, co
     if (fresh) {
       AuditCertificate c;
       const std::string where = targets[t].host + ":" + std::to_string(targets[t].port);
-      c.source = fmt::format("the certificate {} served at {}", cert_name(r.chain.front()), where);
+      c.source = fmt::format("the certificate {} served at {}", certificate_label(r.chain.front()), where);
       c.leaf = r.chain.front();
       c.intermediates.assign(r.chain.begin() + 1, r.chain.end());
       c.chain = chains.check(r.chain_pem, where, at);

@@ -11,14 +11,6 @@
 
 namespace certplan {
 
-namespace {
-
-std::string cert_name(const CertificateInfo& c) {
-  return c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
-}
-
-} // namespace
-
 ServedVerdict judge_served(std::string_view host, const ProbeResult& p, const ChainValidator* chains, long long at) {
   ServedVerdict v;
   const auto& chain = p.chain;
@@ -35,8 +27,8 @@ ServedVerdict judge_served(std::string_view host, const ProbeResult& p, const Ch
   std::vector<std::string> notes;
   if (v.reported != 0) {
     notes.push_back(fmt::format("certificate {} of {} served, {} the leaf {}: {}", v.reported + 1, chain.size(),
-                                nyv != chain.end() ? "not yet valid, unlike" : "expires before", cert_name(chain.front()),
-                                cert_name(chain[v.reported])));
+                                nyv != chain.end() ? "not yet valid, unlike" : "expires before", certificate_label(chain.front()),
+                                certificate_label(chain[v.reported])));
   }
   if (chains != nullptr) {
     ChainCheck check;

@@ -29,6 +29,10 @@ std::string_view to_string(Severity s) {
   return "?";
 }
 
+unsigned planned_port(Service s) {
+  return s == Service::imap4 ? 993 : s == Service::pop3 ? 995 : s == Service::smtp ? 25 : 443;
+}
+
 std::vector<PlannedEndpoint> planned_endpoints(const Plan& plan) {
   std::vector<PlannedEndpoint> out;
   for (const auto& ns : plan.namespaces) {
@@ -39,8 +43,7 @@ std::vector<PlannedEndpoint> planned_endpoints(const Plan& plan) {
       if (s == Service::um) {
         continue; // SIP on 5061, not a client-access TLS endpoint certplan probes
       }
-      const unsigned port = s == Service::imap4 ? 993 : s == Service::pop3 ? 995 : s == Service::smtp ? 25 : 443;
-      out.push_back({ns.fqdn.ascii, port});
+      out.push_back({ns.fqdn.ascii, planned_port(s)});
     }
   }
   std::sort(out.begin(), out.end());

@@ -35,7 +35,7 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
     if (!early && m.at <= c.not_after_unix) {
       continue;
     }
-    const std::string name = c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
+    const std::string name = certificate_label(c);
     add(v, r11, c.self_signed ? Severity::warning : Severity::failure,
         fmt::format("certificate {} of the chain ({}{}) {} {}", i + 2, name, c.self_signed ? ", a root" : "",
                     early ? "is not valid before" : "expired on", early ? c.not_before : c.not_after));

@@ -68,10 +68,6 @@ void at_endpoint(const Meeting& m, Verdicts& v) {
 
 namespace {
 
-std::string name_of(const CertificateInfo& c) {
-  return c.subject_cn.empty() ? "serial " + c.serial : "CN=" + c.subject_cn;
-}
-
 // A live endpoint outside any profile: a chain that does not validate against the store given
 // fails (a self-signed leaf is R15's).
 void on_served(const ServedFacts& f, Verdicts& v) {
@@ -85,7 +81,7 @@ void on_served(const ServedFacts& f, Verdicts& v) {
   const auto& status = f.check->status;
   if (status.find("issuer not found") != std::string::npos) {
     add(v, r13, Severity::failure,
-        fmt::format("incomplete chain: the issuer of {} is neither served nor trusted ({})", name_of(f.chain.back()),
+        fmt::format("incomplete chain: the issuer of {} is neither served nor trusted ({})", certificate_label(f.chain.back()),
                     status));
   } else {
     add(v, r13, Severity::failure, fmt::format("untrusted chain: {}", status));
