@@ -2,6 +2,8 @@
 
 #include <idn2.h>
 
+#include "util/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -9,9 +11,6 @@
 namespace certplan {
 namespace {
 
-bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
-}
 
 bool looks_like_ip(std::string_view s) {
   // IPv6 literals contain ':'; dotted quads are all digits and dots.
@@ -21,11 +20,6 @@ bool looks_like_ip(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) || c == '.'; });
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 } // namespace
 
@@ -49,8 +43,8 @@ std::optional<HostName> normalize_host(std::string_view text, std::string& why) 
     return std::nullopt;
   }
   std::string ascii;
-  if (is_ascii(name)) {
-    ascii = lower(name);
+  if (util::is_ascii(name)) {
+    ascii = util::lower_ascii(name);
   } else {
     char* out = nullptr;
     const std::string input(name);
@@ -60,7 +54,7 @@ std::optional<HostName> normalize_host(std::string_view text, std::string& why) 
       why = std::string("not a valid internationalised name: ") + idn2_strerror(rc);
       return std::nullopt;
     }
-    ascii = lower(out);
+    ascii = util::lower_ascii(out);
     idn2_free(out);
   }
   // Judged after conversion: UTS #46 maps full-width digits and dots to ASCII ones.

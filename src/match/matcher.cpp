@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 
+#include "util/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -12,12 +14,6 @@
 
 namespace certplan {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool ldh_label(std::string_view l) {
   return !l.empty() && l.size() <= 63 && l.front() != '-' && l.back() != '-' &&
@@ -86,11 +82,11 @@ MatchPolicy strict_policy() { return {}; }
 MatchPolicy policy_for(const ClientProfile& client) { return {client.wildcard, client.name_source}; }
 
 bool dns_id_matches(std::string_view presented_raw, std::string_view reference_raw, WildcardSupport wildcard) {
-  std::string reference = lower(reference_raw);
+  std::string reference = util::lower_ascii(reference_raw);
   if (!reference.empty() && reference.back() == '.') {
     reference.pop_back(); // an absolute reference name matches a relative presented one
   }
-  const std::string presented = lower(presented_raw);
+  const std::string presented = util::lower_ascii(presented_raw);
   if (reference.empty() || presented.empty() || !ldh_name(reference)) {
     return false;
   }
@@ -130,7 +126,7 @@ namespace {
 // (a certificate of 100 SANs is read 100 times per endpoint otherwise).
 class Reference {
 public:
-  explicit Reference(std::string_view raw) : m_raw(raw), m_name(lower(raw)) {
+  explicit Reference(std::string_view raw) : m_raw(raw), m_name(util::lower_ascii(raw)) {
     if (!m_name.empty() && m_name.back() == '.') {
       m_name.pop_back();
     }
@@ -212,14 +208,14 @@ MatchExplanation explain_match(const PresentedNames& names, std::string_view ref
 namespace {
 
 bool in_subtree(std::string host, std::string base) {
-  const auto lower = [](std::string& x) {
-    std::transform(x.begin(), x.end(), x.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto normal = [](std::string& x) {
+    x = util::lower_ascii(x);
     if (!x.empty() && x.back() == '.') {
       x.pop_back();
     }
   };
-  lower(host);
-  lower(base);
+  normal(host);
+  normal(base);
   if (base.empty()) {
     return true; // an empty base is every name
   }
