@@ -145,7 +145,8 @@ struct Layout;
 
 class Loader {
 public:
-  Loader(std::string path, const ClientCatalog& clients) : m_path(std::move(path)), m_clients(clients) {}
+  Loader(std::string path, const ClientCatalog& clients, const InputLimits& limits)
+      : m_path(std::move(path)), m_clients(clients), m_limits(limits) {}
 
   Topology load(std::string_view text);
 
@@ -305,6 +306,7 @@ private:
 
   std::string m_path;
   const ClientCatalog& m_clients;
+  InputLimits m_limits;
   mutable SourcePos m_root_pos;
 };
 
@@ -349,12 +351,11 @@ void note_header(std::string_view text, std::size_t i, Layout& layout) {
 // - toml++ 3.3 recurses once per part of a dotted key, so a header like [a.a.a...] with
 //   50,000 parts overflows the stack before it can report anything; topologies need 3 parts;
 // - a million [[tenant]] tables cost toml++ 700 MB before the loader could count them, so
-//   --max-tenants is enforced here first (and again on the parsed tables).
+//   the tenant limit is enforced here first (and again on the parsed tables).
 // - it also notes where each top-level table header starts (the layout load_split uses).
-Layout prescan(std::string_view text, const std::string& path) {
+Layout prescan(std::string_view text, const std::string& path, std::size_t max_tenants) {
   Layout layout;
   constexpr unsigned k_max_parts = 64;
-  const std::size_t max_tenants = input_limits().max_tenants;
   std::size_t tenants = 0;
   bool line_start = true;
   enum class In { code, comment, basic, literal, ml_basic, ml_literal } in = In::code;
@@ -377,7 +378,8 @@ Layout prescan(std::string_view text, const std::string& path) {
         }
         if (text.substr(k).starts_with("tenant") && k + 6 < text.size() &&
             (text[k + 6] == ']' || text[k + 6] == ' ' || text[k + 6] == '\t') && ++tenants > max_tenants) {
-          throw_input({path, line, col}, fmt::format("more than {} tenants; raise --max-tenants to plan them", max_tenants));
+          throw Error(ErrorKind::input, fmt::format("more than {} tenants", max_tenants), SourcePos{path, line, col},
+                      Limit::tenants);
         }
       }
       if (c != ' ' && c != '\t') {
@@ -432,7 +434,7 @@ Layout prescan(std::string_view text, const std::string& path) {
 }
 
 Topology Loader::load(std::string_view text) {
-  const Layout layout = prescan(text, m_path);
+  const Layout layout = prescan(text, m_path, m_limits.max_tenants);
   if (layout.simple && layout.tenants >= k_split_min_tenants) {
     // Any error at all, and the whole file is read the ordinary way, which says it exactly
     // as it always did (the first error in file order, its position and words).
@@ -554,7 +556,7 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
   for (const auto& p : parsed) {
     total += p.size();
   }
-  if (total > input_limits().max_tenants) {
+  if (total > m_limits.max_tenants) {
     return false;
   }
   // What only the tenants together can break: names and domains used twice.
@@ -1046,8 +1048,9 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
     return i < others.size() ? others[i] : "tenant '" + topo.tenants[i - others.size()].name + "'";
   };
   const auto all = tables(*n, "tenant");
-  if (const std::size_t limit = input_limits().max_tenants; all.size() > limit) {
-    fail(*all[limit], fmt::format("more than {} tenants ({} in all); raise --max-tenants to plan them", limit, all.size()));
+  if (const std::size_t limit = m_limits.max_tenants; all.size() > limit) {
+    throw Error(ErrorKind::input, fmt::format("more than {} tenants ({} in all)", limit, all.size()), pos(*all[limit]),
+                Limit::tenants);
   }
   topo.tenants.reserve(all.size());
   owner.reserve(owner.size() + 2 * all.size());
@@ -1222,12 +1225,13 @@ void Loader::check_unique_names(const Topology& topo) const {
 
 } // namespace
 
-Topology parse_topology(std::string_view text, const std::string& path, const ClientCatalog& clients) {
-  return Loader(path, clients).load(text);
+Topology parse_topology(std::string_view text, const std::string& path, const ClientCatalog& clients,
+                        const InputLimits& limits) {
+  return Loader(path, clients, limits).load(text);
 }
 
-Topology load_topology(const std::string& path, const ClientCatalog& clients) {
-  return parse_topology(read_file(path), path, clients);
+Topology load_topology(const std::string& path, const ClientCatalog& clients, const InputLimits& limits) {
+  return parse_topology(read_file(path, limits), path, clients, limits);
 }
 
 } // namespace certplan
