@@ -67,3 +67,18 @@ TEST_CASE("a streamed plan is the rendered plan, and compact JSON the same docum
   REQUIRE(nlohmann::ordered_json::parse(compact.str()) ==
           nlohmann::ordered_json::parse(certplan::render_plan(p, certplan::Format::json)));
 }
+
+TEST_CASE("expiry formats are an enum: every name maps, anything else is refused", "[render][expiry]") {
+  using certplan::ExpiryFormat;
+  for (const auto& [name, format] : std::vector<std::pair<std::string, ExpiryFormat>>{
+           {"text", ExpiryFormat::text},     {"markdown", ExpiryFormat::markdown},     {"json", ExpiryFormat::json},
+           {"csv", ExpiryFormat::csv},       {"prometheus", ExpiryFormat::prometheus}, {"ics", ExpiryFormat::ics},
+           {"nagios", ExpiryFormat::nagios}}) {
+    REQUIRE(certplan::expiry_format_from_string(name) == format);
+  }
+  REQUIRE_FALSE(certplan::expiry_format_from_string("yaml").has_value());
+  REQUIRE_FALSE(certplan::expiry_format_from_string("TEXT").has_value());
+  REQUIRE(certplan::expiry_format_shows_sans(ExpiryFormat::json));
+  REQUIRE(certplan::expiry_format_shows_sans(ExpiryFormat::csv));
+  REQUIRE_FALSE(certplan::expiry_format_shows_sans(ExpiryFormat::text));
+}
