@@ -79,6 +79,7 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
 TenantEdit remove_tenant(std::string_view text, const std::string& path, std::string_view name,
                          const ClientCatalog& catalog);
 
+// The runbook as text, Markdown or certplan.tenant/1 JSON (src/render/tenant.cpp).
 std::string render_tenant_runbook(const TenantRunbook& runbook, Format format);
 
 // Pieces exposed for tests.
