@@ -8,6 +8,7 @@
 #include <certplan/clients.hpp>
 #include <certplan/compare.hpp>
 #include <certplan/expiry.hpp>
+#include <certplan/match.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/rules.hpp>
 #include <certplan/trace.hpp>
@@ -42,6 +43,9 @@ std::string render_rule(const Rule& rule, Format format);
 // An audit: the matrix (text, markdown) or certplan.audit/1 (json); `regressions` are what a
 // renewal drops (audit --replacing).
 std::string render_audit(const Audit& audit, const std::vector<AuditResult>& regressions, Format format);
+// `certplan match`: a line per host (text; markdown is not offered) or certplan.match/1 (json).
+std::string render_match(const MatchReport& report, Format format);
+
 // `certplan expiry`'s formats: text (aligned table), markdown, json (cli.md keys), csv,
 // prometheus (the x509 exporters' names, and blackbox_exporter's probe_success per live
 // endpoint), ics, nagios (the Monitoring Plugins' output).
