@@ -234,12 +234,21 @@ std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const st
 TenantEdit add_tenant(std::string_view text, const std::string& path, const TenantRequest& request,
                       const ClientCatalog& catalog) {
   // What the file will say once the request is valid depends on the request alone, so the
-  // edited text is read back on another core while the file as it is loads here. Whatever
+  // edited text is read back and planned on another core while the file as it is loads and
+  // is planned here (issue 18: the two plans no longer run one after the other). Whatever
   // goes wrong is still said in the order it always was.
   std::string out = appended_text(text, request);
-  std::future<Topology> after_job; // after `out`: destroyed (so waited for) before it
+  struct Edited {
+    Topology topology;
+    Plan plan;
+  };
+  std::future<Edited> after_job; // after `out`: destroyed (so waited for) before it
   if (!out.empty()) {
-    after_job = std::async(std::launch::async, [&] { return reparse(out, path, catalog, "add"); });
+    after_job = std::async(std::launch::async, [&] {
+      Edited e{reparse(out, path, catalog, "add"), {}};
+      e.plan = make_plan(e.topology, catalog);
+      return e;
+    });
   }
   const Topology before = parse_topology(text, path, catalog);
   require_hosted(before, "add");
@@ -349,14 +358,14 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   if (out.empty()) { // appended_text fails only where the checks above throw
     throw Error(ErrorKind::internal, "tenant add: the request passed its checks but could not be written");
   }
-  const Topology after = after_job.get();
-  const auto it = std::find_if(after.tenants.begin(), after.tenants.end(), [&](const Tenant& t) { return t.name == name; });
-  if (it == after.tenants.end()) {
+  const Edited after = after_job.get();
+  const auto& tenants = after.topology.tenants;
+  const auto it = std::find_if(tenants.begin(), tenants.end(), [&](const Tenant& t) { return t.name == name; });
+  if (it == tenants.end()) {
     throw Error(ErrorKind::internal, fmt::format("tenant add: the appended tenant '{}' did not load back", name));
   }
-  const Plan plan_after = make_plan(after, catalog);
   TenantEdit edit;
-  edit.runbook = make_runbook(TenantAction::add, after, *it, plan_after, plan_before.get());
+  edit.runbook = make_runbook(TenantAction::add, after.topology, *it, after.plan, plan_before.get());
   edit.text = std::move(out);
   return edit;
 }
