@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <iosfwd>
 #include <set>
 #include <string>
 #include <string_view>
@@ -65,10 +64,8 @@ enum class Overall { ok, warning, critical };
 class ExpiryReport {
 public:
   // Without `keep_sans` the SAN lists are not stored (text, markdown, prometheus and ics do
-  // not show them): most of what a record weighs.
+  // not show them: expiry_format_shows_sans): most of what a record weighs.
   ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn, Threshold crit, bool keep_sans = true);
-  // Whether a format shows the SANs.
-  static bool format_shows_sans(const std::string& format) { return format == "json" || format == "csv"; }
 
   // `order` places a certificate among the sources as given (the scan runs on several
   // threads), so the output does not depend on which thread came first.
@@ -147,12 +144,6 @@ private:
   long long m_auth_latest = 0;
   bool m_keep_sans = true;
 };
-
-// Formats: text (aligned table; `color` marks statuses with ANSI colours), markdown, json
-// (cli.md keys), csv, prometheus (the x509 exporters' names, and blackbox_exporter's
-// probe_success per live endpoint), ics, nagios (the Monitoring Plugins' output). Streams: the report is
-// never rendered whole in memory.
-void render_expiry(const ExpiryReport& report, const std::string& format, std::ostream& out, bool color = false);
 
 // What expiry says about one live endpoint's served chain (issue 14 part 3): "ok" only when a
 // client would accept it. The certificate reported is the first not yet valid, else the one

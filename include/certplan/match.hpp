@@ -46,6 +46,23 @@ struct MatchExplanation {
 };
 MatchExplanation explain_match(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy);
 
+// `certplan match`: each host judged against one certificate's names, under strict RFC 9525
+// or under a client profile's policy.
+struct HostMatch {
+  std::string host;
+  MatchExplanation verdict;
+};
+struct MatchReport {
+  std::string certificate; // the file, as given
+  std::string subject_cn;
+  std::string profile; // "strict RFC 9525 (R17)", or the client profile's id
+  std::vector<HostMatch> results;
+  bool all_covered() const;
+};
+// `client` nullptr: strict RFC 9525.
+MatchReport match_hosts(std::string certificate, const PresentedNames& names, const std::vector<std::string>& hosts,
+                        const ClientProfile* client);
+
 // Whether a host name lies within DNS name constraints (RFC 5280 4.2.1.10): inside no excluded
 // subtree, and inside a permitted one when any is given. "example.com" is the name and its
 // subdomains, ".example.com" the subdomains only; any case. For the name a client connects

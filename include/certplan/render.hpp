@@ -7,6 +7,8 @@
 #include <certplan/audit.hpp>
 #include <certplan/clients.hpp>
 #include <certplan/compare.hpp>
+#include <certplan/expiry.hpp>
+#include <certplan/match.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/rules.hpp>
 #include <certplan/trace.hpp>
@@ -41,6 +43,21 @@ std::string render_rule(const Rule& rule, Format format);
 // An audit: the matrix (text, markdown) or certplan.audit/1 (json); `regressions` are what a
 // renewal drops (audit --replacing).
 std::string render_audit(const Audit& audit, const std::vector<AuditResult>& regressions, Format format);
+// `certplan match`: a line per host (text; markdown is not offered) or certplan.match/1 (json).
+std::string render_match(const MatchReport& report, Format format);
+
+// `certplan expiry`'s formats: text (aligned table), markdown, json (cli.md keys), csv,
+// prometheus (the x509 exporters' names, and blackbox_exporter's probe_success per live
+// endpoint), ics, nagios (the Monitoring Plugins' output).
+enum class ExpiryFormat { text, markdown, json, csv, prometheus, ics, nagios };
+// nullopt for a name that is not one of them (the CLI refuses it at parse time).
+std::optional<ExpiryFormat> expiry_format_from_string(std::string_view s);
+// Whether a format shows the SANs (the report need not keep them otherwise).
+bool expiry_format_shows_sans(ExpiryFormat format);
+// Streams: the report is never rendered whole in memory. `color` marks the text format's
+// statuses with ANSI colours.
+void render_expiry(const ExpiryReport& report, ExpiryFormat format, std::ostream& out, bool color = false);
+
 // The input line an error points at (`line`, its text without the newline) with a caret under
 // the column; "" when the position has no line or column, or the text is not text.
 std::string render_source_excerpt(const SourcePos& where, std::string_view line);

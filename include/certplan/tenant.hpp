@@ -5,6 +5,7 @@
 #pragma once
 
 #include <certplan/clients.hpp>
+#include <certplan/limits.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/render.hpp>
 #include <certplan/topology.hpp>
@@ -72,13 +73,14 @@ struct TenantEdit {
 // input) when the topology is not hosted, the name or a domain is taken or invalid, or
 // --webmail has no webmail redirect site; the message names where the clash is.
 TenantEdit add_tenant(std::string_view text, const std::string& path, const TenantRequest& request,
-                      const ClientCatalog& catalog);
+                      const ClientCatalog& catalog, const InputLimits& limits = {});
 
 // Deletes tenant `name`'s [[tenant]] table from `text`. For text ending in "\n",
 // remove_tenant(add_tenant(text).text) gives `text` back byte for byte.
 TenantEdit remove_tenant(std::string_view text, const std::string& path, std::string_view name,
-                         const ClientCatalog& catalog);
+                         const ClientCatalog& catalog, const InputLimits& limits = {});
 
+// The runbook as text, Markdown or certplan.tenant/1 JSON (src/render/tenant.cpp).
 std::string render_tenant_runbook(const TenantRunbook& runbook, Format format);
 
 // Pieces exposed for tests.

@@ -11,7 +11,6 @@
 #include <certplan/render.hpp>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <ctime>
 #include <filesystem>
@@ -217,36 +216,16 @@ struct MatchOptions {
 
 int run_match(const MatchOptions& o, Io& io) {
   const auto leaf = read_certificates(read_file(o.cert, o.common.limits), o.cert, o.common.limits.max_certificates).front();
-  MatchPolicy policy = strict_policy();
-  std::string profile = "strict RFC 9525 (R17)";
+  const ClientProfile* client = nullptr;
   if (!o.client.empty()) {
-    const auto* p = ClientCatalog::builtin().find(o.client);
-    if (p == nullptr) {
+    client = ClientCatalog::builtin().find(o.client);
+    if (client == nullptr) {
       throw Error(ErrorKind::usage, "unknown client \"" + o.client + "\"; known clients: " + ClientCatalog::builtin().ids_joined());
     }
-    policy = policy_for(*p);
-    profile = o.client;
   }
-  const PresentedNames names{leaf.dns_sans, leaf.ip_sans, leaf.subject_cn};
-  bool all = true;
-  nlohmann::ordered_json results = nlohmann::ordered_json::array();
-  std::string text;
-  for (const auto& h : o.hosts) {
-    const auto verdict = explain_match(names, h, policy);
-    const bool ok = verdict.covered;
-    const std::string why = verdict.rule + ": " + verdict.reason;
-    all = all && ok;
-    text += fmt::format("{}  {}  {}\n", ok ? "covered    " : "NOT covered", h, why);
-    results.push_back({{"host", h}, {"covered", ok}, {"rule", verdict.rule}, {"reason", why}});
-  }
-  if (output_format(o.common) == Format::json) {
-    const nlohmann::ordered_json j{{"schema", "certplan.match/1"}, {"certificate", o.cert}, {"profile", profile},
-                                   {"results", std::move(results)}};
-    emit(o.common, io, j.dump(2) + "\n");
-  } else {
-    emit(o.common, io, fmt::format("{} ({}), profile {}\n{}", o.cert, leaf.subject_cn, profile, text));
-  }
-  return all ? exit_ok : exit_failure;
+  const MatchReport report = match_hosts(o.cert, {leaf.dns_sans, leaf.ip_sans, leaf.subject_cn}, o.hosts, client);
+  emit(o.common, io, render_match(report, output_format(o.common)));
+  return report.all_covered() ? exit_ok : exit_failure;
 }
 
 } // namespace

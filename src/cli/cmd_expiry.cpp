@@ -9,6 +9,7 @@
 #include <certplan/load.hpp>
 #include <certplan/plan.hpp>
 #include <certplan/quote.hpp>
+#include <certplan/render.hpp>
 #include <certplan/scan.hpp>
 
 #include <fmt/format.h>
@@ -26,6 +27,8 @@ namespace {
 
 struct ExpiryOptions {
   CommonOptions common;
+  // --format as the enum, mapped once parsing succeeded (add_common_options checked the name).
+  ExpiryFormat format = ExpiryFormat::text;
   std::vector<std::string> sources;
   std::vector<std::string> server_exports;
   std::string warn = "30";
@@ -126,7 +129,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
     }
   }
   const auto spill = make_file_spill();
-  ExpiryReport report(*spill, reference_time(o.common), warn, crit, ExpiryReport::format_shows_sans(o.common.format));
+  ExpiryReport report(*spill, reference_time(o.common), warn, crit, expiry_format_shows_sans(o.format));
   ReportSink sink(report, io.err);
   ScanLimits limits;
   limits.max_block_bytes = o.max_block;
@@ -173,9 +176,9 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
     throw Error(ErrorKind::input, "no certificate could be read from the sources given");
   }
   // Colour only on a terminal, never into a file or a pipe, and not when NO_COLOR is set.
-  const bool color = o.common.format == "text" && !o.common.no_color && (o.common.output.empty() || o.common.output == "-") &&
+  const bool color = o.format == ExpiryFormat::text && !o.common.no_color && (o.common.output.empty() || o.common.output == "-") &&
                      &io.out == &std::cout && ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-  emit_stream(o.common, io, [&](std::ostream& out) { render_expiry(report, o.common.format, out, color); });
+  emit_stream(o.common, io, [&](std::ostream& out) { render_expiry(report, o.format, out, color); });
   switch (report.overall()) {
   case Overall::ok: return exit_ok;
   case Overall::warning: return exit_warning;
@@ -218,8 +221,9 @@ void setup_expiry(CLI::App& sub, Action& action) {
   add_common_options(sub, o->common, {"text", "json", "markdown", "csv", "prometheus", "ics", "nagios"},
                      uses_at | uses_topology | uses_color);
   sub.callback([o, &action] {
+    o->format = *expiry_format_from_string(o->common.format);
     action = [o](Io& io) {
-      if (o->common.format != "nagios") {
+      if (o->format != ExpiryFormat::nagios) {
         return run_expiry(*o, io);
       }
       // A check that cannot run says UNKNOWN on its status line, exit 3 (Monitoring Plugins

@@ -53,8 +53,8 @@ int run_tenant(TenantAction action, const TenantOptions& opts, Io& io) {
   const auto& catalog = ClientCatalog::builtin();
   const std::string text = read_file(opts.topology, opts.common.limits);
   const TenantEdit edit = action == TenantAction::add
-                              ? add_tenant(text, opts.topology, opts.request, catalog)
-                              : remove_tenant(text, opts.topology, opts.request.name, catalog);
+                              ? add_tenant(text, opts.topology, opts.request, catalog, opts.common.limits)
+                              : remove_tenant(text, opts.topology, opts.request.name, catalog, opts.common.limits);
   // Rendered before the write, so a rendering bug cannot leave an edited file unexplained.
   const std::string runbook = render_tenant_runbook(edit.runbook, format);
   const std::string target = write_target(opts.topology);

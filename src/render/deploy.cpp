@@ -5,19 +5,22 @@
 #include <certplan/deploy.hpp>
 #include <certplan/quote.hpp>
 
+#include "render/table.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <string>
 
 namespace certplan {
-namespace {
-
-using nlohmann::ordered_json;
 
 std::string version_label(ExchangeVersion v) {
   return v == ExchangeVersion::se ? std::string("Exchange SE") : fmt::format("Exchange {}", to_string(v));
 }
+
+namespace {
+
+using nlohmann::ordered_json;
 
 std::string indent(const std::string& text, std::string_view prefix) {
   std::string out;
@@ -350,7 +353,7 @@ std::string render_deploy(const DeployPlan& d, DeployFormat format) {
 // `plan --at`: each planned certificate's renewal facts, as `deploy` states them (issue 15).
 std::string plan_renewal_text(const DeployPlan& d, bool markdown) {
   const std::string title = fmt::format("Renewal (at {})", d.at);
-  std::string out = markdown ? "## " + title + "\n\n```\n" : title + "\n" + std::string(title.size(), '-') + "\n";
+  std::string out = section_heading(title, markdown) + (markdown ? "```\n" : "");
   for (const auto& c : d.certificates) {
     out += fmt::format("[{}] CN={}\n", c.id, c.cn);
     text_renewal(out, c, d.at);

@@ -18,6 +18,40 @@ inline std::size_t display_width(std::string_view s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// A section heading: Markdown "## title" and a blank line, or the title underlined with "="
+// (level 1) or "-".
+inline std::string section_heading(std::string_view title, bool markdown, int level = 2) {
+  std::string out;
+  if (markdown) {
+    out.append(static_cast<std::size_t>(level), '#').append(" ").append(title).append("\n\n");
+    return out;
+  }
+  out.append(title).append("\n").append(title.size(), level == 1 ? '=' : '-').append("\n");
+  return out;
+}
+
+// One Markdown pipe-table row, each cell through quote::markdown_cell (cells come from
+// topologies and certificates).
+template <typename Cells>
+void markdown_row(std::string& out, const Cells& cells) {
+  out += '|';
+  for (const auto& c : cells) {
+    out += ' ';
+    out += quote::markdown_cell(c);
+    out += " |";
+  }
+  out += '\n';
+}
+
+// The line under a Markdown table's header.
+inline void markdown_rule(std::string& out, std::size_t columns) {
+  out += '|';
+  for (std::size_t i = 0; i < columns; ++i) {
+    out += "---|";
+  }
+  out += '\n';
+}
+
 class Table {
 public:
   explicit Table(std::vector<std::string> header) : m_header(std::move(header)) {}
@@ -26,23 +60,10 @@ public:
   std::string render(bool markdown) const {
     std::string out;
     if (markdown) {
-      const auto line = [&](const std::vector<std::string>& cells) {
-        out += "|";
-        for (const auto& c : cells) {
-          out += ' ';
-          out += quote::markdown_cell(c);
-          out += " |";
-        }
-        out += "\n";
-      };
-      line(m_header);
-      out += "|";
-      for (std::size_t i = 0; i < m_header.size(); ++i) {
-        out += "---|";
-      }
-      out += "\n";
+      markdown_row(out, m_header);
+      markdown_rule(out, m_header.size());
       for (const auto& r : m_rows) {
-        line(r);
+        markdown_row(out, r);
       }
       return out;
     }
@@ -124,22 +145,11 @@ void stream_table(TextSink& out, const std::array<std::string_view, N>& header, 
   using Cells = std::array<std::string_view, N>;
   if (markdown) {
     const auto line = [&](const Cells& cells) {
-      auto& b = out.buf();
-      b += '|';
-      for (const auto c : cells) {
-        b += ' ';
-        b += quote::markdown_cell(c);
-        b += " |";
-      }
-      b += '\n';
+      markdown_row(out.buf(), cells);
       out.maybe_flush();
     };
     line(header);
-    out += '|';
-    for (std::size_t i = 0; i < N; ++i) {
-      out += "---|";
-    }
-    out += '\n';
+    markdown_rule(out.buf(), N);
     rows(line);
     return;
   }

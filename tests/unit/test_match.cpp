@@ -340,3 +340,24 @@ TEST_CASE("explain_match names the identifier that decided", "[match]") {
   CHECK(explain_match({{"x.contoso.com"}, {}, "mail.contoso.com"}, "mail.contoso.com", strict).reason ==
         "only the CN names it, and the CN is ignored when DNS SANs are present");
 }
+
+TEST_CASE("match_hosts judges every host under one policy, strict or a client's", "[match]") {
+  const certplan::PresentedNames names{{"*.contoso.com"}, {}, "mail.contoso.com"};
+  const std::vector<std::string> hosts{"mail.contoso.com", "192.0.2.1"};
+  const auto strict = certplan::match_hosts("leaf.pem", names, hosts, nullptr);
+  REQUIRE(strict.certificate == "leaf.pem");
+  REQUIRE(strict.subject_cn == "mail.contoso.com");
+  REQUIRE(strict.profile == "strict RFC 9525 (R17)");
+  REQUIRE(strict.results.size() == 2);
+  REQUIRE(strict.results[0].host == "mail.contoso.com");
+  REQUIRE(strict.results[0].verdict.covered);
+  REQUIRE_FALSE(strict.results[1].verdict.covered);
+  REQUIRE_FALSE(strict.all_covered());
+
+  const auto* wm5 = certplan::ClientCatalog::builtin().find("windows-mobile-5");
+  REQUIRE(wm5 != nullptr);
+  const auto refused = certplan::match_hosts("leaf.pem", names, {"mail.contoso.com"}, wm5);
+  REQUIRE(refused.profile == "windows-mobile-5");
+  REQUIRE_FALSE(refused.all_covered());
+  REQUIRE(refused.results[0].verdict.rule == "R14");
+}

@@ -67,3 +67,33 @@ TEST_CASE("a streamed plan is the rendered plan, and compact JSON the same docum
   REQUIRE(nlohmann::ordered_json::parse(compact.str()) ==
           nlohmann::ordered_json::parse(certplan::render_plan(p, certplan::Format::json)));
 }
+
+TEST_CASE("match renders a line per host, or certplan.match/1", "[render][match]") {
+  const certplan::MatchReport report =
+      certplan::match_hosts("leaf.pem", {{"mail.contoso.com"}, {}, "mail.contoso.com"}, {"mail.contoso.com", "x.contoso.com"},
+                            nullptr);
+  const std::string text = certplan::render_match(report, certplan::Format::text);
+  REQUIRE(text.starts_with("leaf.pem (mail.contoso.com), profile strict RFC 9525 (R17)\n"));
+  REQUIRE(text.find("covered      mail.contoso.com  R17: ") != std::string::npos);
+  REQUIRE(text.find("NOT covered  x.contoso.com  R17: ") != std::string::npos);
+  const auto j = nlohmann::json::parse(certplan::render_match(report, certplan::Format::json));
+  REQUIRE(j["schema"] == "certplan.match/1");
+  REQUIRE(j["results"].size() == 2);
+  REQUIRE(j["results"][1]["covered"] == false);
+  REQUIRE(j["results"][1]["reason"].get<std::string>().starts_with("R17: "));
+}
+
+TEST_CASE("expiry formats are an enum: every name maps, anything else is refused", "[render][expiry]") {
+  using certplan::ExpiryFormat;
+  for (const auto& [name, format] : std::vector<std::pair<std::string, ExpiryFormat>>{
+           {"text", ExpiryFormat::text},     {"markdown", ExpiryFormat::markdown},     {"json", ExpiryFormat::json},
+           {"csv", ExpiryFormat::csv},       {"prometheus", ExpiryFormat::prometheus}, {"ics", ExpiryFormat::ics},
+           {"nagios", ExpiryFormat::nagios}}) {
+    REQUIRE(certplan::expiry_format_from_string(name) == format);
+  }
+  REQUIRE_FALSE(certplan::expiry_format_from_string("yaml").has_value());
+  REQUIRE_FALSE(certplan::expiry_format_from_string("TEXT").has_value());
+  REQUIRE(certplan::expiry_format_shows_sans(ExpiryFormat::json));
+  REQUIRE(certplan::expiry_format_shows_sans(ExpiryFormat::csv));
+  REQUIRE_FALSE(certplan::expiry_format_shows_sans(ExpiryFormat::text));
+}

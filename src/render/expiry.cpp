@@ -1,0 +1,406 @@
+// `certplan expiry`'s seven formats, streamed: the report is read back from its spill in
+// chunks of rows and never rendered whole in memory. Every value that came from a file, a
+// certificate or an endpoint goes through quote/ for the language it lands in.
+#include <certplan/error.hpp>
+#include <certplan/expiry.hpp>
+#include <certplan/quote.hpp>
+#include <certplan/render.hpp>
+
+#include "render/table.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <thread>
+#include <utility>
+
+namespace certplan {
+namespace {
+
+// Renders the report on every core in chunks of rows and writes the chunks in order: reading
+// back and formatting 100,000 records was a third of an expiry run, all on one thread.
+// `make(begin, end)` returns the text of rows [begin, end); it runs on several threads.
+void in_order(const ExpiryReport& r, const std::function<std::string(std::size_t, std::size_t)>& make,
+              const std::function<void(const std::string&)>& write) {
+  constexpr std::size_t k_rows = 128;
+  const std::size_t chunks = (r.size() + k_rows - 1) / k_rows;
+  const auto threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1U, std::thread::hardware_concurrency()), chunks));
+  if (threads <= 1) {
+    for (std::size_t c = 0; c < chunks; ++c) {
+      write(make(c * k_rows, std::min(r.size(), (c + 1) * k_rows)));
+    }
+    return;
+  }
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::map<std::size_t, std::string> done;
+  std::size_t claimed = 0;
+  std::size_t written = 0;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    for (;;) {
+      std::unique_lock lock(mutex);
+      // At most one chunk per thread ahead of the writer: memory stays flat.
+      cv.wait(lock, [&] { return claimed >= chunks || failure || claimed < written + threads + 1; });
+      if (claimed >= chunks || failure) {
+        return;
+      }
+      const std::size_t c = claimed++;
+      lock.unlock();
+      std::string text;
+      try {
+        text = make(c * k_rows, std::min(r.size(), (c + 1) * k_rows));
+      } catch (...) {
+        lock.lock();
+        failure = std::current_exception();
+        cv.notify_all();
+        return;
+      }
+      lock.lock();
+      done.emplace(c, std::move(text));
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back(work);
+  }
+  for (std::size_t c = 0; c < chunks; ++c) {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return done.count(c) != 0 || failure; });
+    if (failure) {
+      break;
+    }
+    const std::string text = std::move(done[c]);
+    done.erase(c);
+    written = c + 1;
+    cv.notify_all();
+    lock.unlock();
+    try {
+      write(text);
+    } catch (...) {
+      lock.lock();
+      failure = std::current_exception();
+      break;
+    }
+  }
+  {
+    std::lock_guard lock(mutex);
+    if (!failure && written < chunks) {
+      failure = std::make_exception_ptr(Error(ErrorKind::internal, "expiry rendering stopped early"));
+    }
+    claimed = chunks; // stop the others
+    cv.notify_all();
+  }
+  for (auto& t : pool) {
+    t.join();
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+}
+
+// Each row's text, chunk by chunk, in order.
+void rows(const ExpiryReport& r, std::ostream& out, const std::function<void(const ExpiryEntry&, std::size_t, std::string&)>& row,
+          bool with_sans = true) {
+  in_order(
+      r,
+      [&](std::size_t begin, std::size_t end) {
+        std::string text;
+        std::size_t index = begin;
+        r.for_each(begin, end, [&](const ExpiryEntry& e) { row(e, index++, text); }, with_sans);
+        return text;
+      },
+      [&](const std::string& text) { out << text; });
+}
+
+// nlohmann has no streaming writer: the envelope is written here and every value by
+// nlohmann, each certificate indented to sit exactly where dump(2) of the whole would put it.
+void render_json(const ExpiryReport& r, std::ostream& out) {
+  out << "{\n  \"schema\": " << nlohmann::json("certplan.expiry/1").dump() << ",\n  \"certificates\": [";
+  rows(r, out, [](const ExpiryEntry& e, std::size_t index, std::string& text) {
+    // One object per thread, its members assigned in place for each certificate: building a
+    // fresh one per certificate was a third of the JSON time at 100,000 certificates.
+    thread_local nlohmann::ordered_json j{{"source", ""}, {"sources", nlohmann::ordered_json::array()}, {"subject_cn", ""},
+                                          {"sans", nlohmann::ordered_json::array()}, {"issuer", ""}, {"not_before", ""},
+                                          {"not_after", ""}, {"days_left", 0}, {"status", ""}, {"sha256_fingerprint", ""},
+                                          {"renew_by", ""}, {"max_validity_days_on_renewal", 0}, {"note", ""}};
+    j["source"] = e.sources.front();
+    j["sources"] = e.sources;
+    j["subject_cn"] = e.cert.subject_cn;
+    j["sans"] = e.cert.dns_sans;
+    j["issuer"] = e.cert.issuer;
+    j["not_before"] = e.cert.not_before;
+    j["not_after"] = e.cert.not_after;
+    j["days_left"] = e.days_left;
+    j["status"] = to_string(e.status);
+    j["sha256_fingerprint"] = e.cert.sha256_fingerprint;
+    j["renew_by"] = e.renew_by;
+    j["max_validity_days_on_renewal"] = e.max_validity_on_renewal;
+    j["note"] = e.note;
+    const std::string dumped = j.dump(2); // no raw newline can occur inside a dumped string
+    text += index == 0 ? "\n    " : ",\n    ";
+    for (std::size_t at = 0;;) {
+      const std::size_t nl = dumped.find('\n', at);
+      if (nl == std::string::npos) {
+        text.append(dumped, at);
+        break;
+      }
+      text.append(dumped, at, nl + 1 - at).append("    ");
+      at = nl + 1;
+    }
+  });
+  const bool first = r.size() == 0;
+  out << (first ? "]" : "\n  ]");
+  nlohmann::ordered_json problems = nlohmann::ordered_json::array();
+  for (const auto& p : r.problems()) {
+    problems.push_back({{"source", p.source}, {"message", p.message}});
+  }
+  nlohmann::ordered_json probes = nlohmann::ordered_json::array();
+  for (const auto& pr : r.probes()) {
+    probes.push_back({{"endpoint", pr.endpoint}, {"success", pr.success}});
+  }
+  const nlohmann::ordered_json tail{{"problems", std::move(problems)},
+                                    {"skipped", r.skipped()},
+                                    {"endpoints", std::move(probes)},
+                                    {"summary",
+                                     {{"ok", r.count(ExpiryStatus::ok)},
+                                      {"warning", r.count(ExpiryStatus::warning)},
+                                      {"critical", r.count(ExpiryStatus::critical)},
+                                      {"expired", r.count(ExpiryStatus::expired)},
+                                      {"not_yet_valid", r.count(ExpiryStatus::not_yet_valid)},
+                                      {"unreadable", r.problems().size()},
+                                      {"skipped", r.skipped().size()}}}};
+  // The tail object's members, without its own braces, continue the envelope.
+  const std::string t = tail.dump(2);
+  out << ",\n" << std::string_view(t).substr(2, t.size() - 4) << "\n}\n";
+}
+
+void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool color) {
+  const std::vector<std::string> header{"status", "days", "not after", "subject CN", "issuer", "renew by", "sources"};
+  const auto cells = [](const ExpiryEntry& e) {
+    return std::vector<std::string>{std::string(to_string(e.status)), std::to_string(e.days_left), e.cert.not_after.substr(0, 10),
+                                    e.cert.subject_cn, e.cert.issuer,
+                                    e.renew_by + (e.max_validity_on_renewal ? fmt::format(" (max {} d)", e.max_validity_on_renewal) : "") +
+                                        (e.note.empty() ? "" : " (" + e.note + ")"),
+                                    fmt::format("{}", fmt::join(e.sources, ", "))};
+  };
+  if (markdown) {
+    std::string head = section_heading("Certificate expiry", true, 1);
+    markdown_row(head, header);
+    markdown_rule(head, header.size());
+    out << head;
+    rows(r, out, [&](const ExpiryEntry& e, std::size_t, std::string& text) { markdown_row(text, cells(e)); });
+  } else {
+    // Two passes over the spill: the first finds the column widths (without the SANs).
+    std::vector<std::size_t> width(header.size(), 0);
+    std::mutex width_mutex;
+    const auto measure = [](const std::vector<std::string>& row, std::vector<std::size_t>& w) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        w[i] = std::max(w[i], display_width(row[i]));
+      }
+    };
+    measure(header, width);
+    in_order(
+        r,
+        [&](std::size_t begin, std::size_t end) {
+          std::vector<std::size_t> local(header.size(), 0);
+          r.for_each(begin, end, [&](const ExpiryEntry& e) { measure(cells(e), local); }, false);
+          std::lock_guard lock(width_mutex);
+          for (std::size_t i = 0; i < local.size(); ++i) {
+            width[i] = std::max(width[i], local[i]);
+          }
+          return std::string();
+        },
+        [](const std::string&) {});
+    const auto line = [&](const std::vector<std::string>& row, const char* paint, std::string& text) {
+      const std::size_t start = text.size();
+      text += "  ";
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        // Only the status cell is painted; the padding is measured without the escapes.
+        text += (i == 0 && paint != nullptr) ? fmt::format("\x1b[{}m{}\x1b[0m", paint, row[i]) : row[i];
+        if (i + 1 < row.size()) {
+          text.append(width[i] - display_width(row[i]) + 2, ' ');
+        }
+      }
+      while (text.size() > start && text.back() == ' ') {
+        text.pop_back();
+      }
+      text += '\n';
+    };
+    std::string head;
+    line(header, nullptr, head);
+    out << head;
+    static constexpr const char* k_paint[] = {"32", "33", "31", "1;31", "1;35"};
+    rows(r, out, [&](const ExpiryEntry& e, std::size_t, std::string& text) {
+      line(cells(e), color ? k_paint[static_cast<int>(e.status)] : nullptr, text);
+    });
+  }
+  for (const auto& p : r.problems()) {
+    out << (markdown ? "- " : "  ") << "not read: " << (markdown ? quote::markdown_cell(p.message) : p.message) << "\n";
+  }
+  if (!r.skipped().empty()) {
+    out << (markdown ? "- " : "  ") << fmt::format("skipped {} file{} holding no certificate (keys, requests, other files)",
+                                                   r.skipped().size(), r.skipped().size() == 1 ? "" : "s")
+        << "\n";
+  }
+}
+
+// Monitoring Plugins Development Guidelines (monitoring-plugins.org/doc/guidelines.html):
+// one status line "SERVICE STATE - text | perfdata", then longer text lines. Perfdata is
+// 'label'=value;warn;crit;min;max per certificate source (days left); the thresholds are
+// ranges, and "N:" alerts below N, which is what days left wants ("Threshold and ranges").
+void render_nagios(const ExpiryReport& r, std::ostream& out) {
+  static constexpr const char* k_state[] = {"OK", "WARNING", "CRITICAL"};
+  std::string perf;
+  std::vector<std::string> details;
+  std::map<std::string, int> seen; // a file holds several certificates: labels stay unique
+  r.for_each(
+      [&](const ExpiryEntry& e) {
+        for (const auto& source : e.sources) {
+          const int n = ++seen[source];
+          const std::string label = n == 1 ? source : fmt::format("{} #{}", source, n);
+          perf += fmt::format("{}{}={};{}:;{}:;;", perf.empty() ? "" : " ", quote::nagios_label(label), e.days_left, e.warn_days,
+                              e.crit_days);
+        }
+        if (e.status != ExpiryStatus::ok) {
+          details.push_back(fmt::format("{}: {} {}, {} days{}", fmt::join(e.sources, ", "), to_string(e.status), e.cert.subject_cn,
+                                        e.days_left, e.note.empty() ? "" : " (" + e.note + ")"));
+        }
+      },
+      false);
+  for (const auto& p : r.problems()) {
+    details.push_back((p.critical ? "down: " : "not read: ") + p.message);
+  }
+  std::vector<std::string> counts;
+  for (const auto s : {ExpiryStatus::not_yet_valid, ExpiryStatus::expired, ExpiryStatus::critical, ExpiryStatus::warning,
+                       ExpiryStatus::ok}) {
+    if (r.count(s) != 0) {
+      counts.push_back(fmt::format("{} {}", r.count(s), to_string(s)));
+    }
+  }
+  const auto dead = static_cast<std::size_t>(
+      std::count_if(r.problems().begin(), r.problems().end(), [](const SourceProblem& p) { return p.critical; }));
+  if (dead != 0) {
+    counts.push_back(fmt::format("{} endpoint{} down", dead, dead == 1 ? "" : "s"));
+  }
+  if (r.problems().size() > dead) {
+    counts.push_back(fmt::format("{} unreadable", r.problems().size() - dead));
+  }
+  if (!r.skipped().empty()) {
+    counts.push_back(fmt::format("{} skipped", r.skipped().size()));
+  }
+  std::string summary = fmt::format("{} certificate{}: {}", r.size(), r.size() == 1 ? "" : "s", fmt::join(counts, ", "));
+  if (!details.empty()) {
+    summary += "; " + details.front(); // the first line alone is what most notifications show
+  }
+  out << "CERTPLAN " << k_state[static_cast<int>(r.overall())] << " - " << quote::nagios_text(summary)
+      << (perf.empty() ? "" : " | " + perf) << "\n";
+  for (std::size_t i = 1; i < details.size(); ++i) {
+    out << quote::nagios_text(details[i]) << "\n";
+  }
+}
+
+} // namespace
+
+std::optional<ExpiryFormat> expiry_format_from_string(std::string_view s) {
+  static constexpr std::pair<std::string_view, ExpiryFormat> k_names[] = {
+      {"text", ExpiryFormat::text}, {"markdown", ExpiryFormat::markdown}, {"json", ExpiryFormat::json},
+      {"csv", ExpiryFormat::csv},   {"prometheus", ExpiryFormat::prometheus}, {"ics", ExpiryFormat::ics},
+      {"nagios", ExpiryFormat::nagios}};
+  for (const auto& [name, format] : k_names) {
+    if (name == s) {
+      return format;
+    }
+  }
+  return std::nullopt;
+}
+
+bool expiry_format_shows_sans(ExpiryFormat format) {
+  return format == ExpiryFormat::json || format == ExpiryFormat::csv;
+}
+
+void render_expiry(const ExpiryReport& r, ExpiryFormat format, std::ostream& out, bool color) {
+  switch (format) {
+  case ExpiryFormat::json:
+    render_json(r, out);
+    return;
+  case ExpiryFormat::csv:
+    out << "source,subject_cn,sans,issuer,not_before,not_after,days_left,status,sha256_fingerprint,renew_by\n";
+    rows(r, out, [](const ExpiryEntry& e, std::size_t, std::string& text) {
+      // Numbers, dates, statuses and fingerprints are certplan's own text; the rest came from
+      // files and certificates and is quoted (RFC 4180, formulas neutralised).
+      text += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", quote::csv_field(fmt::format("{}", fmt::join(e.sources, " "))),
+                         quote::csv_field(e.cert.subject_cn), quote::csv_field(fmt::format("{}", fmt::join(e.cert.dns_sans, " "))),
+                         quote::csv_field(e.cert.issuer), e.cert.not_before, e.cert.not_after, e.days_left, to_string(e.status),
+                         e.cert.sha256_fingerprint, e.renew_by);
+    });
+    return;
+  case ExpiryFormat::prometheus:
+    // The names and labels of the x509 certificate exporters, so dashboards keep working.
+    // One pass per metric: the exposition format wants each family's samples together.
+    for (const bool after : {true, false}) {
+      out << (after ? "# HELP x509_cert_not_after The timestamp of when the certificate will expire\n# TYPE x509_cert_not_after gauge\n"
+                    : "# HELP x509_cert_not_before The timestamp of when the certificate was issued\n# TYPE x509_cert_not_before gauge\n");
+      rows(r, out, [after](const ExpiryEntry& e, std::size_t, std::string& text) {
+        for (const auto& s : e.sources) {
+          text += fmt::format("{}{{filepath={},subject_CN={},issuer_CN={},serial_number={}}} {}\n",
+                             after ? "x509_cert_not_after" : "x509_cert_not_before", quote::prometheus_label(s),
+                             quote::prometheus_label(e.cert.subject_cn), quote::prometheus_label(e.cert.issuer),
+                             quote::prometheus_label(e.cert.serial), after ? e.cert.not_after_unix : e.cert.not_before_unix);
+        }
+      });
+    }
+    if (!r.probes().empty()) {
+      // blackbox_exporter's names: probe_success per target, 0 for a dead endpoint or a chain
+      // that does not verify for its name, and the earliest notAfter of the chain served.
+      out << "# HELP probe_success Displays whether or not the probe was a success\n# TYPE probe_success gauge\n";
+      for (const auto& p : r.probes()) {
+        out << fmt::format("probe_success{{target={}}} {}\n", quote::prometheus_label(p.endpoint), p.success ? 1 : 0);
+      }
+      out << "# HELP probe_ssl_earliest_cert_expiry The earliest notAfter in the chain served, in Unix time\n"
+             "# TYPE probe_ssl_earliest_cert_expiry gauge\n";
+      for (const auto& p : r.probes()) {
+        if (p.earliest_not_after != 0) {
+          out << fmt::format("probe_ssl_earliest_cert_expiry{{target={}}} {}\n", quote::prometheus_label(p.endpoint),
+                             p.earliest_not_after);
+        }
+      }
+    }
+    return;
+  case ExpiryFormat::nagios:
+    render_nagios(r, out);
+    return;
+  case ExpiryFormat::ics:
+    out << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//certplan//expiry//EN\r\n";
+    rows(r, out, [](const ExpiryEntry& e, std::size_t, std::string& text) {
+      std::string day = e.renew_by;
+      day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+      // TEXT values escaped (RFC 5545 3.3.11), long lines folded (3.1).
+      text += fmt::format("BEGIN:VEVENT\r\nUID:{}@certplan\r\nDTSTAMP:{}T000000Z\r\nDTSTART;VALUE=DATE:{}\r\n{}{}"
+                         "END:VEVENT\r\n",
+                         e.cert.sha256_fingerprint.substr(0, 23), day, day,
+                         quote::ics_fold("SUMMARY:" + quote::ics_text("Renew certificate " + e.cert.subject_cn)),
+                         quote::ics_fold("DESCRIPTION:" + quote::ics_text(fmt::format("Expires {} ({}). Found in {}.",
+                                                                                      e.cert.not_after, e.cert.issuer,
+                                                                                      fmt::join(e.sources, ", ")))));
+    });
+    out << "END:VCALENDAR\r\n";
+    return;
+  case ExpiryFormat::markdown:
+    render_table(r, out, true, false);
+    return;
+  case ExpiryFormat::text:
+    render_table(r, out, false, color);
+    return;
+  }
+}
+
+} // namespace certplan

@@ -1,0 +1,401 @@
+// Tenant onboarding (issue 3; seeds 000 and 001): the topology file is edited as text so a
+// hoster's comments and layout survive, and every edit is re-parsed before it is returned;
+// the runbook for it comes from tenant/runbook.cpp.
+#include "tenant/runbook.hpp"
+
+#include <certplan/error.hpp>
+#include <certplan/load.hpp>
+#include <certplan/quote.hpp>
+#include <certplan/tenant.hpp>
+
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <future>
+#include <set>
+#include <unordered_map>
+
+namespace certplan {
+namespace {
+
+// ---- the text of the file ------------------------------------------------------------
+
+class Lines {
+public:
+  explicit Lines(std::string_view text) : m_text(text) {
+    m_starts.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n' && i + 1 < text.size()) {
+        m_starts.push_back(i + 1);
+      }
+    }
+  }
+  std::size_t count() const { return m_starts.size(); }
+  // Line `k` (1-based) is the bytes [begin(k), end(k)), its "\n" included.
+  std::size_t begin(std::size_t k) const { return m_starts[k - 1]; }
+  std::size_t end(std::size_t k) const { return k < m_starts.size() ? m_starts[k] : m_text.size(); }
+  std::string_view line(std::size_t k) const { return m_text.substr(begin(k), end(k) - begin(k)); }
+
+  bool blank(std::size_t k) const { return first_char(k) == '\0'; }
+  bool comment(std::size_t k) const { return first_char(k) == '#'; }
+  bool header(std::size_t k) const { return first_char(k) == '['; }
+
+private:
+  char first_char(std::size_t k) const {
+    for (const char c : line(k)) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        return c;
+      }
+    }
+    return '\0';
+  }
+
+  std::string_view m_text;
+  std::vector<std::size_t> m_starts;
+};
+
+// Files written on Windows keep their line ends.
+std::string_view eol_of(std::string_view text) {
+  const auto nl = text.find('\n');
+  return nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r' ? "\r\n" : "\n";
+}
+
+toml::table parse_toml(std::string_view text, const std::string& path) {
+  try {
+    return toml::parse(text, std::string_view(path));
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    throw_input({path, b.line == 0 ? 1 : b.line, b.line == 0 ? 1 : b.column},
+                fmt::format("TOML syntax: {}", e.description()));
+  }
+}
+
+SourcePos node_pos(const std::string& path, const toml::node* n, const SourcePos& fallback) {
+  if (n == nullptr || n->source().begin.line == 0) {
+    return fallback;
+  }
+  return {path, n->source().begin.line, n->source().begin.column};
+}
+
+// The last line any value of `t` (or of a table inside it) ends on.
+std::size_t last_value_line(const toml::node& n) {
+  std::size_t last = n.source().end.line;
+  if (const auto* t = n.as_table()) {
+    for (const auto& [k, v] : *t) {
+      last = std::max(last, last_value_line(v));
+    }
+  } else if (const auto* a = n.as_array()) {
+    for (const auto& e : *a) {
+      last = std::max(last, last_value_line(e));
+    }
+  }
+  return last;
+}
+
+// Lines holding a [table] or [[array]] header, except those of `skip` and its sub-tables.
+// A table's source begins at its header; tables made by dotted keys begin at the key line
+// instead, hence the look at the line itself.
+void header_lines(const toml::node& n, const toml::table* skip, const Lines& lines, std::set<std::size_t>& out) {
+  if (const auto* t = n.as_table()) {
+    if (t == skip || t->is_inline()) {
+      return;
+    }
+    const std::size_t line = t->source().begin.line;
+    if (line >= 1 && line <= lines.count() && lines.header(line)) {
+      out.insert(line);
+    }
+    for (const auto& [k, v] : *t) {
+      header_lines(v, skip, lines, out);
+    }
+  } else if (const auto* a = n.as_array()) {
+    for (const auto& e : *a) {
+      header_lines(e, skip, lines, out);
+    }
+  }
+}
+
+std::string names_list(const std::vector<Tenant>& tenants) {
+  // A hoster has thousands of tenants; a few are enough to spot a typo.
+  constexpr std::size_t k_shown = 10;
+  std::string out;
+  for (std::size_t i = 0; i < tenants.size() && i < k_shown; ++i) {
+    out += fmt::format("{}'{}'", i == 0 ? "" : ", ", tenants[i].name);
+  }
+  if (tenants.size() > k_shown) {
+    out += fmt::format(" and {} more", tenants.size() - k_shown);
+  }
+  return out.empty() ? std::string("none") : out;
+}
+
+void require_hosted(const Topology& topo, std::string_view verb) {
+  if (topo.organization.model != Model::hosted || !topo.hosting) {
+    throw Error(ErrorKind::input,
+                fmt::format("tenant {}: {} has model \"{}\"; tenants exist only with model = \"hosted\"; nothing written",
+                            verb, topo.path, to_string(topo.organization.model)),
+                topo.organization.model_pos);
+  }
+}
+
+Topology reparse(const std::string& text, const std::string& path, const ClientCatalog& catalog,
+                  const InputLimits& limits, std::string_view verb) {
+  try {
+    return parse_topology(text, path, catalog, limits);
+  } catch (const Error& e) {
+    throw Error(ErrorKind::input, fmt::format("tenant {}: the edited topology would not load ({}); nothing written",
+                                              verb, e.what()));
+  }
+}
+
+// The topology text with the requested [[tenant]] table appended, exactly as add_tenant writes
+// it; "" when the request would be refused for a name or domain that does not normalise.
+std::string appended_text(std::string_view text, const TenantRequest& request) {
+  std::vector<std::string> written; // as they go into the file
+  for (const auto& d : request.domains) {
+    std::string why;
+    const auto h = normalize_host(d, why);
+    if (!h) {
+      return "";
+    }
+    // Keep a Unicode name as the user wrote it (the loader maps it again); ASCII in canonical form.
+    written.push_back(util::is_ascii(d) ? h->ascii : std::string(d.ends_with('.') ? d.substr(0, d.size() - 1) : d));
+  }
+  std::string webmail;
+  if (!request.webmail.empty()) {
+    std::string why;
+    const auto h = normalize_host(request.webmail, why);
+    if (!h) {
+      return "";
+    }
+    webmail = util::is_ascii(request.webmail) ? h->ascii : request.webmail;
+  }
+  const std::string_view eol = eol_of(text);
+  std::string out(text);
+  if (!out.empty() && !out.ends_with('\n')) {
+    out += eol;
+  }
+  std::string quoted;
+  for (const auto& d : written) {
+    quoted += quoted.empty() ? "" : ", ";
+    quoted += quote::toml_basic(d);
+  }
+  out += fmt::format("{0}[[tenant]]{0}name = {1}{0}domains = [{2}]{0}", eol, quote::toml_basic(request.name), quoted);
+  if (!webmail.empty()) {
+    out += fmt::format("webmail = {}{}", quote::toml_basic(webmail), eol);
+  }
+  return out;
+}
+
+} // namespace
+
+std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const std::string& path, std::string_view name) {
+  const toml::table root = parse_toml(text, path);
+  const toml::table* target = nullptr;
+  if (const auto* list = root.get_as<toml::array>("tenant")) {
+    for (const auto& e : *list) {
+      const auto* t = e.as_table();
+      const auto* n = t != nullptr ? t->get_as<std::string>("name") : nullptr;
+      if (n != nullptr && n->get() == name) {
+        target = t;
+        break;
+      }
+    }
+  }
+  if (target == nullptr) {
+    throw Error(ErrorKind::input, fmt::format("tenant remove: no tenant '{}' in {}; nothing written", name, path));
+  }
+  const SourcePos where = node_pos(path, target, {path, 0, 0});
+  const Lines lines(text);
+  const std::size_t header = target->source().begin.line;
+  if (target->is_inline() || header == 0 || header > lines.count() || !lines.header(header)) {
+    throw Error(ErrorKind::input,
+                fmt::format("tenant remove: tenant '{}' is not written as a [[tenant]] table of its own; remove it "
+                            "by hand; nothing written",
+                            name),
+                where);
+  }
+  std::set<std::size_t> headers;
+  header_lines(root, target, lines, headers);
+  const auto next = headers.upper_bound(header);
+  std::size_t last = next == headers.end() ? lines.count() : *next - 1;
+  // Comments and blank lines before the next header introduce what follows.
+  const std::size_t floor = std::max<std::size_t>(header, last_value_line(*target));
+  while (last > floor && (lines.blank(last) || lines.comment(last))) {
+    --last;
+  }
+  std::size_t begin = lines.begin(header);
+  if (header > 1 && lines.blank(header - 1)) {
+    begin = lines.begin(header - 1);
+  }
+  return {begin, lines.end(last)};
+}
+
+TenantEdit add_tenant(std::string_view text, const std::string& path, const TenantRequest& request,
+                      const ClientCatalog& catalog, const InputLimits& limits) {
+  // What the file will say once the request is valid depends on the request alone, so the
+  // edited text is read back and planned on another core while the file as it is loads and
+  // is planned here (issue 18: the two plans no longer run one after the other). Whatever
+  // goes wrong is still said in the order it always was.
+  std::string out = appended_text(text, request);
+  struct Edited {
+    Topology topology;
+    Plan plan;
+  };
+  std::future<Edited> after_job; // after `out`: destroyed (so waited for) before it
+  if (!out.empty()) {
+    after_job = std::async(std::launch::async, [&] {
+      Edited e{reparse(out, path, catalog, limits, "add"), {}};
+      e.plan = make_plan(e.topology, catalog);
+      return e;
+    });
+  }
+  const Topology before = parse_topology(text, path, catalog, limits);
+  require_hosted(before, "add");
+  // The plan without the tenant is needed for the runbook (and its namespaces for --webmail):
+  // made on another core while the request is checked.
+  auto plan_before = std::async(std::launch::async, [&] { return make_plan(before, catalog); }).share();
+  const Hosting& hosting = *before.hosting;
+
+  const auto& name = request.name;
+  if (name.find_first_not_of(" \t") == std::string::npos) {
+    throw Error(ErrorKind::usage, "tenant add: --name must not be empty");
+  }
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    throw Error(ErrorKind::usage, "tenant add: --name must not contain control characters");
+  }
+  // Organization names are directory names: Active Directory compares them without case.
+  for (const auto& t : before.tenants) {
+    if (util::lower_ascii(t.name) == util::lower_ascii(name)) {
+      throw Error(ErrorKind::input,
+                  t.name == name ? fmt::format("tenant add: tenant '{}' already exists (at {})", name, t.pos.to_string())
+                                 : fmt::format("tenant add: tenant '{}' already exists as '{}' (at {})", name, t.name,
+                                               t.pos.to_string()));
+    }
+  }
+
+  if (request.domains.empty()) {
+    throw Error(ErrorKind::usage, "tenant add: give at least one --domain");
+  }
+  // Who owns each domain already; where the file says so is looked up only for a clash (it
+  // takes a parse of the whole file).
+  struct Owner {
+    enum class Kind { forest, provider, tenant } kind;
+    std::size_t i = 0, j = 0; // forest or tenant, and the domain's index in its list
+  };
+  std::unordered_map<std::string, Owner> owners;
+  owners.reserve(16 + 2 * before.tenants.size());
+  for (std::size_t i = 0; i < before.forests.size(); ++i) {
+    const auto& f = before.forests[i];
+    for (std::size_t j = 0; j < f.smtp_domains.size(); ++j) {
+      owners.emplace(f.smtp_domains[j].ascii, Owner{Owner::Kind::forest, i, j});
+    }
+  }
+  owners.emplace(hosting.provider_domain.ascii, Owner{Owner::Kind::provider});
+  for (std::size_t i = 0; i < before.tenants.size(); ++i) {
+    const auto& t = before.tenants[i];
+    for (std::size_t j = 0; j < t.domains.size(); ++j) {
+      owners.emplace(t.domains[j].ascii, Owner{Owner::Kind::tenant, i, j});
+    }
+  }
+  const auto owner_words = [&](const Owner& o) -> std::pair<std::string, SourcePos> {
+    const toml::table root = parse_toml(text, path);
+    switch (o.kind) {
+    case Owner::Kind::forest: {
+      const auto& f = before.forests[o.i];
+      const auto* list = root["forest"][o.i]["smtp_domains"].as_array();
+      return {"forest '" + f.name + "'", node_pos(path, list ? list->get(o.j) : nullptr, f.pos)};
+    }
+    case Owner::Kind::provider:
+      return {"the provider (provider_domain)", node_pos(path, root["hosting"]["provider_domain"].node(), hosting.pos)};
+    case Owner::Kind::tenant: {
+      const auto& t = before.tenants[o.i];
+      const auto* list = root["tenant"][o.i]["domains"].as_array();
+      return {"tenant '" + t.name + "'", node_pos(path, list ? list->get(o.j) : nullptr, t.pos)};
+    }
+    }
+    return {};
+  };
+  std::set<std::string> asked;
+  for (const auto& d : request.domains) {
+    std::string why;
+    const auto h = normalize_host(d, why);
+    if (!h) {
+      throw Error(ErrorKind::usage, fmt::format("tenant add: invalid domain \"{}\": {}", d, why));
+    }
+    if (!asked.insert(h->ascii).second) {
+      throw Error(ErrorKind::usage, fmt::format("tenant add: domain \"{}\" is given twice", d));
+    }
+    if (const auto it = owners.find(h->ascii); it != owners.end()) {
+      const auto [who, where] = owner_words(it->second);
+      throw Error(ErrorKind::input, fmt::format("tenant add: domain \"{}\" already belongs to {} (at {})", h->ascii,
+                                                who, where.to_string()));
+    }
+  }
+
+  if (!request.webmail.empty()) {
+    std::string why;
+    const auto h = normalize_host(request.webmail, why);
+    if (!h) {
+      throw Error(ErrorKind::usage, fmt::format("tenant add: invalid --webmail host \"{}\": {}", request.webmail, why));
+    }
+    if (!hosting.webmail_redirect_host) {
+      throw Error(ErrorKind::input,
+                  fmt::format("tenant add: --webmail needs [hosting] webmail_redirect_host in {} (the web site that "
+                              "redirects it); nothing written",
+                              path),
+                  hosting.pos);
+    }
+    for (const auto& ns : plan_before.get().namespaces) {
+      if (ns.fqdn == *h) {
+        throw Error(ErrorKind::input,
+                    fmt::format("tenant add: webmail host \"{}\" is already planned ({}{})", h->ascii, ns.role,
+                                ns.tenant.empty() ? std::string() : " of tenant '" + ns.tenant + "'"));
+      }
+    }
+  }
+
+  if (out.empty()) { // appended_text fails only where the checks above throw
+    throw Error(ErrorKind::internal, "tenant add: the request passed its checks but could not be written");
+  }
+  const Edited after = after_job.get();
+  const auto& tenants = after.topology.tenants;
+  const auto it = std::find_if(tenants.begin(), tenants.end(), [&](const Tenant& t) { return t.name == name; });
+  if (it == tenants.end()) {
+    throw Error(ErrorKind::internal, fmt::format("tenant add: the appended tenant '{}' did not load back", name));
+  }
+  TenantEdit edit;
+  edit.runbook = make_runbook(TenantAction::add, after.topology, *it, after.plan, plan_before.get());
+  edit.text = std::move(out);
+  return edit;
+}
+
+TenantEdit remove_tenant(std::string_view text, const std::string& path, std::string_view name,
+                         const ClientCatalog& catalog, const InputLimits& limits) {
+  // Where the table is in the text, found on another core while the topology loads; its
+  // errors are said after the load's, as always.
+  auto block_job = std::async(std::launch::async, [&] { return tenant_block(text, path, name); });
+  const Topology before = parse_topology(text, path, catalog, limits);
+  require_hosted(before, "remove");
+  const auto it = std::find_if(before.tenants.begin(), before.tenants.end(), [&](const Tenant& t) { return t.name == name; });
+  if (it == before.tenants.end()) {
+    throw Error(ErrorKind::input, fmt::format("tenant remove: no tenant '{}' in {} (its tenants: {}); nothing written",
+                                              name, path, names_list(before.tenants)));
+  }
+  // The plan with the tenant, for the runbook, on another core while the edit is read back.
+  auto plan_before = std::async(std::launch::async, [&] { return make_plan(before, catalog); });
+  const auto [begin, end] = block_job.get();
+  std::string out;
+  out.reserve(text.size() - (end - begin));
+  out.append(text.substr(0, begin));
+  out.append(text.substr(end));
+  const Topology after = reparse(out, path, catalog, limits, "remove");
+  const Plan plan_after = make_plan(after, catalog);
+  TenantEdit edit;
+  edit.runbook = make_runbook(TenantAction::remove, before, *it, plan_before.get(), plan_after);
+  edit.text = std::move(out);
+  return edit;
+}
+
+} // namespace certplan
