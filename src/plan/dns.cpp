@@ -35,6 +35,16 @@ public:
         m_domains.insert(d.ascii);
       }
     }
+    m_autodiscover_domain = std::any_of(m_domains.begin(), m_domains.end(),
+                                        [](std::string_view d) { return d.starts_with("autodiscover."); });
+  }
+
+  // zone_of(domain) and zone_of("autodiscover." + domain) for a domain the index holds (a
+  // tenant's), without the lookups: the domain itself, unless autodiscover.<domain> is a
+  // domain of its own, which cannot be when no domain starts so.
+  const std::string& zone_of_domain(const std::string& domain) const { return domain; }
+  std::string zone_of_autodiscover(const std::string& domain) const {
+    return m_autodiscover_domain ? zone_of("autodiscover." + domain) : domain;
   }
 
   // The longest known domain the name is in; else its parent (the registrable part is
@@ -56,6 +66,7 @@ public:
 
 private:
   std::unordered_set<std::string_view> m_domains;
+  bool m_autodiscover_domain = false;
 };
 
 Addresses addresses(const Topology& topo, const std::string& site_name) {
@@ -292,11 +303,9 @@ TenantDns plan_tenant_dns(const Topology& topo) {
   auto zones = std::make_shared<const ZoneIndex>(topo);
   result.zones = zones;
   auto& out = result.records;
-  // No tenant record is an A record (their types are CNAME, SRV and MX). The zone is that of
-  // the name without its first `skip` characters (an SRV record's "_autodiscover._tcp.").
-  const auto add = [&](std::string name, std::size_t skip, const char* type, const std::string& value,
+  // No tenant record is an A record (their types are CNAME, SRV and MX).
+  const auto add = [&](std::string name, std::string zone, const char* type, const std::string& value,
                        std::string note) {
-    std::string zone = zones->zone_of(std::string_view(name).substr(skip));
     out.push_back({std::move(name), type, value, std::move(zone), "external", std::move(note)});
   };
   const Site& first = primary_site(topo);
@@ -319,22 +328,22 @@ TenantDns plan_tenant_dns(const Topology& topo) {
     for (const auto& d : t.domains) {
       switch (h.autodiscover) {
       case AutodiscoverMethod::redirect:
-        add("autodiscover." + d.ascii, 0, "CNAME", autodiscover_value,
+        add("autodiscover." + d.ascii, zones->zone_of_autodiscover(d.ascii), "CNAME", autodiscover_value,
             fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
         break;
       case AutodiscoverMethod::srv:
-        add("_autodiscover._tcp." + d.ascii, 19, "SRV", autodiscover_value,
+        add("_autodiscover._tcp." + d.ascii, zones->zone_of_domain(d.ascii), "SRV", autodiscover_value,
             fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
         break;
       case AutodiscoverMethod::san:
-        add("autodiscover." + d.ascii, 0, "CNAME", autodiscover_value,
+        add("autodiscover." + d.ascii, zones->zone_of_autodiscover(d.ascii), "CNAME", autodiscover_value,
             fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
         break;
       }
-      add(d.ascii, 0, "MX", mx_value, fmt::format("tenant {}: inbound mail", t.name));
+      add(d.ascii, zones->zone_of_domain(d.ascii), "MX", mx_value, fmt::format("tenant {}: inbound mail", t.name));
     }
     if (t.webmail) {
-      add(t.webmail->ascii, 0, "CNAME", webmail_value,
+      add(t.webmail->ascii, zones->zone_of(t.webmail->ascii), "CNAME", webmail_value,
           fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
     }
   }
