@@ -15,11 +15,12 @@
 #include <unordered_set>
 
 namespace certplan {
-namespace {
-
-class Zones {
+// Every domain the topology names (the forests' SMTP domains, the provider's, the tenants'),
+// as views into the topology: a hoster's plan has 100,000s, indexed once (plan_tenant_dns
+// builds it; plan_dns reuses it) and without a copy of each.
+class ZoneIndex {
 public:
-  explicit Zones(const Topology& topo) {
+  explicit ZoneIndex(const Topology& topo) {
     m_domains.reserve(16 + 2 * topo.tenants.size());
     for (const auto& f : topo.forests) {
       for (const auto& d : f.smtp_domains) {
@@ -34,13 +35,23 @@ public:
         m_domains.insert(d.ascii);
       }
     }
+    m_autodiscover_domain = std::any_of(m_domains.begin(), m_domains.end(),
+                                        [](std::string_view d) { return d.starts_with("autodiscover."); });
+  }
+
+  // zone_of(domain) and zone_of("autodiscover." + domain) for a domain the index holds (a
+  // tenant's), without the lookups: the domain itself, unless autodiscover.<domain> is a
+  // domain of its own, which cannot be when no domain starts so.
+  const std::string& zone_of_domain(const std::string& domain) const { return domain; }
+  std::string zone_of_autodiscover(const std::string& domain) const {
+    return m_autodiscover_domain ? zone_of("autodiscover." + domain) : domain;
   }
 
   // The longest known domain the name is in; else its parent (the registrable part is
   // unknown without a public-suffix list).
   std::string zone_of(std::string_view name) const {
     for (std::string_view rest = name;;) {
-      if (m_domains.find(rest) != m_domains.end()) { // no string made per lookup
+      if (m_domains.find(rest) != m_domains.end()) {
         return std::string(rest);
       }
       const auto dot = rest.find('.');
@@ -54,14 +65,9 @@ public:
   }
 
 private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_set<std::string, Hash, std::equal_to<>> m_domains; // a hoster's plan has 100,000s
+  std::unordered_set<std::string_view> m_domains;
+  bool m_autodiscover_domain = false;
 };
-
-} // namespace
 
 Addresses addresses(const Topology& topo, const std::string& site_name) {
   Addresses a;
@@ -166,42 +172,119 @@ void own_ip_names(const Topology& topo, const std::vector<Namespace>& namespaces
   }
 }
 
+std::string_view without_final_dot(std::string_view name) {
+  if (name.ends_with('.')) {
+    name.remove_suffix(1);
+  }
+  return name;
+}
+
+// (view, name) -> the target of its CNAME (the first one the records list), as views into the
+// records (only MX records change below).
+struct ViewName {
+  std::string_view view, name;
+  bool operator==(const ViewName&) const = default;
+};
+struct ViewNameHash {
+  std::size_t operator()(const ViewName& k) const {
+    const std::hash<std::string_view> h;
+    return h(k.name) ^ (h(k.view) * 31);
+  }
+};
+using Aliases = std::unordered_map<ViewName, std::string_view, ViewNameHash>;
+
+// Every CNAME of the records.
+Aliases all_aliases(const std::vector<DnsRecord>& records) {
+  Aliases alias;
+  for (const auto& r : records) {
+    if (r.type == "CNAME") {
+      alias.emplace(ViewName{r.view, r.name}, without_final_dot(r.value));
+    }
+  }
+  return alias;
+}
+
+// Only the CNAMEs an MX target's chain can reach, each the first the records list for its
+// name, as all_aliases has them: a hoster's plan has a CNAME or two per tenant but an MX host
+// or two in all, so indexing every CNAME would cost more than all the lookups.
+Aliases reachable_aliases(const std::vector<DnsRecord>& records, std::vector<ViewName> wanted) {
+  Aliases alias;
+  std::unordered_set<ViewName, ViewNameHash> asked(wanted.begin(), wanted.end());
+  while (!wanted.empty()) {
+    // One pass per hop: the names a pass finds are asked in the next, from the first record,
+    // so a name's first CNAME is the one kept.
+    const std::unordered_set<ViewName, ViewNameHash> now(wanted.begin(), wanted.end());
+    wanted.clear();
+    for (const auto& r : records) {
+      if (r.type != "CNAME") {
+        continue;
+      }
+      const ViewName k{r.view, r.name};
+      if (now.count(k) == 0 || alias.count(k) != 0) {
+        continue;
+      }
+      const auto target = without_final_dot(r.value);
+      alias.emplace(k, target);
+      if (asked.insert({r.view, target}).second) {
+        wanted.push_back({r.view, target});
+      }
+    }
+  }
+  return alias;
+}
+
+// Where `target` ends after at most bound + 1 hops (a CNAME chain is at most as long as there
+// are CNAMEs; the bound also stops a loop); `hops` says how many it took.
+std::string_view follow(const Aliases& alias, std::string_view view, std::string_view target, std::size_t bound,
+                        std::size_t& hops) {
+  for (hops = 0; hops <= bound; ++hops) {
+    const auto it = alias.find({view, target});
+    if (it == alias.end()) {
+      break;
+    }
+    target = it->second;
+  }
+  return target;
+}
+
 // RFC 2181 §10.3: the target of an MX record must not be an alias (a CNAME). Follow the
 // plan's own CNAMEs, in the MX's view, to the name that holds the A/AAAA records.
 void mx_to_address_names(std::vector<DnsRecord>& records) {
-  // (view, name) -> target, as views into the CNAME records (only MX records change below).
-  std::map<std::string_view, std::unordered_map<std::string_view, std::string_view>> alias;
-  std::size_t aliases = 0;
+  const auto mx_target = [](const DnsRecord& r) {
+    return without_final_dot(std::string_view(r.value).substr(r.value.find(' ') + 1));
+  };
+  std::vector<ViewName> targets;
+  std::unordered_set<ViewName, ViewNameHash> seen;
   for (const auto& r : records) {
-    if (r.type == "CNAME") {
-      std::string_view target = r.value;
-      if (target.ends_with('.')) {
-        target.remove_suffix(1);
-      }
-      aliases += alias[r.view].emplace(r.name, target).second ? 1 : 0;
+    if (r.type == "MX" && seen.insert({r.view, mx_target(r)}).second) {
+      targets.push_back({r.view, mx_target(r)});
+    }
+  }
+  if (targets.empty()) {
+    return;
+  }
+  Aliases alias = reachable_aliases(records, targets);
+  std::size_t bound = alias.size();
+  // A chain that does not end within the CNAMEs it can reach loops; where a loop stops then
+  // depends on how many CNAMEs there are in all, so those are all indexed.
+  for (const auto& t : targets) {
+    std::size_t hops = 0;
+    follow(alias, t.view, t.name, bound, hops);
+    if (hops > bound) {
+      alias = all_aliases(records);
+      bound = alias.size();
+      break;
     }
   }
   for (auto& r : records) {
     if (r.type != "MX") {
       continue;
     }
-    const auto in_view = alias.find(r.view);
-    const auto space = r.value.find(' ');
-    std::string_view target = std::string_view(r.value).substr(space + 1);
-    if (target.ends_with('.')) {
-      target.remove_suffix(1);
-    }
-    const std::string_view original_view = target;
-    // A CNAME chain is at most as long as there are CNAMEs; the bound also stops a loop.
-    for (std::size_t hops = 0; in_view != alias.end() && hops <= aliases; ++hops) {
-      const auto it = in_view->second.find(target);
-      if (it == in_view->second.end()) {
-        break;
-      }
-      target = it->second;
-    }
+    const std::string_view original_view = mx_target(r);
+    std::size_t hops = 0;
+    const std::string_view target = follow(alias, r.view, original_view, bound, hops);
     if (target != original_view) {
-      const std::string preference = r.value.substr(0, space);
+      const std::string preference = r.value.substr(0, r.value.find(' '));
       const std::string original(original_view);
       r.value = fmt::format("{} {}", preference, fqdn_dot(target));
       r.note += fmt::format("; names {}, not the alias {} (an MX never points at a CNAME, RFC 2181 10.3)", target,
@@ -212,18 +295,18 @@ void mx_to_address_names(std::vector<DnsRecord>& records) {
 
 } // namespace
 
-std::vector<DnsRecord> plan_tenant_dns(const Topology& topo) {
-  std::vector<DnsRecord> out;
+TenantDns plan_tenant_dns(const Topology& topo) {
+  TenantDns result;
   if (!topo.hosting) {
-    return out;
+    return result;
   }
-  const Zones zones(topo);
-  const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
-    if (type == "A") {
-      type = address_type(value);
-    }
-    std::string zone = zones.zone_of(name.starts_with("_autodiscover._tcp.") ? name.substr(19) : name);
-    out.push_back({std::move(name), std::move(type), std::move(value), std::move(zone), std::move(view), std::move(note)});
+  auto zones = std::make_shared<const ZoneIndex>(topo);
+  result.zones = zones;
+  auto& out = result.records;
+  // No tenant record is an A record (their types are CNAME, SRV and MX).
+  const auto add = [&](std::string name, std::string zone, const char* type, const std::string& value,
+                       std::string note) {
+    out.push_back({std::move(name), type, value, std::move(zone), "external", std::move(note)});
   };
   const Site& first = primary_site(topo);
   const std::string mx_host = topo.services.smtp.host ? topo.services.smtp.host->ascii : first.ns->ascii;
@@ -232,35 +315,39 @@ std::vector<DnsRecord> plan_tenant_dns(const Topology& topo) {
     count += 2 * t.domains.size() + (t.webmail ? 1 : 0);
   }
   out.reserve(count + 256); // and room for the provider's records in front (plan_dns)
-  if (topo.hosting) {
-    const auto& h = *topo.hosting;
-    const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
-    for (const auto& t : topo.tenants) {
-      for (const auto& d : t.domains) {
-        switch (h.autodiscover) {
-        case AutodiscoverMethod::redirect:
-          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(h.redirect_host->ascii), "external",
-              fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
-          break;
-        case AutodiscoverMethod::srv:
-          add("_autodiscover._tcp." + d.ascii, "SRV", fmt::format("0 0 443 {}", fqdn_dot(provider_ad)), "external",
-              fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
-          break;
-        case AutodiscoverMethod::san:
-          add("autodiscover." + d.ascii, "CNAME", fqdn_dot(provider_ad), "external",
-              fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
-          break;
-        }
-        add(d.ascii, "MX", fmt::format("10 {}", fqdn_dot(mx_host)), "external", fmt::format("tenant {}: inbound mail", t.name));
+  const auto& h = *topo.hosting;
+  // The values every tenant shares, made once.
+  const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
+  const std::string autodiscover_value = h.autodiscover == AutodiscoverMethod::redirect ? fqdn_dot(h.redirect_host->ascii)
+                                         : h.autodiscover == AutodiscoverMethod::srv
+                                             ? fmt::format("0 0 443 {}", fqdn_dot(provider_ad))
+                                             : fqdn_dot(provider_ad);
+  const std::string mx_value = fmt::format("10 {}", fqdn_dot(mx_host));
+  const std::string webmail_value = h.webmail_redirect_host ? fqdn_dot(h.webmail_redirect_host->ascii) : std::string();
+  for (const auto& t : topo.tenants) {
+    for (const auto& d : t.domains) {
+      switch (h.autodiscover) {
+      case AutodiscoverMethod::redirect:
+        add("autodiscover." + d.ascii, zones->zone_of_autodiscover(d.ascii), "CNAME", autodiscover_value,
+            fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
+        break;
+      case AutodiscoverMethod::srv:
+        add("_autodiscover._tcp." + d.ascii, zones->zone_of_domain(d.ascii), "SRV", autodiscover_value,
+            fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
+        break;
+      case AutodiscoverMethod::san:
+        add("autodiscover." + d.ascii, zones->zone_of_autodiscover(d.ascii), "CNAME", autodiscover_value,
+            fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
+        break;
       }
-      if (t.webmail) {
-        add(t.webmail->ascii, "CNAME", fqdn_dot(h.webmail_redirect_host->ascii), "external",
-            fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
-      }
+      add(d.ascii, zones->zone_of_domain(d.ascii), "MX", mx_value, fmt::format("tenant {}: inbound mail", t.name));
+    }
+    if (t.webmail) {
+      add(t.webmail->ascii, zones->zone_of(t.webmail->ascii), "CNAME", webmail_value,
+          fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
     }
   }
-
-  return out;
+  return result;
 }
 
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
@@ -269,15 +356,16 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
 }
 
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
-                                const std::vector<CertificatePlan>& certificates, std::vector<DnsRecord> tenant_records) {
-  const Zones zones(topo);
+                                const std::vector<CertificatePlan>& certificates, TenantDns tenants) {
+  const auto zones = tenants.zones ? tenants.zones : std::make_shared<const ZoneIndex>(topo);
+  auto& tenant_records = tenants.records;
   std::vector<DnsRecord> out;
 
   const auto add = [&](std::string name, std::string type, std::string value, std::string view, std::string note) {
     if (type == "A") {
       type = address_type(value);
     }
-    std::string zone = zones.zone_of(name.starts_with("_autodiscover._tcp.") ? name.substr(19) : name);
+    std::string zone = zones->zone_of(name.starts_with("_autodiscover._tcp.") ? name.substr(19) : name);
     out.push_back({std::move(name), std::move(type), std::move(value), std::move(zone), std::move(view), std::move(note)});
   };
   const Site& first = primary_site(topo);

@@ -4,27 +4,29 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
+#include <string_view>
+#include <unordered_set>
 
 namespace certplan {
 namespace {
 
 class NamespaceList {
 public:
-  NamespaceList(std::vector<Namespace>& out, std::size_t expected) : m_out(out) {
+  NamespaceList(std::vector<Namespace>& out, std::size_t expected)
+      : m_out(out), m_index(expected, Hash{&out}, Equal{&out}) {
     m_out.reserve(expected);
-    m_index.reserve(expected);
   }
 
   // Adds `ns`, or merges its services and sites into an entry with the same name (a POP
   // and an IMAP host published on one name, say).
   void add(Namespace ns) {
-    const auto [it, fresh] = m_index.try_emplace(ns.fqdn.ascii, m_out.size());
-    if (fresh) {
+    const auto it = m_index.find(std::string_view(ns.fqdn.ascii));
+    if (it == m_index.end()) {
       m_out.push_back(std::move(ns));
+      m_index.insert(m_out.size() - 1);
       return;
     }
-    Namespace& have = m_out[it->second];
+    Namespace& have = m_out[*it];
     for (const Service s : ns.services) {
       if (std::find(have.services.begin(), have.services.end(), s) == have.services.end()) {
         have.services.push_back(s);
@@ -40,11 +42,30 @@ public:
     have.on_certificate = have.on_certificate || ns.on_certificate;
   }
 
-  bool contains(const std::string& ascii) const { return m_index.count(ascii) != 0; }
+  bool contains(const std::string& ascii) const { return m_index.find(std::string_view(ascii)) != m_index.end(); }
 
 private:
+  // The index holds positions in `out` and hashes the names there: a hoster's plan has
+  // 100,000s of names, so no second copy of each (and it survives `out` growing).
+  struct Hash {
+    using is_transparent = void;
+    const std::vector<Namespace>* out;
+    std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+    std::size_t operator()(std::size_t i) const { return (*this)((*out)[i].fqdn.ascii); }
+  };
+  struct Equal {
+    using is_transparent = void;
+    const std::vector<Namespace>* out;
+    std::string_view name(std::string_view n) const { return n; }
+    std::string_view name(std::size_t i) const { return (*out)[i].fqdn.ascii; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return name(a) == name(b);
+    }
+  };
+
   std::vector<Namespace>& m_out;
-  std::unordered_map<std::string, std::size_t> m_index;
+  std::unordered_set<std::size_t, Hash, Equal> m_index;
 };
 
 std::vector<Service> site_services(const Services& sv) {

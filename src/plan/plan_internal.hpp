@@ -3,6 +3,8 @@
 
 #include <certplan/plan.hpp>
 
+#include <memory>
+
 namespace certplan {
 
 // The forest's first internet-facing site, where its autodiscover names resolve.
@@ -43,11 +45,18 @@ std::vector<CertificatePlan> plan_certificates(const Topology& topo, const std::
 // (R12, needs_own_ip) resolve to that address.
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
                                 const std::vector<CertificatePlan>& certificates);
-// The same, with the hosted tenants' records already made by plan_tenant_dns (they depend on
-// the topology alone: make_plan makes them on another core meanwhile).
+// The hosted tenants' records (they depend on the topology alone: make_plan makes them on
+// another core meanwhile) and the index of the topology's domains they were zoned by, which
+// plan_dns reuses rather than building it again.
+class ZoneIndex;
+struct TenantDns {
+  std::vector<DnsRecord> records;
+  std::shared_ptr<const ZoneIndex> zones;
+};
+TenantDns plan_tenant_dns(const Topology& topo);
+// plan_dns with the tenants' records already made.
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
-                                const std::vector<CertificatePlan>& certificates, std::vector<DnsRecord> tenant_records);
-std::vector<DnsRecord> plan_tenant_dns(const Topology& topo);
+                                const std::vector<CertificatePlan>& certificates, TenantDns tenants);
 
 // R10, R12-R16 and R2 from each supported client's point of view.
 // Through audit_endpoints on as_issued(plan): the registry's verdicts, not a copy of them.

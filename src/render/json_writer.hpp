@@ -136,9 +136,14 @@ private:
     // Printable ASCII without '"' or '\\' is what nlohmann's serializer copies unchanged; the
     // rest (quotes, controls, UTF-8, which it also checks) goes through it.
     if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; })) {
-      m_buf += '"';
-      m_buf += s;
-      m_buf += '"';
+      // One growth of the buffer for the quoted string, not three (a hoster's plan writes
+      // millions of them).
+      const std::size_t at = m_buf.size();
+      m_buf.resize(at + s.size() + 2);
+      char* p = m_buf.data() + at;
+      *p = '"';
+      s.copy(p + 1, s.size());
+      p[s.size() + 1] = '"';
       return;
     }
     // One reused string value: nlohmann's serializer escapes (and checks the UTF-8 of) it.

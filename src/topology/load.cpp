@@ -559,33 +559,34 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
   if (total > m_limits.max_tenants) {
     return false;
   }
-  // What only the tenants together can break: names and domains used twice.
-  std::unordered_map<std::string, std::size_t> owner;
-  owner.reserve(16 + 2 * total);
+  // What only the tenants together can break: names and domains used twice. The sets view
+  // the names where they stay (topo.tenants has room for all, so it never moves them).
+  std::unordered_set<std::string_view> domains;
+  domains.reserve(16 + 2 * total);
   for (const auto& f : topo.forests) {
     for (const auto& d : f.smtp_domains) {
-      owner.emplace(d.ascii, 0);
+      domains.insert(d.ascii);
     }
   }
-  owner.emplace(topo.hosting->provider_domain.ascii, 0);
-  std::unordered_set<std::string> names, webmail;
+  domains.insert(topo.hosting->provider_domain.ascii);
+  std::unordered_set<std::string_view> names, webmail;
   names.reserve(total);
   webmail.reserve(total);
   topo.tenants.reserve(total);
   for (auto& p : parsed) {
-    for (auto& tn : p) {
+    for (auto& parsed_tenant : p) {
+      const Tenant& tn = topo.tenants.emplace_back(std::move(parsed_tenant));
       if (!names.insert(tn.name).second) {
         return false;
       }
       for (const auto& d : tn.domains) {
-        if (!owner.emplace(d.ascii, 0).second) {
+        if (!domains.insert(d.ascii).second) {
           return false;
         }
       }
       if (tn.webmail && !webmail.insert(tn.webmail->ascii).second) {
         return false;
       }
-      topo.tenants.push_back(std::move(tn));
     }
     std::vector<Tenant>().swap(p);
   }
