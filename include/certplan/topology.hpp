@@ -149,7 +149,6 @@ struct Topology {
   std::vector<Tenant> tenants;
   std::vector<Installed> installed;
 
-  const Forest& forest(std::string_view name) const;
 };
 
 } // namespace certplan

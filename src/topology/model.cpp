@@ -52,13 +52,4 @@ bool Services::enabled(Service s) const {
   return false;
 }
 
-const Forest& Topology::forest(std::string_view name) const {
-  for (const auto& f : forests) {
-    if (f.name == name) {
-      return f;
-    }
-  }
-  throw Error(ErrorKind::internal, "unknown forest " + std::string(name));
-}
-
 } // namespace certplan
