@@ -47,7 +47,7 @@ struct Group {
 // R9: the names a split keeps on one certificate: a site's namespace and its autodiscover
 // names (domain.md R9; white paper "Namespace planning").
 bool is_core(const Namespace& n) {
-  return n.role == "site" || n.role == "autodiscover";
+  return n.role == NamespaceRole::site || n.role == NamespaceRole::autodiscover;
 }
 
 // R7: the CN (the first site namespace) first, then by rank; ties keep derivation order.
@@ -101,7 +101,7 @@ private:
   // The certificate's name that publishes `service` as its own host (R5); else its CN.
   std::string host_for(const CertificatePlan& c, Service service) const {
     for (const auto& ns : m_namespaces) {
-      if (ns.role == "protocol" && std::find(ns.services.begin(), ns.services.end(), service) != ns.services.end() &&
+      if (ns.role == NamespaceRole::protocol && std::find(ns.services.begin(), ns.services.end(), service) != ns.services.end() &&
           std::find(c.sans.begin(), c.sans.end(), ns.fqdn.ascii) != c.sans.end()) {
         return ns.fqdn.ascii;
       }
