@@ -10,6 +10,7 @@
 #include "plan/plan_internal.hpp"
 #include "rules/rule.hpp"
 
+#include <certplan/cert_service.hpp>
 #include <certplan/quote.hpp>
 
 #include <fmt/format.h>
@@ -178,12 +179,11 @@ void Planner::fill_usage(CertificatePlan& c, const std::vector<const Namespace*>
   // Exchange's -Services names, in Enable-ExchangeCertificate's order.
   const bool http = std::any_of(services.begin(), services.end(), [](Service s) { return is_http_service(s); });
   if (http) {
-    c.services.emplace_back("IIS");
+    c.services.emplace_back(exchange_label(CertService::iis));
   }
-  for (const auto& [s, name] : {std::pair{Service::pop3, "POP"}, std::pair{Service::imap4, "IMAP"},
-                                std::pair{Service::smtp, "SMTP"}, std::pair{Service::um, "UM"}}) {
+  for (const Service s : {Service::pop3, Service::imap4, Service::smtp, Service::um}) {
     if (services.count(s) != 0) {
-      c.services.emplace_back(name);
+      c.services.emplace_back(exchange_label(cert_service_of(s)));
     }
   }
   if (services.count(Service::outlook_anywhere) != 0) {

@@ -3,6 +3,7 @@
 // reordering a value without its entry fails to compile instead of renaming values.
 #pragma once
 
+#include <certplan/cert_service.hpp>
 #include <certplan/topology.hpp>
 
 #include "util/enum_table.hpp"
@@ -71,5 +72,22 @@ inline constexpr std::array<EnumName<Service>, 12> k_services = {{
     {Service::um, "um"},
 }};
 static_assert(util::in_enum_order(k_services));
+
+// Exchange's certificate services ([[installed]] services, the audit's cells, -Services).
+struct CertServiceEntry {
+  CertService value;
+  std::string_view name;  // [[installed]] services, audit cells
+  std::string_view label; // Exchange's -Services
+  Service serves;         // the client-access service it carries (for iis: the HTTP services)
+};
+
+inline constexpr std::array<CertServiceEntry, 5> k_cert_services = {{
+    {CertService::iis, "iis", "IIS", Service::owa},
+    {CertService::smtp, "smtp", "SMTP", Service::smtp},
+    {CertService::pop, "pop", "POP", Service::pop3},
+    {CertService::imap, "imap", "IMAP", Service::imap4},
+    {CertService::um, "um", "UM", Service::um},
+}};
+static_assert(util::in_enum_order(k_cert_services));
 
 } // namespace certplan::topology_tables

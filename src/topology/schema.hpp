@@ -42,6 +42,5 @@ inline constexpr std::array<std::string_view, 4> k_installed_keys = {"file", "se
 inline constexpr std::array<std::string_view, 6> k_keys = {"rsa:2048",   "rsa:3072",   "rsa:4096",
                                                            "ecdsa:p256", "ecdsa:p384", "ecdsa:p521"};
 inline constexpr std::array<std::string_view, 5> k_roles = {"client-access", "mailbox", "hub-transport", "edge", "um"};
-inline constexpr std::array<std::string_view, 5> k_installed_services = {"iis", "smtp", "pop", "imap", "um"};
 
 } // namespace certplan::topology_schema

@@ -495,10 +495,10 @@ void Loader::load_installed(const toml::table& root, Topology& topo) const {
     in.file = nonempty_string(require(*t, "file", "[[installed]]"), "file");
     if (const auto* s = t->get("services")) {
       for (const auto& e : array(*s, "services")) {
-        in.services.push_back(one_of(e, "services", schema::k_installed_services));
+        in.services.emplace_back(to_string(choice(e, "services", tables::k_cert_services)));
       }
     } else {
-      in.services = {"iis"};
+      in.services = {std::string(to_string(CertService::iis))};
     }
     if (const auto* s = t->get("sites")) {
       for (const auto& e : array(*s, "sites")) {

@@ -62,8 +62,8 @@ public:
   std::string one_of(const toml::node& n, std::string_view key, TomlKeys names) const;
 
   // A string naming a value of an enum through its one table (util/enum_table.hpp).
-  template <typename E, std::size_t N>
-  E choice(const toml::node& n, std::string_view key, const std::array<util::EnumName<E>, N>& table) const {
+  template <typename Entry, std::size_t N>
+  auto choice(const toml::node& n, std::string_view key, const std::array<Entry, N>& table) const {
     const std::string s = string(n, key);
     if (const auto e = util::value_of(table, s)) {
       return *e;

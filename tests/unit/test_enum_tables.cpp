@@ -12,13 +12,13 @@ namespace {
 
 namespace tables = certplan::topology_tables;
 
-template <typename E, std::size_t N>
-void require_round_trip(const std::array<certplan::util::EnumName<E>, N>& table) {
+template <typename Entry, std::size_t N>
+void require_round_trip(const std::array<Entry, N>& table) {
   std::set<std::string_view> names;
-  for (const auto& [value, name] : table) {
-    REQUIRE(to_string(value) == name);
-    REQUIRE(certplan::util::value_of(table, name) == value);
-    REQUIRE(names.insert(name).second);
+  for (const auto& entry : table) {
+    REQUIRE(to_string(entry.value) == entry.name);
+    REQUIRE(certplan::util::value_of(table, entry.name) == entry.value);
+    REQUIRE(names.insert(entry.name).second);
   }
 }
 
@@ -75,4 +75,20 @@ TEST_CASE("client profile enums print with their profile spellings", "[clients][
   REQUIRE(to_string(certplan::Follow::silent) == "silent");
   REQUIRE(to_string(certplan::WildcardSupport::partial) == "partial");
   REQUIRE(to_string(certplan::NameSource::san_or_cn) == "san-or-cn");
+}
+
+TEST_CASE("Exchange's certificate services: one table for names, labels and services", "[topology][enum_tables]") {
+  using certplan::CertService;
+  require_round_trip(tables::k_cert_services);
+  for (const auto& entry : tables::k_cert_services) {
+    REQUIRE(certplan::cert_service_from_string(entry.name) == entry.value);
+    REQUIRE(certplan::exchange_label(entry.value) == entry.label);
+  }
+  REQUIRE(exchange_label(CertService::pop) == "POP");
+  REQUIRE(cert_service_of(certplan::Service::owa) == CertService::iis);
+  REQUIRE(cert_service_of(certplan::Service::autodiscover) == CertService::iis);
+  REQUIRE(cert_service_of(certplan::Service::pop3) == CertService::pop);
+  REQUIRE(cert_service_of(certplan::Service::imap4) == CertService::imap);
+  REQUIRE(cert_service_of(certplan::Service::smtp) == CertService::smtp);
+  REQUIRE(cert_service_of(certplan::Service::um) == CertService::um);
 }
