@@ -48,6 +48,8 @@ struct Audit {
   std::vector<AuditResult> results;
   std::vector<Finding> findings; // not tied to one endpoint/client (R12 ...)
   Severity worst() const;
+  // What loading the trust store found worth saying (ChainValidator::notes()), as R13 findings.
+  void add_trust_notes(const std::vector<std::string>& notes);
 };
 
 // `at_unix`: the reference time (--at) for validity decisions.

@@ -2,6 +2,8 @@
 // for input errors, the position in the file that caused it.
 #pragma once
 
+#include <certplan/limits.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -29,16 +31,21 @@ enum class ErrorKind {
 class Error final : public std::runtime_error {
 public:
   Error(ErrorKind kind, std::string message, std::optional<SourcePos> where = std::nullopt);
+  // Input refused because it exceeds `limit`: the message names the limit's value; whoever
+  // set the limit (the CLI: a --max-* flag) says how to raise it.
+  Error(ErrorKind kind, std::string message, std::optional<SourcePos> where, Limit limit);
 
   ErrorKind kind() const noexcept { return m_kind; }
   const std::optional<SourcePos>& where() const noexcept { return m_where; }
   // The message without the position prefix.
   const std::string& message() const noexcept { return m_message; }
+  const std::optional<Limit>& limit() const noexcept { return m_limit; }
 
 private:
   ErrorKind m_kind;
   std::string m_message;
   std::optional<SourcePos> m_where;
+  std::optional<Limit> m_limit;
 };
 
 // Shorthand for the most common throw: bad input at a position.

@@ -44,6 +44,7 @@ struct SourceProblem {
   std::string source;
   std::string message;
   bool critical = false; // a live endpoint that sent no chain (dead): critical, not merely unreadable
+  std::optional<Limit> limit; // set when a limit refused the input, for the caller to name its knob
 };
 
 // One live endpoint probed: whether it is a success as blackbox_exporter's probe_success

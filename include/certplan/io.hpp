@@ -2,6 +2,8 @@
 // target and rename it into place (ccache's AtomicFile).
 #pragma once
 
+#include <certplan/limits.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -20,19 +22,9 @@ void write_file_atomic(const std::string& path, std::string_view data, unsigned 
 void write_file_atomic_stream(const std::string& path, const std::function<void(std::ostream&)>& write,
                               unsigned mode = 0644);
 
-// Limits on what is read whole into memory, which a user sees and changes on the command line
-// (--max-file-size, --max-certs). Process-wide: the CLI sets them once, before any input is
-// read. Streaming readers (expiry's PEM files) need no size limit.
-struct InputLimits {
-  std::uint64_t max_file_bytes = std::uint64_t{64} << 20;
-  std::size_t max_certificates = 1000; // per bundle read whole (audit, match, trace)
-  std::size_t max_tenants = 250000;    // per topology: a plan's memory and time grow with it
-};
-InputLimits& input_limits();
-
-// Reads a whole file, refusing one larger than input_limits().max_file_bytes. Throws
-// Error(input) naming the file.
-std::string read_file(const std::string& path);
+// Reads a whole file, refusing one larger than limits.max_file_bytes. Throws Error(input)
+// naming the file (and Limit::file_size when it is too large).
+std::string read_file(const std::string& path, const InputLimits& limits = {});
 
 } // namespace certplan
 

@@ -2,6 +2,7 @@
 // with the file, line and column of the offending item.
 #pragma once
 
+#include <certplan/limits.hpp>
 #include <certplan/topology.hpp>
 
 #include <string>
@@ -12,10 +13,12 @@ namespace certplan {
 class ClientCatalog;
 
 // Parses `text` as the topology named `path` (used only in messages and to resolve
-// [[installed]] files). Client ids are checked against `clients`.
-Topology parse_topology(std::string_view text, const std::string& path, const ClientCatalog& clients);
+// [[installed]] files). Client ids are checked against `clients`; more tenants than
+// `limits.max_tenants` is an Error with Limit::tenants.
+Topology parse_topology(std::string_view text, const std::string& path, const ClientCatalog& clients,
+                        const InputLimits& limits = {});
 
-// Reads and parses the file at `path`.
-Topology load_topology(const std::string& path, const ClientCatalog& clients);
+// Reads and parses the file at `path` (at most limits.max_file_bytes).
+Topology load_topology(const std::string& path, const ClientCatalog& clients, const InputLimits& limits = {});
 
 } // namespace certplan

@@ -9,7 +9,7 @@
 namespace certplan {
 
 // Where a report keeps the names and sources of its certificates, so that memory stays flat
-// for 100,000 of them: the CLI passes an unlinked temporary file (io.hpp), tests memory.
+// for 100,000 of them: the CLI passes an unlinked temporary file.
 class RecordSpill {
 public:
   virtual ~RecordSpill() = default;
@@ -17,15 +17,6 @@ public:
   // Safe to call from several threads at once, once sync() has run after the last append.
   virtual void read(std::uint64_t offset, std::size_t size, std::string& out) const = 0;
   virtual void sync() {}
-};
-
-class MemorySpill final : public RecordSpill {
-public:
-  std::uint64_t append(std::string_view record) override;
-  void read(std::uint64_t offset, std::size_t size, std::string& out) const override;
-
-private:
-  std::string m_data;
 };
 
 // A RecordSpill in an unlinked temporary file under $TMPDIR (or /tmp): the page cache holds

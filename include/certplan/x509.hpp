@@ -2,6 +2,7 @@
 // lives behind this header (src/x509/), so a move to Botan 3 touches one folder.
 #pragma once
 
+#include <certplan/limits.hpp>
 #include <certplan/topology.hpp>
 
 #include <memory>
@@ -148,6 +149,7 @@ struct ProbeResult {
   std::vector<CertificateInfo> chain;  // leaf first, as the server sent it
   std::string chain_pem;               // the same certificates as PEM, in the order sent: for ChainValidator
   std::string error;                   // why there is no chain ("" on success)
+  std::optional<Limit> limit;          // set when the error is a limit refusing the chain
 };
 
 enum class StartTls { none, smtp, imap, pop3 };

@@ -29,19 +29,6 @@ bool client_uses(const ClientProfile& c, const Namespace& ns, std::string_view s
   return c.uses_service(service == "pop" ? Service::pop3 : service == "imap" ? Service::imap4 : Service::smtp);
 }
 
-Severity worst_of(const rules::Verdicts& v) {
-  Severity w = Severity::info;
-  for (const auto& x : v) {
-    w = std::max(w, x.severity);
-  }
-  return w;
-}
-
-const rules::Verdict* first_of(const rules::Verdicts& v, Severity s) {
-  const auto it = std::find_if(v.begin(), v.end(), [&](const rules::Verdict& x) { return x.severity == s; });
-  return it == v.end() ? nullptr : &*it;
-}
-
 } // namespace
 
 // R16: the principal the plan has the admin set on the forest's EXPR provider: msstd:<CN> of the
@@ -103,7 +90,7 @@ Met meet(const MeetContext& ctx, const std::string& host, std::string_view servi
   }
   out.certificate = sni == Tri::no ? without : with_sni;
   if (out.certificate == Serving::npos) {
-    add({service == "iis" ? "R1" : "R5", Severity::failure, ctx.serving.nothing_met(host, service, site, sni != Tri::no)});
+    add(rules::nothing_served(service, ctx.serving.nothing_met(host, service, site, sni != Tri::no)));
     return out;
   }
   const auto verdicts = judge(out.certificate);
@@ -115,24 +102,35 @@ Met meet(const MeetContext& ctx, const std::string& host, std::string_view servi
         client.sni != Tri::yes
             ? fmt::format("{} {} SNI", client.id, client.sni == Tri::no ? "sends no" : "may send no (UNVERIFIED)")
             : std::string(rules::server_sni_assumption(topo.organization.exchange));
+    rules::SniFallback f;
+    f.sni = sni;
+    f.who = who;
+    f.host = host;
+    f.with_sni = &verdicts;
+    rules::Verdicts other;
+    std::string nothing;
     if (without == Serving::npos) {
-      add({"R12", Severity::warning, fmt::format("{}; {}", who, ctx.serving.nothing_met(host, service, site, false))});
-      return out;
+      nothing = ctx.serving.nothing_met(host, service, site, false);
+      f.nothing_met = nothing;
+    } else {
+      other = sni == Tri::no ? verdicts : judge(without);
+      f.without = &other;
+      f.without_source = certificates[without].source;
+      f.what = ctx.serving.observed() ? "what the server serves without SNI"
+                                      : "the certificate bound to the address, not the one naming it";
     }
-    const auto other = sni == Tri::no ? verdicts : judge(without);
-    const std::string what = ctx.serving.observed() ? "what the server serves without SNI"
-                                                    : "the certificate bound to the address, not the one naming it";
-    if (sni == Tri::no && worst_of(other) != Severity::info) {
-      add({"R12", Severity::failure,
-           fmt::format("{}: at {} it meets {}, {}", who, host, certificates[without].source, what)});
-    } else if (sni == Tri::unknown && worst_of(other) > worst_of(verdicts)) {
-      const auto* why = first_of(other, worst_of(other));
-      add({"R12", Severity::warning,
-           fmt::format("{}; without SNI it would meet {} at {}: {} {}", who, certificates[without].source, host, why->rule,
-                       why->message)});
+    if (auto v = rules::judge_sni_fallback(f)) {
+      add(std::move(*v));
     }
   }
   return out;
+}
+
+void Audit::add_trust_notes(const std::vector<std::string>& notes) {
+  for (const auto& n : notes) {
+    const rules::Verdict v = rules::trust_store_note(n);
+    findings.push_back({std::string(v.rule), v.severity, v.message, ""});
+  }
 }
 
 Severity Audit::worst() const {

@@ -1,12 +1,14 @@
 // The thin command line: parse with CLI11, call the library, render, map to an exit code.
 #pragma once
 
+#include <certplan/limits.hpp>
 #include <certplan/render.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 namespace certplan::cli {
@@ -19,12 +21,13 @@ struct Io {
   std::ostream& err;
 };
 
-// --format, -o, --at and --no-color, shared by every command.
+// --format, -o, --at, --no-color and the --max-* limits, shared by every command.
 struct CommonOptions {
   std::string format = "text";
   std::string output;
   std::string at;
   bool no_color = false;
+  InputLimits limits; // handed to every reader the command calls
 };
 // Which of the shared options a command reads (issue 17: an option only where it applies, so
 // `certplan init --at 2020-01-01` is refused instead of ignored).
@@ -40,6 +43,9 @@ enum Uses : unsigned {
 // parse time (exit 3), so commands need not check again. --format and -o always.
 void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<std::string>& formats,
                         unsigned uses = uses_at | uses_file_size | uses_certs | uses_tenants);
+
+// `message` from the library about input a limit refused, with the flag that raises it.
+std::string naming_flag(std::string message, const std::optional<Limit>& limit);
 
 // The exit status for the worst verdict of a run (cli.md): 0 info, 1 warning, 2 failure.
 int exit_for(Severity worst);

@@ -41,10 +41,10 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
   std::vector<AuditCertificate> out;
   const auto add = [&](const std::string& file, std::vector<std::string> services, std::vector<std::string> sites,
                        bool own_address) {
-    const std::string data = read_file(file);
+    const std::string data = read_file(file, o.common.limits);
     AuditCertificate c;
     c.source = file;
-    auto bundle = read_certificates(data, file, input_limits().max_certificates);
+    auto bundle = read_certificates(data, file, o.common.limits.max_certificates);
     c.leaf = bundle.front();
     c.intermediates.assign(std::make_move_iterator(bundle.begin() + 1), std::make_move_iterator(bundle.end()));
     c.chain = chains.check(data, file, at);
@@ -52,7 +52,7 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
     c.sites = std::move(sites);
     c.own_address = own_address;
     if (out.empty() && !o.key.empty()) {
-      c.key_matches = key_matches(read_file(o.key), data, std::nullopt);
+      c.key_matches = key_matches(read_file(o.key, o.common.limits), data, std::nullopt);
     }
     out.push_back(std::move(c));
   };
@@ -153,9 +153,9 @@ Audit audit_served(const AuditOptions& o, const std::vector<HostPort>& given, co
     ob.address = tw.label == tw.host + ":" + std::to_string(tw.port) ? tw.label
                                                                      : fmt::format("{} (at {}:{})", tw.label, tw.host, tw.port);
     ob.with_sni = certificate_of(target_of_with[i]);
-    ob.with_sni_error = results[target_of_with[i]].error;
+    ob.with_sni_error = naming_flag(results[target_of_with[i]].error, results[target_of_with[i]].limit);
     ob.without_sni = certificate_of(target_of_without[i]);
-    ob.without_sni_error = results[target_of_without[i]].error;
+    ob.without_sni_error = naming_flag(results[target_of_without[i]].error, results[target_of_without[i]].limit);
     observed.push_back(std::move(ob));
   }
   return audit_live(topo, plan, catalog, served, observed, at);
@@ -164,7 +164,7 @@ Audit audit_served(const AuditOptions& o, const std::vector<HostPort>& given, co
 int run_audit(const AuditOptions& o, Io& io) {
   const Format format = output_format(o.common);
   const auto& catalog = ClientCatalog::builtin();
-  const Topology topo = load_topology(o.topology, catalog);
+  const Topology topo = load_topology(o.topology, catalog, o.common.limits);
   const Plan plan = make_plan(topo, catalog);
   const long long at = reference_time(o.common);
   const ChainValidator chains(o.trust);
@@ -183,9 +183,7 @@ int run_audit(const AuditOptions& o, Io& io) {
                   "a live audit judges what the servers serve: give no CERT file, --key, --replacing or --server-export with it");
     }
     Audit a = audit_served(o, given, topo, plan, chains, at);
-    for (const auto& n : chains.notes()) {
-      a.findings.push_back({"R13", Severity::warning, n, ""});
-    }
+    a.add_trust_notes(chains.notes());
     emit(o.common, io, render_audit(a, {}, format));
     return exit_for(a.worst());
   }
@@ -193,9 +191,7 @@ int run_audit(const AuditOptions& o, Io& io) {
   const auto exported = add_server_exports(o.server_exports, topo, plan, chains, at, certs);
   Audit a = audit_endpoints(topo, plan, catalog, certs, at);
   a.findings.insert(a.findings.end(), exported.begin(), exported.end());
-  for (const auto& n : chains.notes()) {
-    a.findings.push_back({"R13", Severity::warning, n, ""});
-  }
+  a.add_trust_notes(chains.notes());
   std::vector<AuditResult> regressions;
   if (!o.replacing.empty()) {
     // The old certificate in the new one's place (the first given), same bindings.
@@ -220,7 +216,7 @@ struct MatchOptions {
 };
 
 int run_match(const MatchOptions& o, Io& io) {
-  const auto leaf = read_certificates(read_file(o.cert), o.cert, input_limits().max_certificates).front();
+  const auto leaf = read_certificates(read_file(o.cert, o.common.limits), o.cert, o.common.limits.max_certificates).front();
   MatchPolicy policy = strict_policy();
   std::string profile = "strict RFC 9525 (R17)";
   if (!o.client.empty()) {

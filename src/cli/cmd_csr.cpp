@@ -40,7 +40,7 @@ struct CsrOptions {
 // Passphrases never come from argv (they would show in ps and shell history).
 std::optional<std::string> passphrase(const CsrOptions& o) {
   if (!o.passphrase_file.empty()) {
-    std::string p = read_file(o.passphrase_file);
+    std::string p = read_file(o.passphrase_file, o.common.limits);
     if (const auto nl = p.find_first_of("\r\n"); nl != std::string::npos) {
       p.erase(nl);
     }
@@ -103,7 +103,7 @@ std::string utc_stamp(const std::string& at) {
 }
 
 int run_check(const CsrOptions& o, Io& io, const Plan& plan) {
-  const auto info = read_request(read_file(o.check), o.check);
+  const auto info = read_request(read_file(o.check, o.common.limits), o.check);
   const auto r = check_request(plan, info);
   const auto format = output_format(o.common);
   if (format == Format::json) {
@@ -138,7 +138,7 @@ int run_check(const CsrOptions& o, Io& io, const Plan& plan) {
 
 int run_csr(const CsrOptions& o, Io& io) {
   const auto& catalog = ClientCatalog::builtin();
-  const Topology topo = load_topology(o.topology, catalog);
+  const Topology topo = load_topology(o.topology, catalog, o.common.limits);
   const Plan plan = make_plan(topo, catalog);
   if (!o.check.empty()) {
     return run_check(o, io, plan);

@@ -47,7 +47,7 @@ struct DeployCliOptions {
 
 int run_deploy(const DeployCliOptions& o, Io& io) {
   const auto& catalog = ClientCatalog::builtin();
-  const Topology topo = load_topology(o.topology, catalog);
+  const Topology topo = load_topology(o.topology, catalog, o.common.limits);
   const Plan plan = make_plan(topo, catalog);
   DeployOptions d;
   d.certificates = o.certs;

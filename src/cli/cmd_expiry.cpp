@@ -54,6 +54,7 @@ public:
     m_report.add(order, source, cert);
   }
   void problem(std::uint64_t order, SourceProblem p) override {
+    p.message = naming_flag(std::move(p.message), p.limit);
     m_err << "certplan: " << p.message << "\n";
     m_report.add_problem(order, std::move(p));
   }
@@ -120,7 +121,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   if (!o.topology.empty()) {
     // Every name the plan puts on a certificate, where its clients connect, SNI = the name.
     const auto& catalog = ClientCatalog::builtin();
-    for (const auto& p : planned_endpoints(make_plan(load_topology(o.topology, catalog), catalog))) {
+    for (const auto& p : planned_endpoints(make_plan(load_topology(o.topology, catalog, o.common.limits), catalog))) {
       add_endpoint(p.host, p.port);
     }
   }
@@ -129,7 +130,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   ReportSink sink(report, io.err);
   ScanLimits limits;
   limits.max_block_bytes = o.max_block;
-  limits.max_der_file_bytes = static_cast<std::size_t>(input_limits().max_file_bytes); // PEM files stream
+  limits.max_der_file_bytes = static_cast<std::size_t>(o.common.limits.max_file_bytes); // PEM files stream
   // Only a person watching a terminal wants the progress line; cron and pipes do not.
   Progress progress(!o.no_progress && (o.progress || (&io.err == &std::cerr && ::isatty(STDERR_FILENO) != 0)));
   std::uint64_t order = scan_paths(paths, sink, limits, 0, [&](const ScanProgress& p) { progress(p); });
@@ -148,7 +149,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
     const std::uint64_t at = order++;
     if (probes[i].chain.empty()) {
-      sink.problem(at, {endpoints[i].label, endpoints[i].label + ": " + probes[i].error, true});
+      sink.problem(at, {endpoints[i].label, endpoints[i].label + ": " + probes[i].error, true, probes[i].limit});
       report.add_probe(at, {endpoints[i].label, false, 0});
       continue;
     }

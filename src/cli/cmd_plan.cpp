@@ -28,7 +28,7 @@ int run_plan(const PlanOptions& opts, Io& io) {
     throw Error(ErrorKind::usage, "--compact applies to the plan's JSON only (--format json)");
   }
   const auto& catalog = ClientCatalog::builtin();
-  const Topology topo = load_topology(opts.topology, catalog);
+  const Topology topo = load_topology(opts.topology, catalog, opts.common.limits);
   if (opts.compare_autodiscover) {
     if (!opts.common.at.empty()) {
       throw Error(ErrorKind::usage, "--at applies to the plan (its renewal section), not to --compare-autodiscover");

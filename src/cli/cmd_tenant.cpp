@@ -51,7 +51,7 @@ int run_tenant(TenantAction action, const TenantOptions& opts, Io& io) {
     }
   }
   const auto& catalog = ClientCatalog::builtin();
-  const std::string text = read_file(opts.topology);
+  const std::string text = read_file(opts.topology, opts.common.limits);
   const TenantEdit edit = action == TenantAction::add
                               ? add_tenant(text, opts.topology, opts.request, catalog)
                               : remove_tenant(text, opts.topology, opts.request.name, catalog);

@@ -26,7 +26,7 @@ struct TraceOptions {
 };
 
 // The certificates the deployment binds ([[installed]]), in place of the planned ones.
-std::vector<CertificatePlan> installed_certificates(const Topology& topo) {
+std::vector<CertificatePlan> installed_certificates(const Topology& topo, const InputLimits& limits) {
   if (topo.installed.empty()) {
     throw Error(ErrorKind::usage, "--installed: " + topo.path + " has no [[installed]] certificates");
   }
@@ -34,7 +34,7 @@ std::vector<CertificatePlan> installed_certificates(const Topology& topo) {
   std::vector<CertificatePlan> out;
   for (const auto& in : topo.installed) {
     const std::string file = (base / in.file).string();
-    const auto leaf = read_certificates(read_file(file), file, input_limits().max_certificates).front(); // the first block is the leaf
+    const auto leaf = read_certificates(read_file(file, limits), file, limits.max_certificates).front(); // the first block is the leaf
     CertificatePlan c;
     c.id = in.file;
     c.cn = leaf.subject_cn;
@@ -75,10 +75,10 @@ int run_trace(const TraceOptions& opts, Io& io) {
     throw Error(ErrorKind::usage, "trace needs an e-mail address USER@DOMAIN and a topology file");
   }
   const auto& catalog = ClientCatalog::builtin();
-  const Topology topo = load_topology(topology, catalog);
+  const Topology topo = load_topology(topology, catalog, opts.common.limits);
   Plan plan = make_plan(topo, catalog);
   if (opts.installed) {
-    plan.certificates = installed_certificates(topo);
+    plan.certificates = installed_certificates(topo, opts.common.limits);
   }
   std::vector<const ClientProfile*> clients;
   for (const auto& id : opts.clients) {

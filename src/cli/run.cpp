@@ -139,23 +139,38 @@ void add_common_options(CLI::App& app, CommonOptions& opts, const std::vector<st
         });
   }
   if ((uses & uses_file_size) != 0) {
-    app.add_option("--max-file-size", input_limits().max_file_bytes, "bytes: a larger input file read whole is refused")
+    app.add_option("--max-file-size", opts.limits.max_file_bytes, "bytes: a larger input file read whole is refused")
         ->capture_default_str()
         ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 40));
   }
   if ((uses & uses_certs) != 0) {
-    app.add_option("--max-certs", input_limits().max_certificates, "certificates: a larger bundle read whole is refused")
+    app.add_option("--max-certs", opts.limits.max_certificates, "certificates: a larger bundle read whole is refused")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
   }
   if ((uses & uses_tenants) != 0) {
-    app.add_option("--max-tenants", input_limits().max_tenants, "tenants: a topology with more is refused")
+    app.add_option("--max-tenants", opts.limits.max_tenants, "tenants: a topology with more is refused")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
   }
   if ((uses & uses_color) != 0) {
     app.add_flag("--no-color", opts.no_color, "no ANSI colours on a terminal (NO_COLOR is honoured too)");
   }
+}
+
+std::string naming_flag(std::string message, const std::optional<Limit>& limit) {
+  if (!limit) {
+    return message;
+  }
+  const char* flag = "";
+  switch (*limit) {
+  case Limit::file_size: flag = "--max-file-size"; break;
+  case Limit::certificates: flag = "--max-certs"; break;
+  case Limit::tenants: flag = "--max-tenants"; break;
+  case Limit::block_size: flag = "--max-block-size"; break;
+  case Limit::chain: flag = "--max-chain"; break;
+  }
+  return fmt::format("{} ({})", message, flag);
 }
 
 int exit_for(Severity worst) {
@@ -243,7 +258,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   try {
     return action(io);
   } catch (const Error& e) {
-    err << "certplan: " << (e.where() ? e.where()->to_string() + ": " : std::string()) << "error: " << e.message()
+    err << "certplan: " << (e.where() ? e.where()->to_string() + ": " : std::string()) << "error: " << naming_flag(e.message(), e.limit())
         << "\n";
     if (const auto line = e.where() ? source_line(*e.where()) : std::nullopt) {
       err << render_source_excerpt(*e.where(), *line);

@@ -15,6 +15,11 @@ Error::Error(ErrorKind kind, std::string message, std::optional<SourcePos> where
     : std::runtime_error(where ? where->to_string() + ": " + message : message), m_kind(kind),
       m_message(std::move(message)), m_where(std::move(where)) {}
 
+Error::Error(ErrorKind kind, std::string message, std::optional<SourcePos> where, Limit limit)
+    : Error(kind, std::move(message), std::move(where)) {
+  m_limit = limit;
+}
+
 void throw_input(const SourcePos& where, std::string message) {
   throw Error(ErrorKind::input, std::move(message), where);
 }

@@ -16,56 +16,37 @@
 #include <unistd.h>
 
 namespace certplan {
+namespace {
 
-void write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = mkstemp(tmp.data());
-  if (fd < 0) {
-    throw Error(ErrorKind::io, fmt::format("{}: cannot create a temporary file: {}", path, std::strerror(errno)));
-  }
-  const auto fail = [&](const char* what) {
-    const int e = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw Error(ErrorKind::io, fmt::format("{}: {}: {}", path, what, std::strerror(e)));
-  };
-  // mkstemp creates 0600; honour the requested mode as open(2) would, through the umask.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(fd, static_cast<mode_t>(mode) & ~mask) != 0) {
-    fail("cannot set permissions");
-  }
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      fail("write failed");
+// write(2) until all of [p, p + n) is written, retrying on EINTR; false with errno set on
+// failure (a short write of 0 counts as one: the disk is full).
+bool write_all(int fd, const char* p, std::size_t n) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) {
+      continue;
     }
-    done += static_cast<std::size_t>(n);
+    if (w <= 0) {
+      if (w == 0) {
+        errno = ENOSPC;
+      }
+      return false;
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
   }
-  if (::fsync(fd) != 0) {
-    fail("fsync failed");
-  }
-  if (::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    throw Error(ErrorKind::io, fmt::format("{}: close failed: {}", path, std::strerror(errno)));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    ::unlink(tmp.c_str());
-    throw Error(ErrorKind::io, fmt::format("{}: cannot rename into place: {}", path, std::strerror(e)));
-  }
+  return true;
 }
 
-InputLimits& input_limits() {
-  static InputLimits limits;
-  return limits;
+} // namespace
+
+// One writer, the streaming one: a string is a stream written in one go.
+void write_file_atomic(const std::string& path, std::string_view data, unsigned mode) {
+  write_file_atomic_stream(
+      path, [&](std::ostream& os) { os.write(data.data(), static_cast<std::streamsize>(data.size())); }, mode);
 }
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, const InputLimits& limits) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     throw Error(ErrorKind::input, fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
@@ -76,15 +57,19 @@ std::string read_file(const std::string& path) {
     ::close(fd);
     throw Error(ErrorKind::input, message);
   };
+  const auto too_large = [&](const std::string& message) {
+    ::close(fd);
+    throw Error(ErrorKind::input, message, std::nullopt, Limit::file_size);
+  };
   if (::fstat(fd, &st) != 0) {
     fail(fmt::format("{}: cannot stat: {}", path, std::strerror(errno)));
   }
   if (S_ISDIR(st.st_mode)) {
     fail(fmt::format("{}: is a folder, not a file", path));
   }
-  const std::uint64_t limit = input_limits().max_file_bytes;
+  const std::uint64_t limit = limits.max_file_bytes;
   if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > limit) {
-    fail(fmt::format("{}: {} bytes, more than the limit of {} (--max-file-size)", path, st.st_size, limit));
+    too_large(fmt::format("{}: {} bytes, more than the limit of {}", path, st.st_size, limit));
   }
   // Read to the end rather than trusting st_size: pipes and /proc files report 0.
   char buf[1 << 16];
@@ -101,7 +86,7 @@ std::string read_file(const std::string& path) {
     }
     data.append(buf, static_cast<std::size_t>(n));
     if (data.size() > limit) {
-      fail(fmt::format("{}: more than the limit of {} bytes (--max-file-size)", path, limit));
+      too_large(fmt::format("{}: more than the limit of {} bytes", path, limit));
     }
   }
   ::close(fd);
@@ -158,18 +143,10 @@ void FileSet::commit(const std::string& aside_suffix) {
     if (fd < 0) {
       fail("cannot write " + e.name, errno);
     }
-    std::size_t done = 0;
-    while (done < e.data.size()) {
-      const ssize_t n = ::write(fd, e.data.data() + done, e.data.size() - done);
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        const int err = errno;
-        ::close(fd);
-        fail("cannot write " + e.name, err);
-      }
-      done += static_cast<std::size_t>(n);
+    if (!write_all(fd, e.data.data(), e.data.size())) {
+      const int err = errno;
+      ::close(fd);
+      fail("cannot write " + e.name, err);
     }
     if (::close(fd) != 0) {
       fail("cannot write " + e.name, errno);
@@ -225,9 +202,6 @@ void FileSet::commit(const std::string& aside_suffix) {
   cleanup_stage();
 }
 
-} // namespace certplan
-
-namespace certplan {
 namespace {
 
 // A minimal ostream buffer over a file descriptor, so output can stream into the temporary
@@ -252,18 +226,10 @@ protected:
 
 private:
   bool drain() {
-    const char* p = pbase();
-    while (p < pptr()) {
-      const ssize_t n = ::write(m_fd, p, static_cast<std::size_t>(pptr() - p));
-      if (n < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        m_failed = true;
-        m_errno = errno;
-        return false;
-      }
-      p += n;
+    if (!write_all(m_fd, pbase(), static_cast<std::size_t>(pptr() - pbase()))) {
+      m_failed = true;
+      m_errno = errno;
+      return false;
     }
     setp(m_buf, m_buf + sizeof m_buf);
     return true;

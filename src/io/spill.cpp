@@ -10,16 +10,6 @@
 
 namespace certplan {
 
-std::uint64_t MemorySpill::append(std::string_view record) {
-  const std::uint64_t at = m_data.size();
-  m_data.append(record);
-  return at;
-}
-
-void MemorySpill::read(std::uint64_t offset, std::size_t size, std::string& out) const {
-  out.assign(m_data, static_cast<std::size_t>(offset), size);
-}
-
 namespace {
 
 class FileSpill final : public RecordSpill {

@@ -50,6 +50,25 @@ extern const RuleDef r12{
     .on_topology = on_topology,
 };
 
+std::optional<Verdict> judge_sni_fallback(const SniFallback& f) {
+  if (f.without == nullptr) {
+    // Nothing answers without SNI: a client that surely sends SNI never meets the gap.
+    return Verdict{r12.info.id, Severity::warning, fmt::format("{}; {}", f.who, f.nothing_met)};
+  }
+  if (f.sni == Tri::no && worst_of(*f.without) != Severity::info) {
+    return Verdict{r12.info.id, Severity::failure,
+                   fmt::format("{}: at {} it meets {}, {}", f.who, f.host, f.without_source, f.what)};
+  }
+  // UNVERIFIED SNI: judged both ways, at most a warning (the plan buys no address for it).
+  if (f.sni == Tri::unknown && worst_of(*f.without) > worst_of(*f.with_sni)) {
+    const auto* why = first_of(*f.without, worst_of(*f.without));
+    return Verdict{r12.info.id, Severity::warning,
+                   fmt::format("{}; without SNI it would meet {} at {}: {} {}", f.who, f.without_source, f.host, why->rule,
+                               why->message)};
+  }
+  return std::nullopt;
+}
+
 Tri server_selects_by_sni(ExchangeVersion v) {
   switch (v) {
   case ExchangeVersion::v2007: return Tri::no;

@@ -10,6 +10,34 @@ namespace certplan::rules {
 extern const RuleDef r01, r02, r03, r04, r05, r06, r07, r08, r09, r10, r11, r12, r13, r14, r15, r16, r17, r18, r19,
     r20, key_match, renewal, installed;
 
+Severity worst_of(const Verdicts& v) {
+  Severity w = Severity::info;
+  for (const auto& x : v) {
+    w = std::max(w, x.severity);
+  }
+  return w;
+}
+
+const Verdict* first_of(const Verdicts& v, Severity s) {
+  const auto it = std::find_if(v.begin(), v.end(), [&](const Verdict& x) { return x.severity == s; });
+  return it == v.end() ? nullptr : &*it;
+}
+
+bool about_names(const Verdict& v) {
+  return v.rule == r17.info.id || v.rule == r14.info.id || v.rule == r12.info.id || v.rule == r16.info.id ||
+         (v.rule == r13.info.id && v.message.find("reads only the CN") != std::string::npos);
+}
+
+bool waived_at_scp(const Verdict& v, const ClientProfile& client) {
+  return v.rule == r15.info.id && client.self_signed == SelfSigned::scp_only;
+}
+
+Verdict trust_store_note(std::string note) { return {r13.info.id, Severity::warning, std::move(note)}; }
+
+Verdict nothing_served(std::string_view service, std::string message) {
+  return {service == "iis" ? r01.info.id : r05.info.id, Severity::failure, std::move(message)};
+}
+
 const std::vector<const RuleDef*>& registry() {
   static const std::vector<const RuleDef*> k_table = {&r01, &r02, &r03, &r04, &r05, &r06, &r07, &r08,
                                                        &r09, &r10, &r11, &r12, &r13, &r14, &r15, &r16,

@@ -147,6 +147,40 @@ inline void add(Verdicts& v, const RuleDef& def, Severity s, std::string message
   v.push_back({def.info.id, s, std::move(message)});
 }
 
+// The worst severity among `v` (info when empty), and the first verdict of severity `s`.
+Severity worst_of(const Verdicts& v);
+const Verdict* first_of(const Verdicts& v, Severity s);
+
+// Whether `v` says the certificate does not name the host the client asked for (R12, R14,
+// R16, R17, and R13's CN-only clients), as opposed to a fault of the certificate itself:
+// trace reports the two apart.
+bool about_names(const Verdict& v);
+// R15: a self-signed certificate that a client of SelfSigned::scp_only accepts when it found
+// the server through the SCP (domain-joined Outlook), so the verdict does not apply there.
+bool waived_at_scp(const Verdict& v, const ClientProfile& client);
+
+// R13: a note from loading the trust store (an intermediate in it, no root at all): a warning,
+// since a client's own store decides in the end.
+Verdict trust_store_note(std::string note);
+
+// R1 (the HTTPS services) or R5 (POP3, IMAP4, SMTP): no certificate is met at the endpoint.
+// `service` is the serving model's binding ("iis", "pop", "imap", "smtp").
+Verdict nothing_served(std::string_view service, std::string message);
+
+// R12: a client that sends no SNI, or may not (sni no or unknown), meets what the address
+// serves without SNI instead of the certificate naming the host.
+struct SniFallback {
+  Tri sni = Tri::unknown;
+  std::string_view who;              // whose SNI is in doubt: the client's, or the server's selection
+  std::string_view host;
+  const Verdicts* with_sni = nullptr; // the verdicts on the certificate met with SNI
+  const Verdicts* without = nullptr;  // on the one met without SNI; null when nothing is served so
+  std::string_view without_source;    // the certificate met without SNI
+  std::string_view what;              // what that certificate is ("the certificate bound to the address")
+  std::string_view nothing_met;       // the serving model's message when `without` is null
+};
+std::optional<Verdict> judge_sni_fallback(const SniFallback& f);
+
 // R12: whether the server selects a certificate by SNI: IIS 8 (Windows Server 2012) and later.
 // Exchange 2007 runs on IIS 6/7/7.5 (no); Exchange 2010 selects only on Server 2012/2012 R2,
 // which the topology does not say (unknown: both outcomes are judged); 2013 and later yes.

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "util/pem.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -20,8 +22,8 @@
 namespace certplan {
 namespace {
 
-constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
-constexpr std::string_view k_end = "-----END CERTIFICATE-----";
+constexpr std::string_view k_begin = util::k_pem_cert_begin;
+constexpr std::string_view k_end = util::k_pem_cert_end;
 constexpr std::size_t k_batch_bytes = std::size_t{64} << 10;
 // Each file gets 2^32 orders: its blocks are numbered inside them, so that results decoded on
 // any thread sort back into the order of the sources.
@@ -203,9 +205,10 @@ private:
     return o;
   }
 
-  void problem(std::uint64_t order, const std::string& source, std::string message) {
+  void problem(std::uint64_t order, const std::string& source, std::string message,
+               std::optional<Limit> limit = std::nullopt) {
     std::lock_guard lock(m_sink_mutex);
-    m_sink.problem(order, {source, std::move(message)});
+    m_sink.problem(order, {source, std::move(message), false, limit});
   }
 
   // No certificate in the file: skipped when the folder walk found it, a problem when named.
@@ -310,8 +313,9 @@ private:
       if (data.size() <= m_limits.max_der_file_bytes) {
         return false;
       }
-      problem(job.order, job.path, fmt::format("{}: a DER file larger than {} bytes is not read (--max-file-size)",
-                                               job.path, m_limits.max_der_file_bytes));
+      problem(job.order, job.path,
+              fmt::format("{}: a DER file larger than {} bytes is not read", job.path, m_limits.max_der_file_bytes),
+              Limit::file_size);
       return true;
     };
     if (too_big()) {
@@ -381,8 +385,9 @@ private:
         if (e == std::string::npos || too_long) {
           problem(job.order + blocks, job.path,
                   fmt::format("{}:{}: certificate block {}: {}", job.path, line, blocks,
-                              too_long ? fmt::format("longer than {} bytes (--max-block-size)", m_limits.max_block_bytes)
-                                       : std::string("no END CERTIFICATE line")));
+                              too_long ? fmt::format("longer than {} bytes", m_limits.max_block_bytes)
+                                       : std::string("no END CERTIFICATE line")),
+                  too_long ? std::optional<Limit>(Limit::block_size) : std::nullopt);
           pos = b + k_begin.size();
           continue;
         }
@@ -415,7 +420,8 @@ private:
                                                                     ? fmt::format("{}:{}: certificate block {}: {}", batch.source,
                                                                                   block.line, block.number, e.message())
                                                                     : fmt::format("{}: DER certificate {}: {}", batch.source,
-                                                                                  block.number, e.message())});
+                                                                                  block.number, e.message()),
+                                                  false, std::nullopt});
       }
     }
   }

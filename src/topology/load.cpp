@@ -23,7 +23,7 @@ namespace detail {
 namespace schema = topology_schema;
 
 Topology Loader::load(std::string_view text) {
-  const Layout layout = prescan(text, path());
+  const Layout layout = prescan(text, path(), m_limits.max_tenants);
   if (layout.simple && layout.tenants >= k_split_min_tenants) {
     // Any error at all, and the whole file is read the ordinary way, which says it exactly
     // as it always did (the first error in file order, its position and words).
@@ -145,7 +145,7 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
   for (const auto& p : parsed) {
     total += p.size();
   }
-  if (total > input_limits().max_tenants) {
+  if (total > m_limits.max_tenants) {
     return false;
   }
   // What only the tenants together can break: names and domains used twice.
@@ -240,12 +240,13 @@ Topology Loader::build(const toml::table& root, const std::function<bool(Topolog
 
 } // namespace detail
 
-Topology parse_topology(std::string_view text, const std::string& path, const ClientCatalog& clients) {
-  return detail::Loader(path, clients).load(text);
+Topology parse_topology(std::string_view text, const std::string& path, const ClientCatalog& clients,
+                        const InputLimits& limits) {
+  return detail::Loader(path, clients, limits).load(text);
 }
 
-Topology load_topology(const std::string& path, const ClientCatalog& clients) {
-  return parse_topology(read_file(path), path, clients);
+Topology load_topology(const std::string& path, const ClientCatalog& clients, const InputLimits& limits) {
+  return parse_topology(read_file(path, limits), path, clients, limits);
 }
 
 } // namespace certplan

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <certplan/clients.hpp>
+#include <certplan/limits.hpp>
 #include <certplan/topology.hpp>
 
 #include "topology/prescan.hpp"
@@ -25,7 +26,8 @@ inline constexpr unsigned k_max_threads = 4;
 
 class Loader : private TomlReader {
 public:
-  Loader(std::string path, const ClientCatalog& clients) : TomlReader(std::move(path)), m_clients(clients) {}
+  Loader(std::string path, const ClientCatalog& clients, const InputLimits& limits)
+      : TomlReader(std::move(path)), m_clients(clients), m_limits(limits) {}
 
   Topology load(std::string_view text);
 
@@ -65,6 +67,7 @@ private:
   void check_unique_names(const Topology& topo) const;
 
   const ClientCatalog& m_clients;
+  InputLimits m_limits;
   mutable SourcePos m_root_pos;
 };
 

@@ -1,5 +1,5 @@
 #include <certplan/error.hpp>
-#include <certplan/io.hpp>
+#include <certplan/limits.hpp>
 
 #include "topology/prescan.hpp"
 
@@ -38,12 +38,11 @@ void note_header(std::string_view text, std::size_t i, Layout& layout) {
 // - toml++ 3.3 recurses once per part of a dotted key, so a header like [a.a.a...] with
 //   50,000 parts overflows the stack before it can report anything; topologies need 3 parts;
 // - a million [[tenant]] tables cost toml++ 700 MB before the loader could count them, so
-//   --max-tenants is enforced here first (and again on the parsed tables).
+//   the tenant limit is enforced here first (and again on the parsed tables).
 // - it also notes where each top-level table header starts (the layout load_split uses).
-Layout prescan(std::string_view text, const std::string& path) {
+Layout prescan(std::string_view text, const std::string& path, std::size_t max_tenants) {
   Layout layout;
   constexpr unsigned k_max_parts = 64;
-  const std::size_t max_tenants = input_limits().max_tenants;
   std::size_t tenants = 0;
   bool line_start = true;
   enum class In { code, comment, basic, literal, ml_basic, ml_literal } in = In::code;
@@ -66,7 +65,8 @@ Layout prescan(std::string_view text, const std::string& path) {
         }
         if (text.substr(k).starts_with("tenant") && k + 6 < text.size() &&
             (text[k + 6] == ']' || text[k + 6] == ' ' || text[k + 6] == '\t') && ++tenants > max_tenants) {
-          throw_input({path, line, col}, fmt::format("more than {} tenants; raise --max-tenants to plan them", max_tenants));
+          throw Error(ErrorKind::input, fmt::format("more than {} tenants", max_tenants), SourcePos{path, line, col},
+                      Limit::tenants);
         }
       }
       if (c != ' ' && c != '\t') {

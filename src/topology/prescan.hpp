@@ -25,7 +25,7 @@ struct Layout {
 void note_header(std::string_view text, std::size_t i, Layout& layout);
 
 // Throws certplan::Error (input, at `path`'s position) for a dotted key of too many parts or
-// more [[tenant]] tables than the input limits allow; returns the headers' layout.
-Layout prescan(std::string_view text, const std::string& path);
+// more than `max_tenants` [[tenant]] tables (with Limit::tenants); returns the headers' layout.
+Layout prescan(std::string_view text, const std::string& path, std::size_t max_tenants);
 
 } // namespace certplan::detail

@@ -1,6 +1,5 @@
 // The loaders: each top-level table of a topology (topology.md) read into the model, every
 // value checked where it is read, with its position.
-#include <certplan/io.hpp>
 #include <certplan/quote.hpp>
 
 #include "topology/enum_tables.hpp"
@@ -432,8 +431,9 @@ void Loader::load_tenants(const toml::table& root, Topology& topo) const {
     return i < others.size() ? others[i] : "tenant '" + topo.tenants[i - others.size()].name + "'";
   };
   const auto all = tables(*n, "tenant");
-  if (const std::size_t limit = input_limits().max_tenants; all.size() > limit) {
-    fail(*all[limit], fmt::format("more than {} tenants ({} in all); raise --max-tenants to plan them", limit, all.size()));
+  if (const std::size_t limit = m_limits.max_tenants; all.size() > limit) {
+    throw Error(ErrorKind::input, fmt::format("more than {} tenants ({} in all)", limit, all.size()), pos(*all[limit]),
+                Limit::tenants);
   }
   topo.tenants.reserve(all.size());
   owner.reserve(owner.size() + 2 * all.size());

@@ -188,12 +188,10 @@ bool Tracer::try_https(Trace& t, const std::string& method, const std::string& h
     std::vector<std::string> warnings;
     for (const auto& v : met.verdicts) {
       // SCP: domain-joined Outlook accepts a self-signed certificate there (R15).
-      if (v.rule == "R15" && method == "scp" && m_client.self_signed == SelfSigned::scp_only) {
+      if (method == "scp" && rules::waived_at_scp(v, m_client)) {
         continue;
       }
-      const bool naming = v.rule == "R17" || v.rule == "R14" || v.rule == "R12" || v.rule == "R16" ||
-                          (v.rule == "R13" && v.message.find("reads only the CN") != std::string::npos);
-      const rules::Verdict*& first = naming ? name_failure : failure;
+      const rules::Verdict*& first = rules::about_names(v) ? name_failure : failure;
       if (v.severity == Severity::failure) {
         first = first == nullptr ? &v : first;
       } else if (v.severity == Severity::warning) {

@@ -2,6 +2,7 @@
 #include <certplan/error.hpp>
 #include <certplan/x509.hpp>
 
+#include "util/pem.hpp"
 #include "x509/certificate_info.hpp"
 #include "x509/der_fields.hpp"
 #include "x509/san_reader.hpp"
@@ -104,11 +105,9 @@ namespace {
 
 // The CERTIFICATE blocks of a bundle in order (other PEM blocks and text skipped), or one DER.
 std::vector<Botan::X509_Certificate> parse_all(std::string_view data) {
-  constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
   std::vector<Botan::X509_Certificate> out;
-  for (std::size_t at = data.find(k_begin); at != std::string_view::npos; at = data.find(k_begin, at + 1)) {
-    const std::string_view rest = data.substr(at);
-    Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
+  for (const std::string_view block : util::pem_certificate_blocks(data)) {
+    Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(block.data()), block.size());
     out.emplace_back(src);
   }
   if (out.empty()) {
@@ -123,16 +122,11 @@ std::vector<CertificateInfo> read_certificates(std::string_view data, const std:
                                                std::size_t max_certificates) {
   // Only CERTIFICATE blocks, each parsed on its own: a bundle with the key, a CSR or text
   // between its certificates is common, and Botan's PEM reader stops at any other label.
-  constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
-  constexpr std::string_view k_end = "-----END CERTIFICATE-----";
-  std::vector<std::string_view> blocks;
-  for (std::size_t at = data.find(k_begin); at != std::string_view::npos; at = data.find(k_begin, at + 1)) {
-    const std::size_t end = data.find(k_end, at);
-    blocks.push_back(data.substr(at, end == std::string_view::npos ? std::string_view::npos : end + k_end.size() - at));
-  }
+  const std::vector<std::string_view> blocks = util::pem_certificate_blocks(data);
   if (blocks.size() > max_certificates) {
-    throw Error(ErrorKind::input, fmt::format("{}: {} certificates, more than the limit of {} (--max-certs)", source,
-                                              blocks.size(), max_certificates));
+    throw Error(ErrorKind::input,
+                fmt::format("{}: {} certificates, more than the limit of {}", source, blocks.size(), max_certificates),
+                std::nullopt, Limit::certificates);
   }
   std::vector<CertificateInfo> out;
   if (blocks.empty()) {

@@ -3,6 +3,7 @@
 #include <certplan/error.hpp>
 #include <certplan/x509.hpp>
 
+#include "util/pem.hpp"
 #include "x509/certificate_info.hpp"
 #include "x509/der_fields.hpp"
 
@@ -16,8 +17,8 @@
 namespace certplan {
 namespace {
 
-constexpr std::string_view k_begin = "-----BEGIN CERTIFICATE-----";
-constexpr std::string_view k_end = "-----END CERTIFICATE-----";
+constexpr std::string_view k_begin = util::k_pem_cert_begin;
+constexpr std::string_view k_end = util::k_pem_cert_end;
 
 std::string fingerprint(const std::uint8_t* der, std::size_t n) {
   // One hash object per thread: the scan decodes on every core.

@@ -270,7 +270,9 @@ ProbeResult probe_endpoint(const std::string& host, unsigned port, const std::st
       client.received_data(std::span<const uint8_t>(buf, static_cast<size_t>(n)));
     }
     if (cb.m_chain.size() > max_chain) {
-      r.error = fmt::format("the server sent a chain of {} certificates, more than --max-chain {}", cb.m_chain.size(), max_chain);
+      r.error = fmt::format("the server sent a chain of {} certificates, more than the limit of {}", cb.m_chain.size(),
+                            max_chain);
+      r.limit = Limit::chain;
       return r;
     }
     for (const auto& c : cb.m_chain) {

@@ -1,4 +1,5 @@
 #include "x509/der_fields.hpp"
+#include "x509/ip_text.hpp"
 
 #include <certplan/x509.hpp>
 
@@ -194,19 +195,7 @@ bool read_san(Bytes ext_value, DerFields& f) {
     if (gn.tag == 0x82) { // dNSName [2] IA5String
       f.dns.emplace_back(reinterpret_cast<const char*>(gn.value.data()), gn.value.size());
     } else if (gn.tag == 0x87 && (gn.value.size() == 4 || gn.value.size() == 16)) { // iPAddress [7]
-      const auto* b = gn.value.data();
-      std::string s;
-      char buf[8];
-      const bool v4 = gn.value.size() == 4;
-      for (std::size_t k = 0; k < gn.value.size(); k += v4 ? 1 : 2) {
-        if (v4) {
-          std::snprintf(buf, sizeof buf, "%s%u", k == 0 ? "" : ".", b[k]);
-        } else {
-          std::snprintf(buf, sizeof buf, "%s%x", k == 0 ? "" : ":", (b[k] << 8) | b[k + 1]);
-        }
-        s += buf;
-      }
-      f.ip.push_back(std::move(s));
+      f.ip.push_back(ip_san_text(gn.value.data(), gn.value.size()));
     }
   }
   return true;

@@ -7,7 +7,8 @@
 #include <botan/ber_dec.h>
 #include <botan/pkix_types.h>
 
-#include <cstdio>
+#include "x509/ip_text.hpp"
+
 #include <string>
 #include <vector>
 
@@ -30,18 +31,7 @@ inline SanEntries read_san(const Botan::Extensions& ext) {
     if (o.is_a(2, Botan::ASN1_Class::ContextSpecific)) { // dNSName [2] IA5String
       out.dns.emplace_back(reinterpret_cast<const char*>(o.bits()), o.length());
     } else if (o.is_a(7, Botan::ASN1_Class::ContextSpecific) && (o.length() == 4 || o.length() == 16)) { // iPAddress [7]
-      const auto* b = o.bits();
-      std::string s;
-      char buf[8];
-      for (std::size_t k = 0; k < o.length(); k += (o.length() == 4 ? 1 : 2)) {
-        if (o.length() == 4) {
-          std::snprintf(buf, sizeof buf, "%s%u", k == 0 ? "" : ".", b[k]);
-        } else {
-          std::snprintf(buf, sizeof buf, "%s%x", k == 0 ? "" : ":", (b[k] << 8) | b[k + 1]);
-        }
-        s += buf;
-      }
-      out.ip.push_back(std::move(s));
+      out.ip.push_back(ip_san_text(o.bits(), o.length()));
     }
   }
   return out;
