@@ -14,6 +14,23 @@ namespace certplan {
 enum class Scope { external, internal };
 std::string_view to_string(Scope s);
 
+// Why a name is in the plan; to_string gives the spelling every output uses ("site",
+// "autodiscover-redirect", ...).
+enum class NamespaceRole {
+  site,                         // a site's namespace (R1)
+  legacy,                       // a site's legacy namespace for coexistence (R4)
+  autodiscover,                 // autodiscover.<smtp domain> on the certificate (R2)
+  autodiscover_redirect,        // autodiscover.<smtp domain> answered by an HTTP-only redirect (R2)
+  server,                       // a client-access server's FQDN (extension, R6 internal names)
+  netbios,                      // a client-access server's NetBIOS name (R6 internal names)
+  protocol,                     // a POP3/IMAP4/SMTP host of its own (R5)
+  redirect,                     // a redirect web site's name (seed 000/002)
+  tenant_autodiscover,          // a hosted tenant's autodiscover name on the certificate
+  tenant_autodiscover_redirect, // a hosted tenant's autodiscover name behind the redirect
+  tenant_webmail,               // a hosted tenant's webmail host (redirected)
+};
+std::string_view to_string(NamespaceRole r);
+
 // One host name clients connect to.
 struct Namespace {
   HostName fqdn;
@@ -22,7 +39,7 @@ struct Namespace {
   std::vector<std::string> sites; // every site it serves (proxy and multi-site models)
   std::string forest;
   Scope scope = Scope::external;
-  std::string role; // "site" | "legacy" | "autodiscover" | "protocol" | "server" | "redirect" | "tenant-autodiscover" ...
+  NamespaceRole role = NamespaceRole::site;
   std::string tenant;
   bool on_certificate = true; // false: http-only redirect names
   // R7 position class on a certificate: 0 site namespace, 1 primary SMTP domain's

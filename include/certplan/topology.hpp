@@ -23,6 +23,7 @@ std::string_view to_string(Strategy s);
 std::string_view to_string(Authority a);
 std::string_view to_string(AutodiscoverMethod m);
 std::optional<Model> model_from_string(std::string_view s);
+std::optional<ExchangeVersion> exchange_version_from_string(std::string_view s);
 
 // The order of every service list in certplan (and so in every output).
 enum class Service { owa, ecp, ews, oab, activesync, outlook_anywhere, mapi, autodiscover, pop3, imap4, smtp, um };
@@ -148,7 +149,6 @@ struct Topology {
   std::vector<Tenant> tenants;
   std::vector<Installed> installed;
 
-  const Forest& forest(std::string_view name) const;
 };
 
 } // namespace certplan

@@ -2,6 +2,7 @@
 // (serving.cpp, R12); what is said of it comes from the rules registry (src/rules/), so the
 // plan, which audits its own certificates as if issued (as_issued), gives the same answers.
 #include <certplan/audit.hpp>
+#include <certplan/cert_service.hpp>
 #include <certplan/match.hpp>
 
 #include "audit/serving.hpp"
@@ -16,15 +17,7 @@
 namespace certplan {
 namespace {
 
-std::string_view service_of(Service s) {
-  switch (s) {
-  case Service::pop3: return "pop";
-  case Service::imap4: return "imap";
-  case Service::smtp: return "smtp";
-  case Service::um: return "um";
-  default: return "iis";
-  }
-}
+std::string_view service_of(Service s) { return to_string(cert_service_of(s)); }
 
 // Whether `c` reaches this endpoint's `service`: for IIS, through one of the HTTP services
 // the name publishes (Windows Mobile 5 uses ActiveSync on mail.*, not autodiscover.*).

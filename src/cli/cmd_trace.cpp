@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include <certplan/cert_service.hpp>
 #include <certplan/clients.hpp>
 #include <certplan/load.hpp>
 #include <certplan/plan.hpp>
@@ -51,7 +52,7 @@ std::vector<CertificatePlan> installed_certificates(const Topology& topo, const 
       }
     }
     for (const auto& s : in.services) {
-      c.services.push_back(s == "iis" ? "IIS" : s == "smtp" ? "SMTP" : s == "pop" ? "POP" : s == "imap" ? "IMAP" : "UM");
+      c.services.emplace_back(exchange_label(cert_service_from_string(s).value_or(CertService::um)));
     }
     out.push_back(std::move(c));
   }

@@ -5,6 +5,9 @@
 #include <certplan/error.hpp>
 #include <certplan/resources.hpp>
 
+#include "topology/toml_read.hpp"
+#include "util/enum_table.hpp"
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -14,150 +17,117 @@
 namespace certplan {
 namespace {
 
-template <typename E, std::size_t N>
-E parse_choice(const toml::table& t, std::string_view key, const std::array<std::pair<std::string_view, E>, N>& table,
-               const std::string& doc) {
-  const auto* n = t.get(key);
-  if (n == nullptr || !n->is_string()) {
-    throw Error(ErrorKind::internal, fmt::format("client profile {}: '{}' is missing or not a string", doc, key));
-  }
-  const std::string_view v = n->as_string()->get();
-  for (const auto& [name, e] : table) {
-    if (name == v) {
-      return e;
-    }
-  }
-  const auto& src = n->source().begin;
-  throw Error(ErrorKind::internal, fmt::format("client profile {}:{}:{}: '{}' has unknown value \"{}\"", doc, src.line,
-                                               src.column, key, v));
-}
+using util::EnumName;
 
-constexpr std::array<std::pair<std::string_view, Tri>, 3> k_tri = {{{"yes", Tri::yes}, {"no", Tri::no}, {"unknown", Tri::unknown}}};
-constexpr std::array<std::pair<std::string_view, Follow>, 4> k_follow = {
-    {{"prompt", Follow::prompt}, {"silent", Follow::silent}, {"no", Follow::no}, {"unknown", Follow::unknown}}};
-constexpr std::array<std::pair<std::string_view, WildcardSupport>, 3> k_wildcard = {
-    {{"none", WildcardSupport::none}, {"leftmost", WildcardSupport::leftmost}, {"partial", WildcardSupport::partial}}};
-constexpr std::array<std::pair<std::string_view, NameSource>, 3> k_name_source = {
-    {{"san-only", NameSource::san_only}, {"san-or-cn", NameSource::san_or_cn}, {"cn-only", NameSource::cn_only}}};
-constexpr std::array<std::pair<std::string_view, OaPrincipal>, 3> k_oa = {
-    {{"cn", OaPrincipal::cn}, {"any-san", OaPrincipal::any_san}, {"none", OaPrincipal::none}}};
-constexpr std::array<std::pair<std::string_view, PrivateCa>, 3> k_private_ca = {
-    {{"trusted", PrivateCa::trusted}, {"install", PrivateCa::install}, {"no", PrivateCa::no}}};
-constexpr std::array<std::pair<std::string_view, SelfSigned>, 3> k_self_signed = {
-    {{"no", SelfSigned::no}, {"warn", SelfSigned::warn}, {"scp-only", SelfSigned::scp_only}}};
+// One table per enum (util/enum_table.hpp): the profiles' spellings, parsed and printed.
+constexpr std::array<EnumName<Tri>, 3> k_tri = {{{Tri::yes, "yes"}, {Tri::no, "no"}, {Tri::unknown, "unknown"}}};
+static_assert(util::in_enum_order(k_tri));
+constexpr std::array<EnumName<Follow>, 4> k_follow = {
+    {{Follow::prompt, "prompt"}, {Follow::silent, "silent"}, {Follow::no, "no"}, {Follow::unknown, "unknown"}}};
+static_assert(util::in_enum_order(k_follow));
+constexpr std::array<EnumName<WildcardSupport>, 3> k_wildcard = {
+    {{WildcardSupport::none, "none"}, {WildcardSupport::leftmost, "leftmost"}, {WildcardSupport::partial, "partial"}}};
+static_assert(util::in_enum_order(k_wildcard));
+constexpr std::array<EnumName<NameSource>, 3> k_name_source = {
+    {{NameSource::san_only, "san-only"}, {NameSource::san_or_cn, "san-or-cn"}, {NameSource::cn_only, "cn-only"}}};
+static_assert(util::in_enum_order(k_name_source));
+constexpr std::array<EnumName<OaPrincipal>, 3> k_oa = {
+    {{OaPrincipal::cn, "cn"}, {OaPrincipal::any_san, "any-san"}, {OaPrincipal::none, "none"}}};
+static_assert(util::in_enum_order(k_oa));
+constexpr std::array<EnumName<PrivateCa>, 3> k_private_ca = {
+    {{PrivateCa::trusted, "trusted"}, {PrivateCa::install, "install"}, {PrivateCa::no, "no"}}};
+static_assert(util::in_enum_order(k_private_ca));
+constexpr std::array<EnumName<SelfSigned>, 3> k_self_signed = {
+    {{SelfSigned::no, "no"}, {SelfSigned::warn, "warn"}, {SelfSigned::scp_only, "scp-only"}}};
+static_assert(util::in_enum_order(k_self_signed));
 
+// Every key of a profile is required.
 constexpr std::array<std::string_view, 14> k_keys = {"id", "name", "uses", "wildcard", "name_source", "oa_principal",
                                                      "private_ca", "self_signed", "sha256", "sni", "ecdsa", "exchange",
                                                      "autodiscover", "sources"};
-constexpr std::array<std::pair<std::string_view, ExchangeVersion>, 6> k_exchange = {
-    {{"2007", ExchangeVersion::v2007}, {"2010", ExchangeVersion::v2010}, {"2013", ExchangeVersion::v2013},
-     {"2016", ExchangeVersion::v2016}, {"2019", ExchangeVersion::v2019}, {"se", ExchangeVersion::se}}};
 constexpr std::array<std::string_view, 5> k_ad_keys = {"scp", "https_root", "https_autodiscover", "http_redirect", "srv"};
 // Every capability claim must carry a citation (R13; zlint's Citation field).
 constexpr std::array<std::string_view, 11> k_source_keys = {"wildcard", "name_source", "oa_principal", "private_ca",
                                                             "self_signed", "sha256", "sni", "ecdsa", "exchange",
                                                             "autodiscover", "notes"};
 
-template <std::size_t N>
-void check_keys(const toml::table& t, const std::array<std::string_view, N>& allowed, const std::string& doc,
-                std::string_view where) {
-  for (const auto& [k, v] : t) {
-    if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end() || k.str().empty()) {
-      throw Error(ErrorKind::internal, fmt::format("client profile {}:{}:{}: unknown key '{}' in {}", doc,
-                                                   k.source().begin.line, k.source().begin.column, k.str(), where));
-    }
-  }
-  for (const auto a : allowed) {
-    if (!a.empty() && !t.contains(a)) {
-      throw Error(ErrorKind::internal, fmt::format("client profile {}: missing key '{}' in {}", doc, a, where));
-    }
-  }
-}
+// Profiles are compiled into the binary: a bad one is certplan's bug (kind internal), reported
+// at its position in data/clients/<id>.toml like a topology error.
+class ProfileReader : private TomlReader {
+public:
+  explicit ProfileReader(const std::string& doc) : TomlReader(doc, ErrorKind::internal) {}
 
-ClientProfile parse_profile(const std::string& doc, std::string_view text) {
+  ClientProfile read(std::string_view text) const;
+
+private:
+  void check_all_keys(const toml::table& t, TomlKeys keys, std::string_view where) const {
+    check_keys(t, keys, where);
+    for (const auto key : keys) {
+      require(t, key, where);
+    }
+  }
+};
+
+ClientProfile ProfileReader::read(std::string_view text) const {
   toml::table t;
   try {
-    t = toml::parse(text, doc);
+    t = toml::parse(text, path());
   } catch (const toml::parse_error& e) {
-    throw Error(ErrorKind::internal, fmt::format("client profile {}:{}:{}: {}", doc, e.source().begin.line,
-                                                 e.source().begin.column, e.description()));
+    fail(pos(e.source()), fmt::format("TOML syntax: {}", e.description()));
   }
-  check_keys(t, k_keys, doc, "the profile");
+  check_all_keys(t, k_keys, "the profile");
   ClientProfile p;
-  p.id = std::string(t["id"].value_or(std::string_view{}));
-  p.name = std::string(t["name"].value_or(std::string_view{}));
-  if (p.id.empty() || p.name.empty()) {
-    throw Error(ErrorKind::internal, fmt::format("client profile {}: 'id' and 'name' must be non-empty strings", doc));
-  }
-  const auto* uses = t["uses"].as_array();
-  if (uses == nullptr) {
-    throw Error(ErrorKind::internal, fmt::format("client profile {}: 'uses' must be an array", doc));
-  }
-  for (const auto& u : *uses) {
-    const auto s = service_from_string(u.value_or(std::string_view{}));
+  p.id = nonempty_string(*t.get("id"), "id");
+  p.name = nonempty_string(*t.get("name"), "name");
+  for (const auto& u : array(*t.get("uses"), "uses")) {
+    const std::string name = string(u, "uses");
+    const auto s = service_from_string(name);
     if (!s) {
-      throw Error(ErrorKind::internal, fmt::format("client profile {}: unknown service in 'uses'", doc));
+      fail(u, fmt::format("unknown service \"{}\" in 'uses'", name));
     }
     p.uses.push_back(*s);
   }
-  p.wildcard = parse_choice(t, "wildcard", k_wildcard, doc);
-  p.name_source = parse_choice(t, "name_source", k_name_source, doc);
-  p.oa_principal = parse_choice(t, "oa_principal", k_oa, doc);
-  p.private_ca = parse_choice(t, "private_ca", k_private_ca, doc);
-  p.self_signed = parse_choice(t, "self_signed", k_self_signed, doc);
-  p.sha256 = parse_choice(t, "sha256", k_tri, doc);
-  p.sni = parse_choice(t, "sni", k_tri, doc);
-  p.ecdsa = parse_choice(t, "ecdsa", k_tri, doc);
+  p.wildcard = choice(*t.get("wildcard"), "wildcard", k_wildcard);
+  p.name_source = choice(*t.get("name_source"), "name_source", k_name_source);
+  p.oa_principal = choice(*t.get("oa_principal"), "oa_principal", k_oa);
+  p.private_ca = choice(*t.get("private_ca"), "private_ca", k_private_ca);
+  p.self_signed = choice(*t.get("self_signed"), "self_signed", k_self_signed);
+  p.sha256 = choice(*t.get("sha256"), "sha256", k_tri);
+  p.sni = choice(*t.get("sni"), "sni", k_tri);
+  p.ecdsa = choice(*t.get("ecdsa"), "ecdsa", k_tri);
   // R18: the Exchange versions Microsoft's supportability matrix supports this client with.
-  const auto* ex = t["exchange"].as_array();
-  if (ex == nullptr) {
-    throw Error(ErrorKind::internal, fmt::format("client profile {}: 'exchange' must be an array", doc));
-  }
-  for (const auto& e : *ex) {
-    const auto v = e.value_or(std::string_view{});
-    const auto it = std::find_if(k_exchange.begin(), k_exchange.end(), [&](const auto& x) { return x.first == v; });
-    if (it == k_exchange.end()) {
-      throw Error(ErrorKind::internal, fmt::format("client profile {}: unknown Exchange version \"{}\" in 'exchange'", doc, v));
+  for (const auto& e : array(*t.get("exchange"), "exchange")) {
+    const std::string v = string(e, "exchange");
+    const auto version = exchange_version_from_string(v);
+    if (!version) {
+      fail(e, fmt::format("unknown Exchange version \"{}\" in 'exchange'", v));
     }
-    p.exchange.push_back(it->second);
+    p.exchange.push_back(*version);
   }
-  const auto* ad = t["autodiscover"].as_table();
-  const auto* src = t["sources"].as_table();
-  if (ad == nullptr || src == nullptr) {
-    throw Error(ErrorKind::internal, fmt::format("client profile {}: [autodiscover] and [sources] must be tables", doc));
-  }
-  check_keys(*ad, k_ad_keys, doc, "[autodiscover]");
-  p.autodiscover.scp = parse_choice(*ad, "scp", k_tri, doc);
-  p.autodiscover.https_root = parse_choice(*ad, "https_root", k_tri, doc);
-  p.autodiscover.https_autodiscover = parse_choice(*ad, "https_autodiscover", k_tri, doc);
-  p.autodiscover.http_redirect = parse_choice(*ad, "http_redirect", k_follow, doc);
-  p.autodiscover.srv = parse_choice(*ad, "srv", k_follow, doc);
-  check_keys(*src, k_source_keys, doc, "[sources]");
-  for (const auto& [k, v] : *src) {
-    p.sources.emplace(std::string(k.str()), std::string(v.value_or(std::string_view{})));
+  const auto& ad = table(*t.get("autodiscover"), "autodiscover");
+  check_all_keys(ad, k_ad_keys, "[autodiscover]");
+  p.autodiscover.scp = choice(*ad.get("scp"), "scp", k_tri);
+  p.autodiscover.https_root = choice(*ad.get("https_root"), "https_root", k_tri);
+  p.autodiscover.https_autodiscover = choice(*ad.get("https_autodiscover"), "https_autodiscover", k_tri);
+  p.autodiscover.http_redirect = choice(*ad.get("http_redirect"), "http_redirect", k_follow);
+  p.autodiscover.srv = choice(*ad.get("srv"), "srv", k_follow);
+  const auto& src = table(*t.get("sources"), "sources");
+  check_all_keys(src, k_source_keys, "[sources]");
+  for (const auto& [k, v] : src) {
+    p.sources.emplace(std::string(k.str()), string(v, k.str()));
   }
   p.notes = p.sources["notes"];
   return p;
 }
 
+ClientProfile parse_profile(const std::string& doc, std::string_view text) { return ProfileReader(doc).read(text); }
+
 } // namespace
 
-std::string_view to_string(Tri t) {
-  constexpr std::array<std::string_view, 3> n = {"yes", "no", "unknown"};
-  return n[static_cast<std::size_t>(t)];
-}
-std::string_view to_string(Follow f) {
-  constexpr std::array<std::string_view, 4> n = {"prompt", "silent", "no", "unknown"};
-  return n[static_cast<std::size_t>(f)];
-}
-std::string_view to_string(WildcardSupport w) {
-  constexpr std::array<std::string_view, 3> n = {"none", "leftmost", "partial"};
-  return n[static_cast<std::size_t>(w)];
-}
-std::string_view to_string(NameSource s) {
-  constexpr std::array<std::string_view, 3> n = {"san-only", "san-or-cn", "cn-only"};
-  return n[static_cast<std::size_t>(s)];
-}
+std::string_view to_string(Tri t) { return util::name_of(k_tri, t); }
+std::string_view to_string(Follow f) { return util::name_of(k_follow, f); }
+std::string_view to_string(WildcardSupport w) { return util::name_of(k_wildcard, w); }
+std::string_view to_string(NameSource s) { return util::name_of(k_name_source, s); }
 
 bool ClientProfile::uses_service(Service s) const { return std::find(uses.begin(), uses.end(), s) != uses.end(); }
 

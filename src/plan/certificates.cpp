@@ -10,6 +10,7 @@
 #include "plan/plan_internal.hpp"
 #include "rules/rule.hpp"
 
+#include <certplan/cert_service.hpp>
 #include <certplan/quote.hpp>
 
 #include <fmt/format.h>
@@ -47,7 +48,7 @@ struct Group {
 // R9: the names a split keeps on one certificate: a site's namespace and its autodiscover
 // names (domain.md R9; white paper "Namespace planning").
 bool is_core(const Namespace& n) {
-  return n.role == "site" || n.role == "autodiscover";
+  return n.role == NamespaceRole::site || n.role == NamespaceRole::autodiscover;
 }
 
 // R7: the CN (the first site namespace) first, then by rank; ties keep derivation order.
@@ -101,7 +102,7 @@ private:
   // The certificate's name that publishes `service` as its own host (R5); else its CN.
   std::string host_for(const CertificatePlan& c, Service service) const {
     for (const auto& ns : m_namespaces) {
-      if (ns.role == "protocol" && std::find(ns.services.begin(), ns.services.end(), service) != ns.services.end() &&
+      if (ns.role == NamespaceRole::protocol && std::find(ns.services.begin(), ns.services.end(), service) != ns.services.end() &&
           std::find(c.sans.begin(), c.sans.end(), ns.fqdn.ascii) != c.sans.end()) {
         return ns.fqdn.ascii;
       }
@@ -178,12 +179,11 @@ void Planner::fill_usage(CertificatePlan& c, const std::vector<const Namespace*>
   // Exchange's -Services names, in Enable-ExchangeCertificate's order.
   const bool http = std::any_of(services.begin(), services.end(), [](Service s) { return is_http_service(s); });
   if (http) {
-    c.services.emplace_back("IIS");
+    c.services.emplace_back(exchange_label(CertService::iis));
   }
-  for (const auto& [s, name] : {std::pair{Service::pop3, "POP"}, std::pair{Service::imap4, "IMAP"},
-                                std::pair{Service::smtp, "SMTP"}, std::pair{Service::um, "UM"}}) {
+  for (const Service s : {Service::pop3, Service::imap4, Service::smtp, Service::um}) {
     if (services.count(s) != 0) {
-      c.services.emplace_back(name);
+      c.services.emplace_back(exchange_label(cert_service_of(s)));
     }
   }
   if (services.count(Service::outlook_anywhere) != 0) {

@@ -98,7 +98,7 @@ Addresses addresses(const Topology& topo, const std::string& site_name) {
 
 bool redirect_site_at(const std::vector<Namespace>& namespaces, const std::string& site_name) {
   return std::any_of(namespaces.begin(), namespaces.end(), [&](const Namespace& n) {
-    return n.site == site_name && (n.role == "redirect" || n.role == "autodiscover-redirect");
+    return n.site == site_name && (n.role == NamespaceRole::redirect || n.role == NamespaceRole::autodiscover_redirect);
   });
 }
 
@@ -145,7 +145,7 @@ void own_ip_names(const Topology& topo, const std::vector<Namespace>& namespaces
     for (const auto& name : c.sans) {
       const auto ns = std::find_if(namespaces.begin(), namespaces.end(),
                                    [&](const Namespace& n) { return n.fqdn.ascii == name; });
-      if (ns == namespaces.end() || ns->role == "legacy") {
+      if (ns == namespaces.end() || ns->role == NamespaceRole::legacy) {
         continue;
       }
       for (const char* view : {"external", "internal"}) {
@@ -385,7 +385,7 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
     }
     const auto addr = addresses(topo, ns.site);
     const std::string& name = ns.fqdn.ascii;
-    if (ns.role == "site") {
+    if (ns.role == NamespaceRole::site) {
       // multisite-single-namespace: every internet-facing site answers (load balanced).
       for (const auto& site : ns.sites) {
         const bool facing = std::any_of(topo.sites.begin(), topo.sites.end(),
@@ -397,24 +397,24 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
           add(name, "A", ip, "external", "namespace of site " + site);
         }
       }
-    } else if (ns.role == "legacy") {
+    } else if (ns.role == NamespaceRole::legacy) {
       add(name, "A", fmt::format("<IP of the legacy Exchange servers of site {}>", ns.site), "external",
           "legacy namespace (R4)");
-    } else if (ns.role == "autodiscover" && topo.hosting && name == "autodiscover." + topo.hosting->provider_domain.ascii) {
+    } else if (ns.role == NamespaceRole::autodiscover && topo.hosting && name == "autodiscover." + topo.hosting->provider_domain.ascii) {
       for (const auto& ip : addr.primary) {
         add(name, "A", ip, "external", "provider autodiscover (seed 000)");
       }
-    } else if (ns.role == "autodiscover") {
+    } else if (ns.role == NamespaceRole::autodiscover) {
       add(name, "CNAME", fqdn_dot(ns_of_site(ns.site)), "external", "autodiscover on the certificate (R2)");
-    } else if (ns.role == "autodiscover-redirect") {
+    } else if (ns.role == NamespaceRole::autodiscover_redirect) {
       for (const auto& ip : addr.secondary) {
         add(name, "A", ip, "external", "HTTP-only redirect site, nothing on 443 (R2, white paper)");
       }
-    } else if (ns.role == "redirect") {
+    } else if (ns.role == NamespaceRole::redirect) {
       for (const auto& ip : addr.secondary) {
         add(name, "A", ip, "external", "redirect web site on the second IP (seed 000)");
       }
-    } else if (ns.role == "server") {
+    } else if (ns.role == NamespaceRole::server) {
       const auto& site = *std::find_if(topo.sites.begin(), topo.sites.end(), [&](const Site& s) { return s.name == ns.site; });
       for (const auto& server : site.servers) {
         if (server.fqdn && server.fqdn->ascii == name) {
@@ -422,7 +422,7 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
               "server FQDN");
         }
       }
-    } else if (ns.role == "protocol") {
+    } else if (ns.role == NamespaceRole::protocol) {
       add(name, "CNAME", fqdn_dot(ns_of_site(ns.site)), "external",
           fmt::format("{} host (R5)", to_string(ns.services.front())));
     }
@@ -472,11 +472,11 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
       if (ns.scope != Scope::external || !ns.on_certificate) {
         continue;
       }
-      if (ns.role == "site") {
+      if (ns.role == NamespaceRole::site) {
         for (const auto& ip : addresses(topo, ns.site).primary) {
           add(ns.fqdn.ascii, "A", ip, "internal", "split DNS: internal clients use the external name (R6)");
         }
-      } else if (ns.role == "autodiscover" || ns.role == "protocol") {
+      } else if (ns.role == NamespaceRole::autodiscover || ns.role == NamespaceRole::protocol) {
         add(ns.fqdn.ascii, "CNAME", fqdn_dot(ns_of_site(ns.site)), "internal", "split DNS (R6)");
       }
     }

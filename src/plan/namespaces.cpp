@@ -145,7 +145,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
     ns.services = site_services(sv);
     ns.site = site.name;
     ns.forest = site.forest;
-    ns.role = "site";
+    ns.role = NamespaceRole::site;
     ns.rank = 0;
     if (model == Model::proxy_sites) {
       // R3: users of the other sites are proxied through this one; no extra names.
@@ -179,7 +179,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
           continue; // SRV points at the site namespace: no extra name (R2)
         }
         Namespace ns = served_by(*ad_site, autodiscover_name(f.smtp_domains[i]), {Service::autodiscover});
-        ns.role = cs.autodiscover == AutodiscoverMethod::san ? "autodiscover" : "autodiscover-redirect";
+        ns.role = cs.autodiscover == AutodiscoverMethod::san ? NamespaceRole::autodiscover : NamespaceRole::autodiscover_redirect;
         ns.on_certificate = cs.autodiscover == AutodiscoverMethod::san;
         ns.rank = i == 0 ? 1 : 3;
         list.add(std::move(ns));
@@ -193,7 +193,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
   for (const auto& site : topo.sites) {
     if (site.legacy_ns) {
       Namespace ns = served_by(site, *site.legacy_ns, site_services(sv));
-      ns.role = "legacy";
+      ns.role = NamespaceRole::legacy;
       list.add(std::move(ns));
     }
   }
@@ -202,7 +202,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
   // redirect, SRV record or CNAME.
   if (topo.hosting) {
     Namespace ns = served_by(first, autodiscover_name(topo.hosting->provider_domain), {Service::autodiscover});
-    ns.role = "autodiscover";
+    ns.role = NamespaceRole::autodiscover;
     ns.rank = 1;
     list.add(std::move(ns));
   }
@@ -223,7 +223,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
           continue;
         }
         Namespace ns = served_by(site, *server.fqdn, site_services(sv));
-        ns.role = "server";
+        ns.role = NamespaceRole::server;
         ns.scope = internal ? Scope::internal : Scope::external;
         ns.rank = internal ? 5 : 2;
         list.add(std::move(ns));
@@ -236,7 +236,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
                                        std::pair{Service::smtp, &sv.smtp}}) {
     if (proto->enabled && proto->host) {
       Namespace ns = served_by(first, *proto->host, {service});
-      ns.role = "protocol";
+      ns.role = NamespaceRole::protocol;
       list.add(std::move(ns));
     }
   }
@@ -246,7 +246,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
     const auto& h = *topo.hosting;
     if (h.autodiscover == AutodiscoverMethod::redirect && h.redirect_host) {
       Namespace ns = served_by(first, *h.redirect_host, {Service::autodiscover});
-      ns.role = "redirect";
+      ns.role = NamespaceRole::redirect;
       ns.on_certificate = false; // HTTP only: it answers with a 302 (seed 002)
       list.add(std::move(ns));
     }
@@ -254,7 +254,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
         std::any_of(topo.tenants.begin(), topo.tenants.end(), [](const Tenant& t) { return t.webmail.has_value(); });
     if (h.webmail_redirect_host && any_webmail) {
       Namespace ns = served_by(first, *h.webmail_redirect_host, {Service::owa});
-      ns.role = "redirect";
+      ns.role = NamespaceRole::redirect;
       ns.on_certificate = false;
       list.add(std::move(ns));
     }
@@ -263,7 +263,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
         for (const auto& d : t.domains) {
           Namespace ns = served_by(first, autodiscover_name(d), {Service::autodiscover});
           ns.tenant = t.name;
-          ns.role = h.autodiscover == AutodiscoverMethod::san ? "tenant-autodiscover" : "tenant-autodiscover-redirect";
+          ns.role = h.autodiscover == AutodiscoverMethod::san ? NamespaceRole::tenant_autodiscover : NamespaceRole::tenant_autodiscover_redirect;
           ns.on_certificate = h.autodiscover == AutodiscoverMethod::san;
           ns.rank = 4;
           list.add(std::move(ns));
@@ -272,7 +272,7 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
       if (t.webmail) {
         Namespace ns = served_by(first, *t.webmail, {Service::owa});
         ns.tenant = t.name;
-        ns.role = "tenant-webmail";
+        ns.role = NamespaceRole::tenant_webmail;
         ns.on_certificate = false; // http:// only, redirected by the webmail redirect site
         list.add(std::move(ns));
       }
@@ -286,13 +286,13 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
         if (!server.has_role("client-access")) {
           continue;
         }
-        std::vector<std::pair<HostName, std::string>> names;
+        std::vector<std::pair<HostName, NamespaceRole>> names;
         if (server.fqdn) {
-          names.emplace_back(*server.fqdn, "server");
+          names.emplace_back(*server.fqdn, NamespaceRole::server);
         }
         std::string why;
         if (auto nb = normalize_host(server.name, why)) {
-          names.emplace_back(*nb, "netbios");
+          names.emplace_back(*nb, NamespaceRole::netbios);
         }
         for (const auto& [n, role] : names) {
           if (list.contains(n.ascii)) {

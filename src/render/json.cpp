@@ -43,7 +43,7 @@ void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style, const
     w.string_array(n.sites);
     w.member("forest", n.forest);
     w.member("scope", to_string(n.scope));
-    w.member("role", n.role);
+    w.member("role", to_string(n.role));
     w.member("tenant", n.tenant);
     w.member("on_certificate", n.on_certificate);
     w.end_object();

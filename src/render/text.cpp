@@ -47,9 +47,9 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
         name.assign(n.fqdn.ascii).append(" (").append(n.fqdn.display).append(")");
         name_cell = name;
       }
-      std::string_view role_cell = n.role;
+      std::string_view role_cell = to_string(n.role);
       if (!n.tenant.empty()) {
-        role.assign(n.role).append(" ").append(n.tenant);
+        role.assign(role_cell).append(" ").append(n.tenant);
         role_cell = role;
       }
       std::string_view site_cell = n.site;

@@ -70,7 +70,7 @@ void on_topology(const TopologyFacts& t, Verdicts& v) {
     // redirected through.
     std::string served;
     for (const auto& ns : t.namespaces) {
-      if (ns.role == "site" && std::find(ns.sites.begin(), ns.sites.end(), site.name) != ns.sites.end()) {
+      if (ns.role == NamespaceRole::site && std::find(ns.sites.begin(), ns.sites.end(), site.name) != ns.sites.end()) {
         served = ns.fqdn.display;
         break;
       }

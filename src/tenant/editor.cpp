@@ -350,7 +350,7 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
     for (const auto& ns : plan_before.get().namespaces) {
       if (ns.fqdn == *h) {
         throw Error(ErrorKind::input,
-                    fmt::format("tenant add: webmail host \"{}\" is already planned ({}{})", h->ascii, ns.role,
+                    fmt::format("tenant add: webmail host \"{}\" is already planned ({}{})", h->ascii, to_string(ns.role),
                                 ns.tenant.empty() ? std::string() : " of tenant '" + ns.tenant + "'"));
       }
     }

@@ -263,7 +263,7 @@ def case_load_refuses_subject_values_over_x520_bounds():
 
 
 def server_name(value):
-    # load.cpp: at most 15 bytes, none of . space \ / : * ? " < > |
+    # topology/sections.cpp: at most 15 bytes, none of . space \ / : * ? " < > |
     return value if len(value.encode("utf-8")) <= 15 and not any(c in value for c in ". \\/:*?\"<>|") else "EX01"
 
 

@@ -57,7 +57,7 @@ TEST_CASE("regional: one namespace per internet-facing site, legacy and protocol
                                                "autodiscover.contoso.co.uk", "legacy.usa.contoso.com", "pop.contoso.com"});
   REQUIRE(test::find_ns(p, "mail.europe.contoso.com")->site == "London");
   REQUIRE(test::find_ns(p, "autodiscover.contoso.com")->site == "NewYork"); // first internet-facing site
-  REQUIRE(test::find_ns(p, "legacy.usa.contoso.com")->role == "legacy");
+  REQUIRE(to_string(test::find_ns(p, "legacy.usa.contoso.com")->role) == "legacy");
   // POP3 and IMAP4 on one host merge into one namespace.
   REQUIRE(test::find_ns(p, "pop.contoso.com")->services == std::vector<Service>{Service::pop3, Service::imap4});
 }
@@ -141,7 +141,7 @@ TEST_CASE("hosted: provider names, redirect sites off the certificate, tenant na
   REQUIRE(test::find_ns(p, "autodiscoverredirect.provider.com")->on_certificate == false);
   REQUIRE(test::find_ns(p, "autodiscover.tenant.com")->tenant == "TenantCompany");
   REQUIRE(test::find_ns(p, "autodiscover.tenant.com")->on_certificate == false);
-  REQUIRE(test::find_ns(p, "webmail.tenant.com")->role == "tenant-webmail");
+  REQUIRE(to_string(test::find_ns(p, "webmail.tenant.com")->role) == "tenant-webmail");
 }
 
 TEST_CASE("internal names only for private authorities that ask (R6)", "[plan][namespaces]") {
@@ -154,7 +154,7 @@ TEST_CASE("internal names only for private authorities that ask (R6)", "[plan][n
     const auto p = test::plan(std::string(test::k_consolidated) +
                               "[certificates]\nauthority = \"enterprise\"\ninclude_internal_names = true\n");
     REQUIRE(test::find_ns(p, "cas01.contoso.local")->scope == Scope::internal);
-    REQUIRE(test::find_ns(p, "cas01")->role == "netbios");
+    REQUIRE(to_string(test::find_ns(p, "cas01")->role) == "netbios");
     const auto& sans = p.certificates[0].sans;
     REQUIRE(sans.back() == "cas01"); // internal names come last
   }
