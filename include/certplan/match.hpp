@@ -44,7 +44,10 @@ struct MatchExplanation {
   std::string rule;   // "R17" or "R14"
   std::string reason; // e.g. "an IP SAN names it", "a wildcard SAN covers it (one label)"
 };
+// Implemented with R17 in src/rules/r17_name_matching.cpp: the explanation is the rule's.
 MatchExplanation explain_match(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy);
+// Whether `reference` is an IPv4 or IPv6 address (matched only by iPAddress SANs).
+bool is_ip_reference(std::string_view reference);
 
 // `certplan match`: each host judged against one certificate's names, under strict RFC 9525
 // or under a client profile's policy.

@@ -128,7 +128,5 @@ std::vector<PlannedEndpoint> planned_endpoints(const Plan& plan);
 // The port a service is published on: 993 IMAP, 995 POP3, 25 SMTP, 443 the HTTP services.
 unsigned planned_port(Service s);
 
-// Steps of make_plan, exposed for tests.
-std::vector<Namespace> derive_namespaces(const Topology& topo);
 
 } // namespace certplan

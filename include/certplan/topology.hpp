@@ -18,6 +18,8 @@ enum class Authority { public_, enterprise, self_signed };
 enum class AutodiscoverMethod { san, srv, redirect };
 
 std::string_view to_string(ExchangeVersion v);
+// The product's name, for people: "Exchange 2019", "Exchange SE".
+std::string version_label(ExchangeVersion v);
 std::string_view to_string(Model m);
 std::string_view to_string(Strategy s);
 std::string_view to_string(Authority a);

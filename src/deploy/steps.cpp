@@ -79,10 +79,6 @@ constexpr std::string_view k_webmail_site = "WebmailRedirect";
 
 bool at_least(ExchangeVersion v, ExchangeVersion min) { return static_cast<int>(v) >= static_cast<int>(min); }
 
-std::string version_label(ExchangeVersion v) {
-  return v == ExchangeVersion::se ? std::string("Exchange SE") : fmt::format("Exchange {}", to_string(v));
-}
-
 bool has(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }

@@ -174,36 +174,7 @@ bool covers(const PresentedNames& names, std::string_view reference, const Match
          dns_id_matches(names.cn, reference, policy.wildcard);
 }
 
-MatchExplanation explain_match(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy) {
-  const bool ok = covers(names, reference, policy);
-  if (parse_ip(reference)) {
-    // RFC 9525 §6.5 / R17: an IP address is matched by an iPAddress SAN, never by a DNS name
-    // or the CN, so the only possible reason is that IP SAN (or its absence).
-    return ok ? MatchExplanation{true, "R17", "an IP SAN names it"}
-              : MatchExplanation{false, "R17", "no IP SAN names it (an IP address matches only IP SANs)"};
-  }
-  const auto exact = [&](const std::string& n) { return dns_id_matches(n, reference, WildcardSupport::none); };
-  if (ok) {
-    if (policy.name_source == NameSource::cn_only) {
-      return {true, "R17", "the CN names it (this profile reads only the CN)"};
-    }
-    if (std::any_of(names.dns.begin(), names.dns.end(), exact)) {
-      return {true, "R17", "a SAN names it"};
-    }
-    if (std::any_of(names.dns.begin(), names.dns.end(),
-                    [&](const std::string& n) { return dns_id_matches(n, reference, policy.wildcard); })) {
-      return {true, "R17", "a wildcard SAN covers it (one label)"};
-    }
-    return {true, "R17", "the CN names it (no SAN; this profile reads the CN)"};
-  }
-  if (covers(names, reference, strict_policy())) {
-    return {false, "R14", "only a wildcard covers it, and this client refuses wildcards"};
-  }
-  if (!names.dns.empty() && !names.cn.empty() && dns_id_matches(names.cn, reference, WildcardSupport::leftmost)) {
-    return {false, "R17", "only the CN names it, and the CN is ignored when DNS SANs are present"};
-  }
-  return {false, "R17", "no SAN names it"};
-}
+bool is_ip_reference(std::string_view reference) { return parse_ip(reference).has_value(); }
 
 namespace {
 

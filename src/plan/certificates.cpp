@@ -283,13 +283,12 @@ void Planner::emit_chunks(const Group& g, std::vector<CertificatePlan>& out, con
                                               ", ")));
       }
     }
-    m_findings.push_back({"R9", split.empty() ? Severity::info : Severity::warning,
+    m_findings.push_back(rules::finding(rules::r09, split.empty() ? Severity::info : Severity::warning,
                           fmt::format("{} needs {} names, more than max_names = {}: split into {} certificates ({}), "
                                       "{}; the ones after the first bind by SNI or on their own IP address (R12).",
                                       g.id, g.names.size() + reserved, max, chunks.size(), fmt::join(ids, ", "),
                                       split.empty() ? std::string("each site's namespace kept with its autodiscover names")
-                                                    : fmt::format("{}", fmt::join(split, "; "))),
-                          ""});
+                                                    : fmt::format("{}", fmt::join(split, "; ")))));
   }
 }
 
@@ -312,11 +311,10 @@ std::vector<CertificatePlan> Planner::wildcard() {
     const std::string z = cn->rank == 0 ? parent_zone(cn->fqdn.ascii) : std::string();
     // No wildcard over a TLD or a private suffix (a public-suffix list would be stricter).
     if (label_count(z) < 2 || is_internal_name(z)) {
-      m_findings.push_back({"R8", Severity::warning,
+      m_findings.push_back(rules::finding(rules::r08, Severity::warning,
                             fmt::format("{}: {} has no parent zone a wildcard may cover; planned as a SAN "
                                         "certificate instead.",
-                                        g.id, cn->fqdn.display),
-                            ""});
+                                        g.id, cn->fqdn.display)));
       jobs.emplace_back(std::move(g), "");
       continue;
     }
@@ -421,13 +419,11 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
   for (const auto& [site_name, ids] : iis_certs_at) {
     if (redirect_site_at(m_namespaces, site_name)) {
       const auto a = addresses(m_topo, site_name);
-      m_findings.push_back(
-          {"R12", Severity::info,
+      m_findings.push_back(rules::finding(rules::r12, Severity::info,
            fmt::format("Site {}: the redirect web site answers port 80 on the second IP ({}); bind the Default Web "
                        "Site's port 443 to the primary IP ({}) only, not \"All Unassigned\", or {} is also "
                        "served there (white paper \"Using Redirection\").",
-                       site_name, fmt::join(a.secondary, ", "), fmt::join(a.primary, ", "), ids.front()),
-           ""});
+                       site_name, fmt::join(a.secondary, ", "), fmt::join(a.primary, ", "), ids.front())));
     }
   }
   if (no_sni_ids.empty() && !server_no_sni) {
@@ -451,15 +447,13 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
         }
       }
     }
-    m_findings.push_back(
-        {"R12", Severity::warning,
+    m_findings.push_back(rules::finding(rules::r12, Severity::warning,
          fmt::format("Site {} serves {} certificates on port 443 ({}) and {} send no SNI: each client-access server "
                      "there needs {} IP addresses on 443, one per certificate{} (the topology lists {} for "
                      "certificates{}).",
                      site_name, ids.size(), fmt::join(ids, ", "), fmt::join(no_sni_ids, ", "), ids.size(),
                      redirect ? ", besides the redirect web site's on port 80" : "", have,
-                     redirect ? "; its second IP is the redirect web site's" : ""),
-         ""});
+                     redirect ? "; its second IP is the redirect web site's" : "")));
   }
 }
 

@@ -115,7 +115,7 @@ Plan make_plan(const Topology& topo, const ClientCatalog& catalog) {
                                [&] { return plan_tenant_dns(topo); });
   plan.namespaces = derive_namespaces(topo);
   plan.strategy_used = choose_strategy(topo, plan.namespaces, clients, plan.strategy_reason);
-  findings.push_back({"R8", Severity::info, plan.strategy_reason, ""});
+  findings.push_back(rules::finding(rules::r08, Severity::info, plan.strategy_reason));
   plan.certificates = plan_certificates(topo, plan.namespaces, plan.strategy_used, clients, findings);
   plan.dns_records = plan_dns(topo, plan.namespaces, plan.certificates, tenant_dns.get());
   for (const auto& c : plan.certificates) {

@@ -19,6 +19,8 @@ struct Addresses {
   std::vector<std::string> secondary; // the redirect web sites (seed 000)
 };
 Addresses addresses(const Topology& topo, const std::string& site_name);
+// Step 1 of make_plan: every host name the topology publishes, in plan order.
+std::vector<Namespace> derive_namespaces(const Topology& topo);
 // Whether the site runs a redirect web site (port 80 only) on its second IP: tenant or
 // webmail redirect names (seed 000) or the autodiscover redirect (R2). That address is then
 // not one a certificate can be bound on (R12).

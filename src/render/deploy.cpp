@@ -14,10 +14,6 @@
 
 namespace certplan {
 
-std::string version_label(ExchangeVersion v) {
-  return v == ExchangeVersion::se ? std::string("Exchange SE") : fmt::format("Exchange {}", to_string(v));
-}
-
 namespace {
 
 using nlohmann::ordered_json;

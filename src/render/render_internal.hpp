@@ -15,9 +15,6 @@ std::string plan_renewal_text(const DeployPlan& d, bool markdown);
 nlohmann::ordered_json plan_renewal_json(const DeployPlan& d);
 std::string clients_text(const ClientCatalog& catalog, bool markdown);
 
-// "Exchange 2016", "Exchange SE": the product's name in deploy's and tenant's output.
-std::string version_label(ExchangeVersion v);
-
 // "ok" | "warning" | "fail" (cli.md's status words).
 std::string_view status_word(Severity s);
 

@@ -9,16 +9,6 @@
 #include <sstream>
 
 namespace certplan {
-namespace {
-
-std::string heading(const std::string& title, bool markdown, int level = 2) {
-  if (markdown) {
-    return std::string(static_cast<std::size_t>(level), '#') + " " + title + "\n\n";
-  }
-  return title + "\n" + std::string(title.size(), level == 1 ? '=' : '-') + "\n";
-}
-
-} // namespace
 
 std::string_view status_word(Severity s) {
   switch (s) {
@@ -33,12 +23,12 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
   TextSink out(os);
   auto& buf = out.buf();
   const auto to = std::back_inserter(buf);
-  out += heading(fmt::format("Certificate plan: {}", plan.organization), md, 1);
+  out += section_heading(fmt::format("Certificate plan: {}", plan.organization), md, 1);
   fmt::format_to(to, "Topology {}; model {}; Exchange {}; strategy {} ({}){}", plan.topology_path, to_string(plan.model),
                  to_string(plan.exchange), to_string(plan.strategy_used), plan.strategy_reason, md ? "\n\n" : "\n");
   out += "\n";
 
-  out += heading(fmt::format("Namespaces ({})", plan.namespaces.size()), md);
+  out += section_heading(fmt::format("Namespaces ({})", plan.namespaces.size()), md);
   stream_table<6>(out, {"fqdn", "scope", "role", "site", "on cert", "services"}, md, [&](const auto& emit) {
     std::string name, role, sites, services;
     for (const auto& n : plan.namespaces) {
@@ -68,7 +58,7 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
   });
   out += "\n";
 
-  out += heading(fmt::format("Certificates ({})", plan.certificates.size()), md);
+  out += section_heading(fmt::format("Certificates ({})", plan.certificates.size()), md);
   for (const auto& c : plan.certificates) {
     if (md) {
       fmt::format_to(to, "### {} ({})\n\n", c.id, to_string(c.kind));
@@ -99,7 +89,7 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
     out += "\n";
   }
 
-  out += heading(fmt::format("DNS records ({})", plan.dns_records.size()), md);
+  out += section_heading(fmt::format("DNS records ({})", plan.dns_records.size()), md);
   stream_table<6>(out, {"view", "zone", "name", "type", "value", "note"}, md, [&](const auto& emit) {
     for (const auto& r : plan.dns_records) {
       emit(std::array<std::string_view, 6>{r.view, r.zone, r.name, r.type, r.value, r.note});
@@ -107,7 +97,7 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
   });
   out += "\n";
 
-  out += heading(fmt::format("Clients ({})", plan.clients.size()), md);
+  out += section_heading(fmt::format("Clients ({})", plan.clients.size()), md);
   stream_table<3>(out, {"client", "status", "notes"}, md, [&](const auto& emit) {
     for (const auto& c : plan.clients) {
       emit(std::array<std::string_view, 3>{c.id, status_word(c.status),
@@ -119,7 +109,7 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
   });
   out += "\n";
 
-  out += heading(fmt::format("Findings ({})", plan.findings.size()), md);
+  out += section_heading(fmt::format("Findings ({})", plan.findings.size()), md);
   for (const auto& f : plan.findings) {
     fmt::format_to(to, "{}{} {}: {}\n", md ? "- " : "  ", f.rule, to_string(f.severity), f.message);
     out.maybe_flush();
@@ -127,7 +117,7 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
 }
 
 std::string clients_text(const ClientCatalog& catalog, bool md) {
-  std::string out = heading("Client profiles (R13)", md, 1);
+  std::string out = section_heading("Client profiles (R13)", md, 1);
   Table t({"id", "wildcard", "names", "sni", "sha256", "ecdsa", "redirect", "srv", "name"});
   for (const auto& p : catalog.all()) {
     t.row({p.id, std::string(to_string(p.wildcard)), std::string(to_string(p.name_source)),

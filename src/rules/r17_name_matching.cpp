@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace certplan::rules {
 
 extern const RuleDef r17;
@@ -82,3 +84,40 @@ extern const RuleDef r17{
 };
 
 } // namespace certplan::rules
+
+namespace certplan {
+
+// The explanation of `match` and of the audit's reasons: which name covers the reference,
+// or why none does, citing R17 (or R14 for a wildcard the client refuses).
+MatchExplanation explain_match(const PresentedNames& names, std::string_view reference, const MatchPolicy& policy) {
+  const bool ok = covers(names, reference, policy);
+  if (is_ip_reference(reference)) {
+    // RFC 9525 §6.5 / R17: an IP address is matched by an iPAddress SAN, never by a DNS name
+    // or the CN, so the only possible reason is that IP SAN (or its absence).
+    return ok ? MatchExplanation{true, std::string(rules::r17.info.id), "an IP SAN names it"}
+              : MatchExplanation{false, std::string(rules::r17.info.id), "no IP SAN names it (an IP address matches only IP SANs)"};
+  }
+  const auto exact = [&](const std::string& n) { return dns_id_matches(n, reference, WildcardSupport::none); };
+  if (ok) {
+    if (policy.name_source == NameSource::cn_only) {
+      return {true, std::string(rules::r17.info.id), "the CN names it (this profile reads only the CN)"};
+    }
+    if (std::any_of(names.dns.begin(), names.dns.end(), exact)) {
+      return {true, std::string(rules::r17.info.id), "a SAN names it"};
+    }
+    if (std::any_of(names.dns.begin(), names.dns.end(),
+                    [&](const std::string& n) { return dns_id_matches(n, reference, policy.wildcard); })) {
+      return {true, std::string(rules::r17.info.id), "a wildcard SAN covers it (one label)"};
+    }
+    return {true, std::string(rules::r17.info.id), "the CN names it (no SAN; this profile reads the CN)"};
+  }
+  if (covers(names, reference, strict_policy())) {
+    return {false, std::string(rules::r14.info.id), "only a wildcard covers it, and this client refuses wildcards"};
+  }
+  if (!names.dns.empty() && !names.cn.empty() && dns_id_matches(names.cn, reference, WildcardSupport::leftmost)) {
+    return {false, std::string(rules::r17.info.id), "only the CN names it, and the CN is ignored when DNS SANs are present"};
+  }
+  return {false, std::string(rules::r17.info.id), "no SAN names it"};
+}
+
+} // namespace certplan

@@ -142,6 +142,16 @@ bool served_untrusted(const ServedFacts& s);
 // Every served-chain check of the registry (a live endpoint outside any client profile).
 Verdicts judge_served(const ServedFacts& s);
 
+// The rules the planner and the matcher cite when they explain a decision (R8 strategy, R9
+// name limits, R12 addresses, R14/R17 names): by their definition, so an id exists only in
+// its rule's file.
+extern const RuleDef r08, r09, r12, r14, r17;
+
+// A plan or audit finding citing `def`.
+inline Finding finding(const RuleDef& def, Severity s, std::string message, std::string client = {}) {
+  return {std::string(def.info.id), s, std::move(message), std::move(client)};
+}
+
 // Adds a verdict citing `def`'s id.
 inline void add(Verdicts& v, const RuleDef& def, Severity s, std::string message) {
   v.push_back({def.info.id, s, std::move(message)});

@@ -20,10 +20,6 @@ namespace {
 constexpr std::string_view k_autodiscover_site = "AutodiscoverRedirect";
 constexpr std::string_view k_webmail_site = "WebmailRedirect";
 
-std::string version_label(ExchangeVersion v) {
-  return v == ExchangeVersion::se ? std::string("Exchange SE") : fmt::format("Exchange {}", to_string(v));
-}
-
 // Every runbook command comes from a templates/tenant/ template whose placeholders name
 // their language ({{ps:name}}), so each value is one PowerShell literal (issue 13).
 std::string render(std::string_view name, const quote::Values& values) {

@@ -2,6 +2,8 @@
 
 #include "topology/enum_tables.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace certplan {
@@ -9,6 +11,10 @@ namespace certplan {
 namespace tables = topology_tables;
 
 std::string_view to_string(ExchangeVersion v) { return util::name_of(tables::k_exchange_versions, v); }
+
+std::string version_label(ExchangeVersion v) {
+  return v == ExchangeVersion::se ? std::string("Exchange SE") : fmt::format("Exchange {}", to_string(v));
+}
 std::optional<ExchangeVersion> exchange_version_from_string(std::string_view s) {
   return util::value_of(tables::k_exchange_versions, s);
 }
