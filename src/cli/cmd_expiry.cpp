@@ -179,12 +179,11 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   const bool color = o.format == ExpiryFormat::text && !o.common.no_color && (o.common.output.empty() || o.common.output == "-") &&
                      &io.out == &std::cout && ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
   emit_stream(o.common, io, [&](std::ostream& out) { render_expiry(report, o.format, out, color); });
-  switch (report.overall()) {
-  case Overall::ok: return exit_ok;
-  case Overall::warning: return exit_warning;
-  case Overall::critical: return exit_failure;
-  }
-  return exit_failure;
+  // Nagios' critical is certplan's failure (cli.md): the one exit mapping decides.
+  const Overall overall = report.overall();
+  return exit_for(overall == Overall::ok        ? Severity::info
+                  : overall == Overall::warning ? Severity::warning
+                                                : Severity::failure);
 }
 
 } // namespace

@@ -6,6 +6,8 @@
 
 #include <certplan/render.hpp>
 
+#include "render/text_sink.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -20,13 +22,10 @@ namespace certplan {
 class JsonWriter {
 public:
   JsonWriter(std::ostream& out, JsonStyle style)
-      : m_out(out), m_indent(style == JsonStyle::indented ? 2 : 0),
-        m_serializer(nlohmann::detail::output_adapter<char>(m_buf), ' ') {
-    m_buf.reserve(k_flush_at + 4096);
-  }
+      : m_sink(out), m_buf(m_sink.buf()), m_indent(style == JsonStyle::indented ? 2 : 0),
+        m_serializer(nlohmann::detail::output_adapter<char>(m_buf), ' ') {}
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
-  ~JsonWriter() { flush(); }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -81,16 +80,9 @@ public:
   // Ends the document (nlohmann's dump has no final newline; certplan's files do).
   void newline() { m_buf += '\n'; }
 
-  void flush() {
-    if (!m_buf.empty()) {
-      m_out.write(m_buf.data(), static_cast<std::streamsize>(m_buf.size()));
-      m_buf.clear();
-    }
-  }
+  void flush() { m_sink.flush(); }
 
 private:
-  static constexpr std::size_t k_flush_at = 1 << 16;
-
   struct Level {
     char close;
     bool empty = true;
@@ -114,9 +106,7 @@ private:
       m_buf += '\n';
       m_buf.append(m_levels.size() * m_indent, ' ');
     }
-    if (m_buf.size() >= k_flush_at) {
-      flush();
-    }
+    m_sink.maybe_flush();
   }
   void open(char c) {
     item();
@@ -151,9 +141,9 @@ private:
     m_serializer.dump(m_scratch, false, false, 0);
   }
 
-  std::ostream& m_out;
+  TextSink m_sink; // flushes what is left when the writer goes
+  std::string& m_buf;
   std::size_t m_indent;
-  std::string m_buf;
   nlohmann::detail::serializer<nlohmann::ordered_json> m_serializer;
   nlohmann::ordered_json m_scratch = std::string();
   std::vector<Level> m_levels;
