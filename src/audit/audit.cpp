@@ -7,6 +7,7 @@
 
 #include "audit/serving.hpp"
 #include "rules/rule.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -291,11 +292,7 @@ std::vector<AuditCertificate> as_issued(const Topology& topo, const Plan& plan, 
     a.chain.status = cs.authority == Authority::public_ ? "as planned: a public CA"
                                                           : "as planned: the enterprise CA's root";
     for (const auto& s : c.services) {
-      std::string lower;
-      for (const char ch : s) {
-        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-      }
-      a.services.push_back(lower);
+      a.services.push_back(util::lower_ascii(s));
     }
     a.sites = c.sites;
     a.own_address = c.needs_own_ip;

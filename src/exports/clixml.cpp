@@ -3,6 +3,7 @@
 #include <certplan/server_export.hpp>
 
 #include <fmt/format.h>
+#include "util/text.hpp"
 #include <pugixml.hpp>
 
 #include <algorithm>
@@ -16,11 +17,6 @@ namespace {
 // Deeper than any real export (E19's GetWebSite nests 9 levels): a bound on the recursion.
 constexpr int k_max_depth = 64;
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
@@ -209,7 +205,7 @@ private:
 
 const PsNode* PsNode::get(std::string_view name) const {
   for (const auto& [k, v] : props) {
-    if (iequal(k, name)) {
+    if (util::iequals_ascii(k, name)) {
       return v.get();
     }
   }

@@ -5,6 +5,7 @@
 #include "rules/rule.hpp"
 
 #include <fmt/format.h>
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -23,11 +24,6 @@ std::string upper_hex(std::string s) {
   return out;
 }
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 long long days_from_civil(long long y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -120,7 +116,7 @@ std::string vdir_kind(const PsNode& o) {
   }
   std::string name = o.text_of("Name");
   name = name.substr(0, name.find(" ("));
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  name = util::lower_ascii(name);
   if (name == "microsoft-server-activesync") {
     return "activesync";
   }
@@ -220,7 +216,7 @@ void add_certificate(InstalledState& state, const PsNode& o, const std::string& 
       any = true;
     } else if (s != nullptr && s->kind == PsNode::Kind::string) {
       for (std::int32_t k = 0; k < 8; ++k) {
-        if (iequal(status_to_string(k), s->text)) {
+        if (util::iequals_ascii(status_to_string(k), s->text)) {
           b.status = k;
           any = true;
         }
@@ -243,8 +239,7 @@ void add_binding(InstalledState& state, const PsNode& o, const std::string& site
   InstalledBinding b;
   b.where = o.where;
   b.protocol = o.text_of("protocol");
-  std::transform(b.protocol.begin(), b.protocol.end(), b.protocol.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  b.protocol = util::lower_ascii(b.protocol);
   if (!split_binding(o.text_of("bindingInformation"), b)) {
     return; // net.tcp, net.pipe, ... have no IP:port:host
   }
@@ -351,7 +346,7 @@ std::string add_object(InstalledState& state, const PsNode& o, const std::string
 
 const InstalledCertificate* InstalledState::find(std::string_view thumbprint) const {
   const auto it = std::find_if(certificates.begin(), certificates.end(),
-                               [&](const InstalledCertificate& c) { return iequal(c.thumbprint, thumbprint); });
+                               [&](const InstalledCertificate& c) { return util::iequals_ascii(c.thumbprint, thumbprint); });
   return it == certificates.end() ? nullptr : &*it;
 }
 
@@ -385,9 +380,9 @@ std::vector<AuditCertificate> audit_certificates(const InstalledState& state, co
   std::vector<std::string> sites;
   for (const auto& site : topo.sites) {
     for (const auto& server : site.servers) {
-      const bool named = std::any_of(state.servers.begin(), state.servers.end(), [&](const auto& n) { return iequal(n, server.name); }) ||
+      const bool named = std::any_of(state.servers.begin(), state.servers.end(), [&](const auto& n) { return util::iequals_ascii(n, server.name); }) ||
                          (server.fqdn && std::any_of(state.server_fqdns.begin(), state.server_fqdns.end(),
-                                                     [&](const auto& n) { return iequal(n, server.fqdn->ascii); }));
+                                                     [&](const auto& n) { return util::iequals_ascii(n, server.fqdn->ascii); }));
       if (named && std::find(sites.begin(), sites.end(), site.name) == sites.end()) {
         sites.push_back(site.name);
       }
@@ -403,7 +398,7 @@ std::vector<AuditCertificate> audit_certificates(const InstalledState& state, co
     // -Services IIS sets both, but a binding changed in IIS Manager changes only the binding).
     const bool on_iis = std::any_of(state.bindings.begin(), state.bindings.end(), [&](const InstalledBinding& b) {
       return b.protocol == "https" && b.port == 443 && b.site != "Exchange Back End" && b.ip != "127.0.0.1" &&
-             iequal(b.thumbprint, c.thumbprint);
+             util::iequals_ascii(b.thumbprint, c.thumbprint);
     });
     if (on_iis) {
       a.services.push_back("iis");

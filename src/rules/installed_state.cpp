@@ -5,6 +5,7 @@
 #include <certplan/match.hpp>
 
 #include <fmt/format.h>
+#include "util/text.hpp"
 
 #include <algorithm>
 
@@ -36,8 +37,7 @@ std::string url_host(const std::string& url) {
       host.erase(colon);
     }
   }
-  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return host;
+  return util::lower_ascii(host);
 }
 
 std::string cn_of(const std::string& dn) {
@@ -50,11 +50,6 @@ std::string cn_of(const std::string& dn) {
   return dn.substr(at + 3, end == std::string::npos ? std::string::npos : end - at - 3);
 }
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 void on_installed(const InstalledFacts& f, Verdicts& v) {
   const auto& s = f.state;
@@ -127,7 +122,7 @@ void on_installed(const InstalledFacts& f, Verdicts& v) {
         }
       }
       if (!f.namespaces.empty() &&
-          std::none_of(f.namespaces.begin(), f.namespaces.end(), [&](const std::string& n) { return iequal(n, host); })) {
+          std::none_of(f.namespaces.begin(), f.namespaces.end(), [&](const std::string& n) { return util::iequals_ascii(n, host); })) {
         add(v, installed, Severity::warning,
             fmt::format("{} {} {}: {} is none of the plan's namespaces", d.name, which, url, host));
       }
@@ -142,7 +137,7 @@ void on_installed(const InstalledFacts& f, Verdicts& v) {
     const std::string cn = cn_of(c.tls_subject);
     const std::string issuer = cn_of(c.tls_issuer);
     const bool found = std::any_of(s.certificates.begin(), s.certificates.end(), [&](const auto& x) {
-      return iequal(x.info.subject_cn, cn) && (issuer.empty() || iequal(x.info.issuer, issuer));
+      return util::iequals_ascii(x.info.subject_cn, cn) && (issuer.empty() || util::iequals_ascii(x.info.issuer, issuer));
     });
     if (!found) {
       add(v, installed, Severity::failure,

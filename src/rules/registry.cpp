@@ -1,6 +1,7 @@
 // The registry: one table of every rule (zlint's RegisterLint shape, written out so that a
 // static library cannot drop a rule whose object nothing else references).
 #include "rules/rule.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -120,8 +121,7 @@ const std::vector<const Rule*>& all_rules() {
 
 const Rule* find_rule(std::string_view id) {
   for (const auto* r : all_rules()) {
-    if (r->id.size() == id.size() &&
-        std::equal(id.begin(), id.end(), r->id.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); })) {
+    if (util::iequals_ascii(r->id, id)) {
       return r;
     }
   }

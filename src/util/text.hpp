@@ -24,6 +24,14 @@ inline std::string lower_ascii(std::string_view s) {
   return out;
 }
 
+// Equal but for ASCII case (RFC 4343 for names; PowerShell's -eq on the exports' strings).
+inline bool iequals_ascii(std::string_view a, std::string_view b) {
+  const auto fold = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) {
+           return fold(static_cast<unsigned char>(x)) == fold(static_cast<unsigned char>(y));
+         });
+}
+
 inline bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
 }
