@@ -6,6 +6,9 @@
 #include <certplan/finding.hpp>
 #include <certplan/topology.hpp>
 
+#include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -95,6 +98,8 @@ struct ClientOutcome {
   std::vector<std::string> notes;
 };
 
+class TenantRecords;
+
 struct Plan {
   std::string topology_path;
   std::string organization;
@@ -109,12 +114,62 @@ struct Plan {
   std::vector<ClientOutcome> clients;
   std::vector<CellVerdict> verdicts; // endpoint x service x supported client
   std::vector<Finding> findings;
+  // From make_plan_viewing: a hoster's tenants' namespaces and DNS records, which are then not
+  // in the two vectors above but made as they are visited (for_each_namespace,
+  // for_each_dns_record). Null from make_plan, whose vectors hold every one.
+  std::shared_ptr<const TenantRecords> tenant_records;
 
   Severity worst() const; // info when nothing to report
+  std::size_t namespace_count() const;  // the vector's and the tenants' made on demand
+  std::size_t dns_record_count() const;
 };
+
+// The tenant part of a plan from make_plan_viewing. Each tenant's namespaces and records are
+// made by the code make_plan collects them with, when visited; the plan order is
+// Plan::namespaces[0, namespaces_at()), then the tenants' in tenant order, then the rest (the
+// same for DNS records). It reads the tenants of the topology the plan was made from, which
+// must neither go nor change while it is used (moving the topology is fine).
+struct TenantContext;
+class TenantRecords {
+public:
+  TenantRecords(const Topology& topo, std::shared_ptr<const TenantContext> context, std::size_t namespaces_at,
+                std::size_t dns_records_at);
+
+  std::size_t tenants() const { return m_count; }
+  std::size_t namespace_count() const { return m_namespaces; }
+  std::size_t dns_record_count() const { return m_dns_records; }
+  std::size_t namespaces_at() const { return m_namespaces_at; }
+  std::size_t dns_records_at() const { return m_dns_records_at; }
+  // Whether a tenant's records are the same in both views (the values they share are): then
+  // two plans' tenant parts differ by the tenants that differ alone.
+  bool alike(const TenantRecords& other) const;
+
+  // The namespaces (DNS records) of tenants [from, to), in plan order. `fn` gets a reference
+  // valid only during the call. Safe to call from several threads at once.
+  void namespaces(std::size_t from, std::size_t to, const std::function<void(const Namespace&)>& fn) const;
+  void dns_records(std::size_t from, std::size_t to, const std::function<void(const DnsRecord&)>& fn) const;
+
+private:
+  const Tenant* m_tenants; // the topology's (its array stays where it is when the topology moves)
+  std::size_t m_count;
+  std::shared_ptr<const TenantContext> m_context;
+  std::size_t m_namespaces_at, m_dns_records_at;
+  std::size_t m_namespaces = 0, m_dns_records = 0;
+};
+
+// Every namespace (DNS record) of the plan, in plan order, whichever way the plan holds them.
+void for_each_namespace(const Plan& plan, const std::function<void(const Namespace&)>& fn);
+void for_each_dns_record(const Plan& plan, const std::function<void(const DnsRecord&)>& fn);
 
 // Derives the whole plan. `catalog` resolves the topology's supported client ids.
 Plan make_plan(const Topology& topo, const ClientCatalog& catalog);
+// The same plan, rendered the same byte for byte, with a hoster's tenant records left to
+// Plan::tenant_records when nothing but the tenants' own names depends on them: a hosted
+// topology whose tenant names are on no certificate (autodiscover redirect or srv), none of
+// them a provider name, without internal names. Otherwise exactly make_plan. The plan reads
+// `topo`, which must outlive it (hence no temporary topology).
+Plan make_plan_viewing(const Topology& topo, const ClientCatalog& catalog);
+Plan make_plan_viewing(Topology&&, const ClientCatalog&) = delete;
 
 // Where clients connect to each name the plan puts on a certificate, for live checks:
 // 443 for the HTTP services, 993 for IMAP and 995 for POP3 (implicit TLS), 25 for SMTP

@@ -36,8 +36,9 @@ int run_plan(const PlanOptions& opts, Io& io) {
     emit(opts.common, io, render_comparison(compare_autodiscover(topo, catalog), format));
     return exit_ok;
   }
-  const Plan plan = make_plan(topo, catalog);
-  // Streamed: a hoster's plan is written as it is rendered, never held whole.
+  // Streamed: a hoster's plan is written as it is rendered, never held whole; its tenants'
+  // records are made as they are written (make_plan_viewing; topo outlives the plan).
+  const Plan plan = make_plan_viewing(topo, catalog);
   const JsonStyle style = opts.compact ? JsonStyle::compact : JsonStyle::indented;
   // --at adds what deploy states of renewal that day (issue 15); without it the plan does not
   // depend on the day it is made.

@@ -1,6 +1,7 @@
 // DNS records: what the external zone (and, for split DNS, the internal copy of it) must
 // hold for the planned namespaces (R1-R6; seed 000's A/CNAME layout).
 #include "plan/plan_internal.hpp"
+#include "plan/tenant_records.hpp"
 
 #include <fmt/format.h>
 
@@ -39,20 +40,24 @@ public:
                                         [](std::string_view d) { return d.starts_with("autodiscover."); });
   }
 
-  // zone_of(domain) and zone_of("autodiscover." + domain) for a domain the index holds (a
-  // tenant's), without the lookups: the domain itself, unless autodiscover.<domain> is a
-  // domain of its own, which cannot be when no domain starts so.
-  const std::string& zone_of_domain(const std::string& domain) const { return domain; }
-  std::string zone_of_autodiscover(const std::string& domain) const {
-    return m_autodiscover_domain ? zone_of("autodiscover." + domain) : domain;
+  // zone_of("autodiscover." + domain) for a domain the index holds (a tenant's), without the
+  // lookups: the domain itself, unless autodiscover.<domain> is a domain of its own, which
+  // cannot be when no domain starts so.
+  void zone_of_autodiscover(const std::string& domain, std::string& out) const {
+    if (m_autodiscover_domain) {
+      zone_of("autodiscover." + domain, out);
+    } else {
+      out.assign(domain);
+    }
   }
 
   // The longest known domain the name is in; else its parent (the registrable part is
-  // unknown without a public-suffix list).
-  std::string zone_of(std::string_view name) const {
+  // unknown without a public-suffix list). Written into `out`, whose capacity is reused.
+  void zone_of(std::string_view name, std::string& out) const {
     for (std::string_view rest = name;;) {
       if (m_domains.find(rest) != m_domains.end()) {
-        return std::string(rest);
+        out.assign(rest);
+        return;
       }
       const auto dot = rest.find('.');
       if (dot == std::string_view::npos) {
@@ -61,7 +66,12 @@ public:
       rest.remove_prefix(dot + 1);
     }
     const std::string parent = parent_zone(name);
-    return label_count(parent) >= 2 ? parent : std::string(name);
+    out.assign(label_count(parent) >= 2 ? std::string_view(parent) : name);
+  }
+  std::string zone_of(std::string_view name) const {
+    std::string out;
+    zone_of(name, out);
+    return out;
   }
 
 private:
@@ -249,7 +259,8 @@ std::string_view follow(const Aliases& alias, std::string_view view, std::string
 
 // RFC 2181 §10.3: the target of an MX record must not be an alias (a CNAME). Follow the
 // plan's own CNAMEs, in the MX's view, to the name that holds the A/AAAA records.
-void mx_to_address_names(std::vector<DnsRecord>& records) {
+// True when a chain loops, so that every CNAME was indexed.
+bool mx_to_address_names(std::vector<DnsRecord>& records) {
   const auto mx_target = [](const DnsRecord& r) {
     return without_final_dot(std::string_view(r.value).substr(r.value.find(' ') + 1));
   };
@@ -261,10 +272,11 @@ void mx_to_address_names(std::vector<DnsRecord>& records) {
     }
   }
   if (targets.empty()) {
-    return;
+    return false;
   }
   Aliases alias = reachable_aliases(records, targets);
   std::size_t bound = alias.size();
+  bool indexed_all = false;
   // A chain that does not end within the CNAMEs it can reach loops; where a loop stops then
   // depends on how many CNAMEs there are in all, so those are all indexed.
   for (const auto& t : targets) {
@@ -273,6 +285,7 @@ void mx_to_address_names(std::vector<DnsRecord>& records) {
     if (hops > bound) {
       alias = all_aliases(records);
       bound = alias.size();
+      indexed_all = true;
       break;
     }
   }
@@ -291,61 +304,52 @@ void mx_to_address_names(std::vector<DnsRecord>& records) {
                             original);
     }
   }
+  return indexed_all;
 }
 
 } // namespace
+
+std::shared_ptr<const ZoneIndex> zone_index(const Topology& topo) { return std::make_shared<const ZoneIndex>(topo); }
+
+void TenantContext::zone_of(std::string_view name, std::string& out) const { zones->zone_of(name, out); }
+void TenantContext::zone_of_autodiscover(const std::string& domain, std::string& out) const {
+  zones->zone_of_autodiscover(domain, out);
+}
+
+TenantContext tenant_context(const Topology& topo, std::shared_ptr<const ZoneIndex> zones) {
+  TenantContext c;
+  const auto& h = *topo.hosting;
+  const Site& first = primary_site(topo);
+  c.method = h.autodiscover;
+  c.site = first.name;
+  c.forest = first.forest;
+  const std::string mx_host = topo.services.smtp.host ? topo.services.smtp.host->ascii : first.ns->ascii;
+  const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
+  c.autodiscover_value = h.autodiscover == AutodiscoverMethod::redirect ? fqdn_dot(h.redirect_host->ascii)
+                         : h.autodiscover == AutodiscoverMethod::srv     ? fmt::format("0 0 443 {}", fqdn_dot(provider_ad))
+                                                                         : fqdn_dot(provider_ad);
+  c.mx_value = fmt::format("10 {}", fqdn_dot(mx_host));
+  c.webmail_value = h.webmail_redirect_host ? fqdn_dot(h.webmail_redirect_host->ascii) : std::string();
+  c.zones = std::move(zones);
+  return c;
+}
 
 TenantDns plan_tenant_dns(const Topology& topo) {
   TenantDns result;
   if (!topo.hosting) {
     return result;
   }
-  auto zones = std::make_shared<const ZoneIndex>(topo);
-  result.zones = zones;
+  result.zones = zone_index(topo);
+  const TenantContext context = tenant_context(topo, result.zones);
   auto& out = result.records;
-  // No tenant record is an A record (their types are CNAME, SRV and MX).
-  const auto add = [&](std::string name, std::string zone, const char* type, const std::string& value,
-                       std::string note) {
-    out.push_back({std::move(name), type, value, std::move(zone), "external", std::move(note)});
-  };
-  const Site& first = primary_site(topo);
-  const std::string mx_host = topo.services.smtp.host ? topo.services.smtp.host->ascii : first.ns->ascii;
   std::size_t count = 0;
   for (const auto& t : topo.tenants) {
-    count += 2 * t.domains.size() + (t.webmail ? 1 : 0);
+    count += tenant_dns_count(t);
   }
   out.reserve(count + 256); // and room for the provider's records in front (plan_dns)
-  const auto& h = *topo.hosting;
-  // The values every tenant shares, made once.
-  const std::string provider_ad = "autodiscover." + h.provider_domain.ascii;
-  const std::string autodiscover_value = h.autodiscover == AutodiscoverMethod::redirect ? fqdn_dot(h.redirect_host->ascii)
-                                         : h.autodiscover == AutodiscoverMethod::srv
-                                             ? fmt::format("0 0 443 {}", fqdn_dot(provider_ad))
-                                             : fqdn_dot(provider_ad);
-  const std::string mx_value = fmt::format("10 {}", fqdn_dot(mx_host));
-  const std::string webmail_value = h.webmail_redirect_host ? fqdn_dot(h.webmail_redirect_host->ascii) : std::string();
+  DnsRecord scratch;
   for (const auto& t : topo.tenants) {
-    for (const auto& d : t.domains) {
-      switch (h.autodiscover) {
-      case AutodiscoverMethod::redirect:
-        add("autodiscover." + d.ascii, zones->zone_of_autodiscover(d.ascii), "CNAME", autodiscover_value,
-            fmt::format("tenant {}: to the HTTP redirect site (seed 002)", t.name));
-        break;
-      case AutodiscoverMethod::srv:
-        add("_autodiscover._tcp." + d.ascii, zones->zone_of_domain(d.ascii), "SRV", autodiscover_value,
-            fmt::format("tenant {}: SRV to the provider's autodiscover (R2)", t.name));
-        break;
-      case AutodiscoverMethod::san:
-        add("autodiscover." + d.ascii, zones->zone_of_autodiscover(d.ascii), "CNAME", autodiscover_value,
-            fmt::format("tenant {}: name is on the provider certificate (R2)", t.name));
-        break;
-      }
-      add(d.ascii, zones->zone_of_domain(d.ascii), "MX", mx_value, fmt::format("tenant {}: inbound mail", t.name));
-    }
-    if (t.webmail) {
-      add(t.webmail->ascii, zones->zone_of(t.webmail->ascii), "CNAME", webmail_value,
-          fmt::format("tenant {}: vanity webmail, http:// only (seed 000)", t.name));
-    }
+    tenant_dns(context, t, scratch, [&](const DnsRecord& r) { out.push_back(r); });
   }
   return result;
 }
@@ -356,7 +360,7 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
 }
 
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
-                                const std::vector<CertificatePlan>& certificates, TenantDns tenants) {
+                                const std::vector<CertificatePlan>& certificates, TenantDns tenants, bool* all_cnames) {
   const auto zones = tenants.zones ? tenants.zones : std::make_shared<const ZoneIndex>(topo);
   auto& tenant_records = tenants.records;
   std::vector<DnsRecord> out;
@@ -482,7 +486,10 @@ std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespac
     }
   }
   own_ip_names(topo, namespaces, certificates, out);
-  mx_to_address_names(out);
+  const bool indexed_all = mx_to_address_names(out);
+  if (all_cnames != nullptr) {
+    *all_cnames = indexed_all;
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 // Namespace derivation (R1-R6): which host names clients connect to, per model.
 #include "plan/plan_internal.hpp"
+#include "plan/tenant_records.hpp"
 
 #include <fmt/format.h>
 
@@ -119,15 +120,17 @@ const Site& primary_site(const Topology& topo) {
   return topo.sites.front();
 }
 
-std::vector<Namespace> derive_namespaces(const Topology& topo) {
+std::vector<Namespace> derive_namespaces(const Topology& topo, bool with_tenants) {
   std::vector<Namespace> out;
   // A hoster's plan has a few names per tenant: room for them all up front.
   std::size_t expected = 16 + 4 * topo.sites.size();
   for (const auto& f : topo.forests) {
     expected += f.smtp_domains.size();
   }
-  for (const auto& t : topo.tenants) {
-    expected += t.domains.size() + 1;
+  if (with_tenants) {
+    for (const auto& t : topo.tenants) {
+      expected += t.domains.size() + 1;
+    }
   }
   NamespaceList list(out, expected);
   const Model model = topo.organization.model;
@@ -258,23 +261,11 @@ std::vector<Namespace> derive_namespaces(const Topology& topo) {
       ns.on_certificate = false;
       list.add(std::move(ns));
     }
-    for (const auto& t : topo.tenants) {
-      if (h.autodiscover != AutodiscoverMethod::srv) {
-        for (const auto& d : t.domains) {
-          Namespace ns = served_by(first, autodiscover_name(d), {Service::autodiscover});
-          ns.tenant = t.name;
-          ns.role = h.autodiscover == AutodiscoverMethod::san ? NamespaceRole::tenant_autodiscover : NamespaceRole::tenant_autodiscover_redirect;
-          ns.on_certificate = h.autodiscover == AutodiscoverMethod::san;
-          ns.rank = 4;
-          list.add(std::move(ns));
-        }
-      }
-      if (t.webmail) {
-        Namespace ns = served_by(first, *t.webmail, {Service::owa});
-        ns.tenant = t.name;
-        ns.role = NamespaceRole::tenant_webmail;
-        ns.on_certificate = false; // http:// only, redirected by the webmail redirect site
-        list.add(std::move(ns));
+    if (with_tenants) {
+      const TenantContext context = tenant_context(topo, nullptr);
+      Namespace scratch;
+      for (const auto& t : topo.tenants) {
+        tenant_namespaces(context, t, scratch, [&](const Namespace& ns) { list.add(ns); });
       }
     }
   }

@@ -19,8 +19,10 @@ struct Addresses {
   std::vector<std::string> secondary; // the redirect web sites (seed 000)
 };
 Addresses addresses(const Topology& topo, const std::string& site_name);
-// Step 1 of make_plan: every host name the topology publishes, in plan order.
-std::vector<Namespace> derive_namespaces(const Topology& topo);
+// Step 1 of make_plan: every host name the topology publishes, in plan order; without the
+// hosted tenants' own names unless `with_tenants` (make_plan_viewing leaves them to
+// TenantRecords).
+std::vector<Namespace> derive_namespaces(const Topology& topo, bool with_tenants = true);
 // Whether the site runs a redirect web site (port 80 only) on its second IP: tenant or
 // webmail redirect names (seed 000) or the autodiscover redirect (R2). That address is then
 // not one a certificate can be bound on (R12).
@@ -55,10 +57,15 @@ struct TenantDns {
   std::vector<DnsRecord> records;
   std::shared_ptr<const ZoneIndex> zones;
 };
+// The index of every domain the topology names, which zones the records.
+std::shared_ptr<const ZoneIndex> zone_index(const Topology& topo);
 TenantDns plan_tenant_dns(const Topology& topo);
-// plan_dns with the tenants' records already made.
+// plan_dns with the tenants' records already made. `all_cnames` (when given) says whether the
+// RFC 2181 rewrite of MX targets had to index every CNAME (a chain loops), which makes its
+// result depend on how many there are.
 std::vector<DnsRecord> plan_dns(const Topology& topo, const std::vector<Namespace>& namespaces,
-                                const std::vector<CertificatePlan>& certificates, TenantDns tenants);
+                                const std::vector<CertificatePlan>& certificates, TenantDns tenants,
+                                bool* all_cnames = nullptr);
 
 // R10, R12-R16 and R2 from each supported client's point of view.
 // Through audit_endpoints on as_issued(plan): the registry's verdicts, not a copy of them.

@@ -1,5 +1,6 @@
 // JSON: keys in the order cli.md lists them, "schema" first. The plan is streamed (JsonWriter);
 // the small documents are nlohmann::ordered_json trees.
+#include "render/chunks.hpp"
 #include "render/json_writer.hpp"
 #include "render/render_internal.hpp"
 
@@ -8,6 +9,68 @@
 namespace certplan {
 
 using nlohmann::ordered_json;
+
+namespace {
+
+void write_namespace(JsonWriter& w, const Namespace& n) {
+  w.begin_object();
+  w.member("fqdn", n.fqdn.ascii);
+  w.member("display", n.fqdn.display);
+  w.key("services");
+  w.begin_array();
+  for (const auto s : n.services) {
+    w.value(to_string(s));
+  }
+  w.end_array();
+  w.member("site", n.site);
+  w.key("sites");
+  w.string_array(n.sites);
+  w.member("forest", n.forest);
+  w.member("scope", to_string(n.scope));
+  w.member("role", to_string(n.role));
+  w.member("tenant", n.tenant);
+  w.member("on_certificate", n.on_certificate);
+  w.end_object();
+}
+
+void write_dns_record(JsonWriter& w, const DnsRecord& r) {
+  w.begin_object();
+  w.member("name", r.name);
+  w.member("type", r.type);
+  w.member("value", r.value);
+  w.member("zone", r.zone);
+  w.member("view", r.view);
+  w.member("note", r.note);
+  w.end_object();
+}
+
+// The items of one of the plan's lists: the vector's before `at`, then the tenants' (a viewed
+// plan's, made and written on every core, in order), then the vector's rest.
+template <typename T, typename Tenants>
+void plan_list(JsonWriter& w, const std::vector<T>& items, const TenantRecords* tenants, std::size_t at,
+               void (*item)(JsonWriter&, const T&), const Tenants& visit) {
+  if (tenants == nullptr) {
+    at = items.size();
+  }
+  for (std::size_t i = 0; i < at; ++i) {
+    item(w, items[i]);
+  }
+  if (tenants != nullptr) {
+    const JsonWriter::Nesting nesting = w.nesting();
+    render_in_order(
+        tenants->tenants(),
+        [&](std::size_t from, std::size_t to, std::string& text) {
+          JsonWriter part(text, nesting);
+          visit(from, to, [&](const T& x) { item(part, x); });
+        },
+        [&](std::string_view text) { w.splice(text); });
+  }
+  for (std::size_t i = at; i < items.size(); ++i) {
+    item(w, items[i]);
+  }
+}
+
+} // namespace
 
 void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style, const DeployPlan* renewal) {
   // Streamed in cli.md's key order (what the ordered_json tree of earlier versions printed,
@@ -28,26 +91,11 @@ void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style, const
 
   w.key("namespaces");
   w.begin_array();
-  for (const auto& n : plan.namespaces) {
-    w.begin_object();
-    w.member("fqdn", n.fqdn.ascii);
-    w.member("display", n.fqdn.display);
-    w.key("services");
-    w.begin_array();
-    for (const auto s : n.services) {
-      w.value(to_string(s));
-    }
-    w.end_array();
-    w.member("site", n.site);
-    w.key("sites");
-    w.string_array(n.sites);
-    w.member("forest", n.forest);
-    w.member("scope", to_string(n.scope));
-    w.member("role", to_string(n.role));
-    w.member("tenant", n.tenant);
-    w.member("on_certificate", n.on_certificate);
-    w.end_object();
-  }
+  const TenantRecords* tenants = plan.tenant_records.get();
+  plan_list(w, plan.namespaces, tenants, tenants ? tenants->namespaces_at() : 0, write_namespace,
+            [&](std::size_t from, std::size_t to, const std::function<void(const Namespace&)>& fn) {
+              tenants->namespaces(from, to, fn);
+            });
   w.end_array();
 
   w.key("certificates");
@@ -87,16 +135,10 @@ void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style, const
 
   w.key("dns_records");
   w.begin_array();
-  for (const auto& r : plan.dns_records) {
-    w.begin_object();
-    w.member("name", r.name);
-    w.member("type", r.type);
-    w.member("value", r.value);
-    w.member("zone", r.zone);
-    w.member("view", r.view);
-    w.member("note", r.note);
-    w.end_object();
-  }
+  plan_list(w, plan.dns_records, tenants, tenants ? tenants->dns_records_at() : 0, write_dns_record,
+            [&](std::size_t from, std::size_t to, const std::function<void(const DnsRecord&)>& fn) {
+              tenants->dns_records(from, to, fn);
+            });
   w.end_array();
 
   w.key("clients");
@@ -126,9 +168,9 @@ void write_plan_json(std::ostream& out, const Plan& plan, JsonStyle style, const
 
   w.key("summary");
   w.begin_object();
-  w.member("namespaces", plan.namespaces.size());
+  w.member("namespaces", plan.namespace_count());
   w.member("certificates", plan.certificates.size());
-  w.member("dns_records", plan.dns_records.size());
+  w.member("dns_records", plan.dns_record_count());
   w.member("worst", to_string(plan.worst()));
   w.end_object();
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -22,8 +23,25 @@ namespace certplan {
 class JsonWriter {
 public:
   JsonWriter(std::ostream& out, JsonStyle style)
-      : m_sink(out), m_buf(m_sink.buf()), m_indent(style == JsonStyle::indented ? 2 : 0),
+      : m_sink(std::make_unique<TextSink>(out)), m_buf(m_sink->buf()), m_indent(style == JsonStyle::indented ? 2 : 0),
         m_serializer(nlohmann::detail::output_adapter<char>(m_buf), ' ') {}
+  struct Level {
+    char close;
+    bool empty = true;
+  };
+  // Where a writer is: the containers it has open (taken before other threads write parts).
+  struct Nesting {
+    std::size_t indent;
+    std::vector<Level> levels;
+  };
+  Nesting nesting() const { return {m_indent, m_levels}; }
+  // A writer of a run of items of the container open at `at`, into `part` (made on another
+  // core, say); the writer at `at` then writes them where they belong with splice(part).
+  JsonWriter(std::string& part, const Nesting& at)
+      : m_buf(part), m_indent(at.indent), m_serializer(nlohmann::detail::output_adapter<char>(m_buf), ' '),
+        m_levels(at.levels) {
+    m_levels.back().empty = false; // every item starts with its ','; splice drops the first if need be
+  }
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
 
@@ -80,13 +98,21 @@ public:
   // Ends the document (nlohmann's dump has no final newline; certplan's files do).
   void newline() { m_buf += '\n'; }
 
-  void flush() { m_sink.flush(); }
+  void flush() { m_sink->flush(); }
+
+  // Writes a part made by a JsonWriter(part, *this) as the next items of the open container.
+  void splice(std::string_view part) {
+    if (part.empty()) {
+      return;
+    }
+    if (m_levels.back().empty) {
+      part.remove_prefix(1); // the first item of the container: no ',' before it
+    }
+    m_levels.back().empty = false;
+    m_sink->write(part);
+  }
 
 private:
-  struct Level {
-    char close;
-    bool empty = true;
-  };
 
   // Before any value or key: the separator and line break its container needs.
   void item() {
@@ -106,7 +132,9 @@ private:
       m_buf += '\n';
       m_buf.append(m_levels.size() * m_indent, ' ');
     }
-    m_sink.maybe_flush();
+    if (m_sink) {
+      m_sink->maybe_flush();
+    }
   }
   void open(char c) {
     item();
@@ -141,7 +169,7 @@ private:
     m_serializer.dump(m_scratch, false, false, 0);
   }
 
-  TextSink m_sink; // flushes what is left when the writer goes
+  std::unique_ptr<TextSink> m_sink; // flushes what is left when the writer goes; none for a part
   std::string& m_buf;
   std::size_t m_indent;
   nlohmann::detail::serializer<nlohmann::ordered_json> m_serializer;

@@ -3,10 +3,12 @@
 
 #include <certplan/quote.hpp>
 
+#include "render/chunks.hpp"
 #include "render/text_sink.hpp"
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 #include <ostream>
 #include <string_view>
 #include <string>
@@ -54,6 +56,24 @@ inline void markdown_rule(std::string& out, std::size_t columns) {
   out += '\n';
 }
 
+// One line of an aligned table: two blanks, then each cell padded to its column's width plus
+// two blanks; no blanks at the end. Plain appends: a hoster's plan has 100,000s of rows.
+template <typename Cells, typename Widths>
+void aligned_row(std::string& b, const Cells& r, const Widths& width) {
+  const std::size_t start = b.size();
+  b += "  ";
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    b += r[i];
+    if (i + 1 < r.size()) {
+      b.append(width[i] - display_width(r[i]) + 2, ' ');
+    }
+  }
+  while (b.size() > start && b.back() == ' ') {
+    b.pop_back();
+  }
+  b += '\n';
+}
+
 class Table {
 public:
   explicit Table(std::vector<std::string> header) : m_header(std::move(header)) {}
@@ -77,21 +97,7 @@ public:
     };
     measure(m_header);
     std::for_each(m_rows.begin(), m_rows.end(), measure);
-    // Plain appends: a hoster's plan has tens of thousands of rows.
-    const auto line = [&](const std::vector<std::string>& r) {
-      const std::size_t start = out.size();
-      out += "  ";
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        out += r[i];
-        if (i + 1 < r.size()) {
-          out.append(width[i] - display_width(r[i]) + 2, ' ');
-        }
-      }
-      while (out.size() > start && out.back() == ' ') {
-        out.pop_back();
-      }
-      out += '\n';
-    };
+    const auto line = [&](const std::vector<std::string>& r) { aligned_row(out, r, width); };
     line(m_header);
     std::for_each(m_rows.begin(), m_rows.end(), line);
     return out;
@@ -102,48 +108,64 @@ private:
   std::vector<std::vector<std::string>> m_rows;
 };
 
-// The same bytes as Table::render, without holding the rows: `rows(emit)` calls
-// emit(std::array<std::string_view, N>) once per row, in order. For aligned text it is called
-// twice (column widths, then the lines), so it must give the same rows each time.
-template <std::size_t N, typename Rows>
-void stream_table(TextSink& out, const std::array<std::string_view, N>& header, bool markdown, const Rows& rows) {
+// The same bytes as Table::render, without holding the rows: head(emit), then chunk(from, to,
+// emit) for the chunks of [0, count) (a viewed plan's tenants, made on every core and written
+// in order), then tail(emit); each calls emit(std::array<std::string_view, N>) once per row,
+// in order. For aligned text they are called twice (column widths, then the lines), so they
+// must give the same rows each time.
+template <std::size_t N, typename Head, typename Chunk, typename Tail>
+void stream_table_parts(TextSink& out, const std::array<std::string_view, N>& header, bool markdown, const Head& head,
+                        std::size_t count, const Chunk& chunk, const Tail& tail) {
   using Cells = std::array<std::string_view, N>;
-  if (markdown) {
-    const auto line = [&](const Cells& cells) {
-      markdown_row(out.buf(), cells);
-      out.maybe_flush();
-    };
-    line(header);
-    markdown_rule(out.buf(), N);
-    rows(line);
-    return;
-  }
-  std::array<std::size_t, N> width{};
-  const auto measure = [&](const Cells& r) {
+  using Widths = std::array<std::size_t, N>;
+  Widths width{};
+  const auto widen = [](Widths& w, const Cells& r) {
     for (std::size_t i = 0; i < N; ++i) {
-      width[i] = std::max(width[i], display_width(r[i]));
+      w[i] = std::max(w[i], display_width(r[i]));
     }
   };
-  measure(header);
-  rows(measure);
-  const auto line = [&](const Cells& r) {
-    auto& b = out.buf();
-    const std::size_t start = b.size();
-    b += "  ";
-    for (std::size_t i = 0; i < N; ++i) {
-      b += r[i];
-      if (i + 1 < N) {
-        b.append(width[i] - display_width(r[i]) + 2, ' ');
+  if (!markdown) {
+    const auto measure = [&](const Cells& r) { widen(width, r); };
+    measure(header);
+    head(measure);
+    std::mutex m;
+    in_parallel(count, [&](std::size_t from, std::size_t to) {
+      Widths local{};
+      chunk(from, to, [&](const Cells& r) { widen(local, r); });
+      std::lock_guard lock(m);
+      for (std::size_t i = 0; i < N; ++i) {
+        width[i] = std::max(width[i], local[i]);
       }
+    });
+    tail(measure);
+  }
+  const auto row = [&](std::string& b, const Cells& r) {
+    if (markdown) {
+      markdown_row(b, r);
+    } else {
+      aligned_row(b, r, width);
     }
-    while (b.size() > start && b.back() == ' ') {
-      b.pop_back();
-    }
-    b += '\n';
+  };
+  const auto line = [&](const Cells& r) {
+    row(out.buf(), r);
     out.maybe_flush();
   };
   line(header);
-  rows(line);
+  if (markdown) {
+    markdown_rule(out.buf(), N);
+  }
+  head(line);
+  render_in_order(
+      count, [&](std::size_t from, std::size_t to, std::string& text) { chunk(from, to, [&](const Cells& r) { row(text, r); }); },
+      [&](std::string_view text) { out.write(text); });
+  tail(line);
+}
+
+// stream_table_parts for rows made on this thread alone: rows(emit).
+template <std::size_t N, typename Rows>
+void stream_table(TextSink& out, const std::array<std::string_view, N>& header, bool markdown, const Rows& rows) {
+  const auto none = [](const auto&) {};
+  stream_table_parts<N>(out, header, markdown, rows, 0, [](std::size_t, std::size_t, const auto&) {}, none);
 }
 
 } // namespace certplan

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 #include <sstream>
 
@@ -19,6 +20,69 @@ std::string_view status_word(Severity s) {
   return "?";
 }
 
+namespace {
+
+using Row = std::array<std::string_view, 6>;
+
+// A namespace's row; the cells it must make are kept here (one per thread that makes rows).
+struct NamespaceCells {
+  std::string name, role, sites, services;
+  Row operator()(const Namespace& n) {
+    std::string_view name_cell = n.fqdn.ascii;
+    if (n.fqdn.display != n.fqdn.ascii) {
+      name.assign(n.fqdn.ascii).append(" (").append(n.fqdn.display).append(")");
+      name_cell = name;
+    }
+    std::string_view role_cell = to_string(n.role);
+    if (!n.tenant.empty()) {
+      role.assign(role_cell).append(" ").append(n.tenant);
+      role_cell = role;
+    }
+    std::string_view site_cell = n.site;
+    if (n.sites.size() > 1) {
+      sites.clear();
+      fmt::format_to(std::back_inserter(sites), "{}", fmt::join(n.sites, "+"));
+      site_cell = sites;
+    }
+    services.clear();
+    for (std::size_t i = 0; i < n.services.size(); ++i) {
+      services.append(i == 0 ? "" : ",").append(to_string(n.services[i]));
+    }
+    return {name_cell, to_string(n.scope), role_cell, site_cell, n.on_certificate ? "yes" : "no", services};
+  }
+};
+
+struct DnsCells {
+  Row operator()(const DnsRecord& r) const { return {r.view, r.zone, r.name, r.type, r.value, r.note}; }
+};
+
+// One of the plan's lists as a table: the vector's rows before `at`, the tenants' (a viewed
+// plan's, made on every core), then the vector's rest.
+template <typename T, typename Cells, typename Tenants>
+void plan_table(TextSink& out, const Row& header, bool md, const std::vector<T>& items, const TenantRecords* tenants,
+                std::size_t at, Cells cells, const Tenants& visit) {
+  if (tenants == nullptr) {
+    at = items.size();
+  }
+  const auto head = [&](const auto& emit) {
+    for (std::size_t i = 0; i < at; ++i) {
+      emit(cells(items[i]));
+    }
+  };
+  const auto tail = [&](const auto& emit) {
+    for (std::size_t i = at; i < items.size(); ++i) {
+      emit(cells(items[i]));
+    }
+  };
+  const auto chunk = [&](std::size_t from, std::size_t to, const auto& emit) {
+    Cells mine; // this thread's
+    visit(from, to, [&](const T& x) { emit(mine(x)); });
+  };
+  stream_table_parts<6>(out, header, md, head, tenants ? tenants->tenants() : 0, chunk, tail);
+}
+
+} // namespace
+
 void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
   TextSink out(os);
   auto& buf = out.buf();
@@ -28,34 +92,13 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
                  to_string(plan.exchange), to_string(plan.strategy_used), plan.strategy_reason, md ? "\n\n" : "\n");
   out += "\n";
 
-  out += section_heading(fmt::format("Namespaces ({})", plan.namespaces.size()), md);
-  stream_table<6>(out, {"fqdn", "scope", "role", "site", "on cert", "services"}, md, [&](const auto& emit) {
-    std::string name, role, sites, services;
-    for (const auto& n : plan.namespaces) {
-      std::string_view name_cell = n.fqdn.ascii;
-      if (n.fqdn.display != n.fqdn.ascii) {
-        name.assign(n.fqdn.ascii).append(" (").append(n.fqdn.display).append(")");
-        name_cell = name;
-      }
-      std::string_view role_cell = to_string(n.role);
-      if (!n.tenant.empty()) {
-        role.assign(role_cell).append(" ").append(n.tenant);
-        role_cell = role;
-      }
-      std::string_view site_cell = n.site;
-      if (n.sites.size() > 1) {
-        sites.clear();
-        fmt::format_to(std::back_inserter(sites), "{}", fmt::join(n.sites, "+"));
-        site_cell = sites;
-      }
-      services.clear();
-      for (std::size_t i = 0; i < n.services.size(); ++i) {
-        services.append(i == 0 ? "" : ",").append(to_string(n.services[i]));
-      }
-      emit(std::array<std::string_view, 6>{name_cell, to_string(n.scope), role_cell, site_cell,
-                                           n.on_certificate ? "yes" : "no", services});
-    }
-  });
+  out += section_heading(fmt::format("Namespaces ({})", plan.namespace_count()), md);
+  const TenantRecords* tenants = plan.tenant_records.get();
+  plan_table(out, {"fqdn", "scope", "role", "site", "on cert", "services"}, md, plan.namespaces, tenants,
+             tenants ? tenants->namespaces_at() : 0, NamespaceCells{},
+             [&](std::size_t from, std::size_t to, const std::function<void(const Namespace&)>& fn) {
+               tenants->namespaces(from, to, fn);
+             });
   out += "\n";
 
   out += section_heading(fmt::format("Certificates ({})", plan.certificates.size()), md);
@@ -89,12 +132,12 @@ void write_plan_text(std::ostream& os, const Plan& plan, bool md) {
     out += "\n";
   }
 
-  out += section_heading(fmt::format("DNS records ({})", plan.dns_records.size()), md);
-  stream_table<6>(out, {"view", "zone", "name", "type", "value", "note"}, md, [&](const auto& emit) {
-    for (const auto& r : plan.dns_records) {
-      emit(std::array<std::string_view, 6>{r.view, r.zone, r.name, r.type, r.value, r.note});
-    }
-  });
+  out += section_heading(fmt::format("DNS records ({})", plan.dns_record_count()), md);
+  plan_table(out, {"view", "zone", "name", "type", "value", "note"}, md, plan.dns_records, tenants,
+             tenants ? tenants->dns_records_at() : 0, DnsCells{},
+             [&](std::size_t from, std::size_t to, const std::function<void(const DnsRecord&)>& fn) {
+               tenants->dns_records(from, to, fn);
+             });
   out += "\n";
 
   out += section_heading(fmt::format("Clients ({})", plan.clients.size()), md);

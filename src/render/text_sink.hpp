@@ -32,6 +32,11 @@ public:
       flush();
     }
   }
+  // Text made elsewhere (a chunk rendered on another core), written after what is buffered.
+  void write(std::string_view text) {
+    flush();
+    m_out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
   void flush() {
     if (!m_buf.empty()) {
       m_out.write(m_buf.data(), static_cast<std::streamsize>(m_buf.size()));

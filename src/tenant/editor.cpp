@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -151,6 +152,18 @@ Topology reparse(const std::string& text, const std::string& path, const ClientC
 
 // The topology text with the requested [[tenant]] table appended, exactly as add_tenant writes
 // it; "" when the request would be refused for a name or domain that does not normalise.
+// The runbook compares two plans: both with their tenants viewed alike (make_plan_viewing), or
+// both whole; else both are made whole.
+void make_alike(const Topology& a, Plan& plan_a, const Topology& b, Plan& plan_b, const ClientCatalog& catalog) {
+  const auto* va = plan_a.tenant_records.get();
+  const auto* vb = plan_b.tenant_records.get();
+  if ((va == nullptr && vb == nullptr) || (va != nullptr && vb != nullptr && va->alike(*vb))) {
+    return;
+  }
+  plan_a = make_plan(a, catalog);
+  plan_b = make_plan(b, catalog);
+}
+
 std::string appended_text(std::string_view text, const TenantRequest& request) {
   std::vector<std::string> written; // as they go into the file
   for (const auto& d : request.domains) {
@@ -247,7 +260,7 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   if (!out.empty()) {
     after_job = std::async(std::launch::async, [&] {
       Edited e{reparse(out, path, catalog, limits, "add"), {}};
-      e.plan = make_plan(e.topology, catalog);
+      e.plan = make_plan_viewing(e.topology, catalog);
       return e;
     });
   }
@@ -255,7 +268,7 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   require_hosted(before, "add");
   // The plan without the tenant is needed for the runbook (and its namespaces for --webmail):
   // made on another core while the request is checked.
-  auto plan_before = std::async(std::launch::async, [&] { return make_plan(before, catalog); }).share();
+  auto plan_before = std::async(std::launch::async, [&] { return make_plan_viewing(before, catalog); }).share();
   const Hosting& hosting = *before.hosting;
 
   const auto& name = request.name;
@@ -347,26 +360,31 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
                               path),
                   hosting.pos);
     }
-    for (const auto& ns : plan_before.get().namespaces) {
-      if (ns.fqdn == *h) {
-        throw Error(ErrorKind::input,
-                    fmt::format("tenant add: webmail host \"{}\" is already planned ({}{})", h->ascii, to_string(ns.role),
-                                ns.tenant.empty() ? std::string() : " of tenant '" + ns.tenant + "'"));
+    std::optional<std::string> planned; // what already plans the name
+    for_each_namespace(plan_before.get(), [&](const Namespace& ns) {
+      if (!planned && ns.fqdn == *h) {
+        planned = fmt::format("{}{}", to_string(ns.role), ns.tenant.empty() ? std::string() : " of tenant '" + ns.tenant + "'");
       }
+    });
+    if (planned) {
+      throw Error(ErrorKind::input,
+                  fmt::format("tenant add: webmail host \"{}\" is already planned ({})", h->ascii, *planned));
     }
   }
 
   if (out.empty()) { // appended_text fails only where the checks above throw
     throw Error(ErrorKind::internal, "tenant add: the request passed its checks but could not be written");
   }
-  const Edited after = after_job.get();
+  Edited after = after_job.get();
+  Plan before_plan = plan_before.get();
+  make_alike(after.topology, after.plan, before, before_plan, catalog);
   const auto& tenants = after.topology.tenants;
   const auto it = std::find_if(tenants.begin(), tenants.end(), [&](const Tenant& t) { return t.name == name; });
   if (it == tenants.end()) {
     throw Error(ErrorKind::internal, fmt::format("tenant add: the appended tenant '{}' did not load back", name));
   }
   TenantEdit edit;
-  edit.runbook = make_runbook(TenantAction::add, after.topology, *it, after.plan, plan_before.get());
+  edit.runbook = make_runbook(TenantAction::add, after.topology, *it, after.plan, before_plan);
   edit.text = std::move(out);
   return edit;
 }
@@ -384,16 +402,18 @@ TenantEdit remove_tenant(std::string_view text, const std::string& path, std::st
                                               name, path, names_list(before.tenants)));
   }
   // The plan with the tenant, for the runbook, on another core while the edit is read back.
-  auto plan_before = std::async(std::launch::async, [&] { return make_plan(before, catalog); });
+  auto plan_before = std::async(std::launch::async, [&] { return make_plan_viewing(before, catalog); });
   const auto [begin, end] = block_job.get();
   std::string out;
   out.reserve(text.size() - (end - begin));
   out.append(text.substr(0, begin));
   out.append(text.substr(end));
   const Topology after = reparse(out, path, catalog, limits, "remove");
-  const Plan plan_after = make_plan(after, catalog);
+  Plan plan_after = make_plan_viewing(after, catalog);
+  Plan plan_with = plan_before.get();
+  make_alike(before, plan_with, after, plan_after, catalog);
   TenantEdit edit;
-  edit.runbook = make_runbook(TenantAction::remove, before, *it, plan_before.get(), plan_after);
+  edit.runbook = make_runbook(TenantAction::remove, before, *it, plan_with, plan_after);
   edit.text = std::move(out);
   return edit;
 }

@@ -4,6 +4,7 @@
 // second opinion. src/render/tenant.cpp renders it.
 #include "tenant/runbook.hpp"
 
+#include <certplan/error.hpp>
 #include <certplan/quote.hpp>
 
 #include <fmt/format.h>
@@ -115,21 +116,46 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Tena
   for (const auto& d : tenant.domains) {
     zones.insert(d.ascii);
   }
+  // Provider records the edit adds or drops: those of plan_with not in plan_without. With both
+  // plans viewed (make_plan_viewing, tenants alike), the tenants' parts differ by this
+  // tenant's records alone, none of them a provider name's: only the vectors are compared.
+  const bool viewed = plan_with.tenant_records != nullptr;
+  if (viewed != (plan_without.tenant_records != nullptr) ||
+      (viewed && !plan_with.tenant_records->alike(*plan_without.tenant_records))) {
+    throw Error(ErrorKind::internal, "tenant runbook: the plans before and after must be made alike");
+  }
   std::unordered_set<RecordKey, RecordKeyHash> without_keys;
   without_keys.reserve(plan_without.dns_records.size());
   for (const auto& r : plan_without.dns_records) {
     without_keys.emplace(r);
   }
-  for (const auto& r : plan_with.dns_records) {
+  const auto in_tenant_zone = [&](const DnsRecord& r) {
+    return zones.count(r.zone) != 0 || (tenant.webmail && r.name == tenant.webmail->ascii);
+  };
+  const auto provider_record = [&](const DnsRecord& r) {
     if (r.view != "external") {
-      continue;
+      return;
     }
-    if (zones.count(r.zone) != 0 || (tenant.webmail && r.name == tenant.webmail->ascii)) {
+    if (in_tenant_zone(r)) {
       rb.tenant_records.push_back(r);
     } else if (without_keys.count(RecordKey(r)) == 0) {
       // e.g. the webmail redirect site's A record, planned only once a tenant has webmail.
       rb.provider_records.push_back(r);
     }
+  };
+  const std::size_t at = viewed ? plan_with.tenant_records->dns_records_at() : plan_with.dns_records.size();
+  for (std::size_t i = 0; i < at; ++i) {
+    provider_record(plan_with.dns_records[i]);
+  }
+  if (viewed) {
+    plan_with.tenant_records->dns_records(0, plan_with.tenant_records->tenants(), [&](const DnsRecord& r) {
+      if (r.view == "external" && in_tenant_zone(r)) {
+        rb.tenant_records.push_back(r);
+      }
+    });
+  }
+  for (std::size_t i = at; i < plan_with.dns_records.size(); ++i) {
+    provider_record(plan_with.dns_records[i]);
   }
 
   // (b) Host headers on the redirect sites, on every client-access server that runs them.
