@@ -119,6 +119,12 @@ struct ChainCheck {
   std::vector<std::string> excluded_dns;
 };
 
+// A bundle read and its chain validated from one parse (ChainValidator::read).
+struct ReadBundle {
+  std::vector<CertificateInfo> certificates; // as read_certificates gives them
+  ChainCheck chain;
+};
+
 class ChainValidator {
 public:
   // `trust_file`: PEM bundle of roots; "" uses the system store (/etc/ssl/certs).
@@ -127,7 +133,13 @@ public:
   ChainValidator(const ChainValidator&) = delete;
   ChainValidator& operator=(const ChainValidator&) = delete;
 
+  // Safe to call from several threads. A bundle already validated at the same time is not
+  // validated again (the same verdict, from memory).
   ChainCheck check(std::string_view bundle, const std::string& source, long long at_unix) const;
+  // read_certificates(bundle, source, max_certificates) and check() of the same bundle, with
+  // their errors, from one parse: what audit does to every certificate file.
+  ReadBundle read(std::string_view bundle, const std::string& source, long long at_unix,
+                  std::size_t max_certificates) const;
   // What loading the trust file found worth saying (intermediates in it, no root at all).
   const std::vector<std::string>& notes() const;
 

@@ -14,6 +14,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 
@@ -43,10 +44,12 @@ std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Top
     const std::string data = read_file(file, o.common.limits);
     AuditCertificate c;
     c.source = file;
-    auto bundle = read_certificates(data, file, o.common.limits.max_certificates);
-    c.leaf = bundle.front();
-    c.intermediates.assign(std::make_move_iterator(bundle.begin() + 1), std::make_move_iterator(bundle.end()));
-    c.chain = chains.check(data, file, at);
+    // One Botan parse of the file for its fields and its chain (ChainValidator::read).
+    auto bundle = chains.read(data, file, at, o.common.limits.max_certificates);
+    auto& certificates = bundle.certificates;
+    c.leaf = certificates.front();
+    c.intermediates.assign(std::make_move_iterator(certificates.begin() + 1), std::make_move_iterator(certificates.end()));
+    c.chain = std::move(bundle.chain);
     c.services = std::move(services);
     c.sites = std::move(sites);
     c.own_address = own_address;
@@ -160,33 +163,56 @@ Audit audit_served(const AuditOptions& o, const std::vector<HostPort>& given, co
   return audit_live(topo, plan, catalog, served, observed, at);
 }
 
+// What run_audit reads besides the topology and the plan: the trust store, the HOST:PORT
+// arguments and the certificate files with their chains validated.
+struct AuditInputs {
+  std::unique_ptr<ChainValidator> chains;
+  std::vector<HostPort> given;
+  AuditOptions files; // the options with CERT narrowed to files
+  std::vector<AuditCertificate> certs;
+};
+
+AuditInputs read_inputs(const AuditOptions& o, const Topology& topo, long long at) {
+  AuditInputs in{std::make_unique<ChainValidator>(o.trust), {}, o, {}};
+  // HOST:PORT arguments are live endpoints (a file of that name stays a file, as in expiry).
+  in.files.certs.clear();
+  for (const auto& c : o.certs) {
+    std::error_code ec;
+    const HostPort hp = std::filesystem::exists(c, ec) ? HostPort{} : parse_host_port(c);
+    (hp.host.empty() ? in.files.certs.push_back(c) : in.given.push_back(hp));
+  }
+  if (o.live || !in.given.empty()) {
+    if (!in.files.certs.empty() || !o.key.empty() || !o.replacing.empty() || !o.server_exports.empty()) {
+      throw Error(ErrorKind::usage,
+                  "a live audit judges what the servers serve: give no CERT file, --key, --replacing or --server-export with it");
+    }
+    return in;
+  }
+  in.certs = load_certificates(in.files, topo, *in.chains, at);
+  return in;
+}
+
 int run_audit(const AuditOptions& o, Io& io) {
   const Format format = output_format(o.common);
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(o.topology, catalog, o.common.limits);
-  const Plan plan = make_plan(topo, catalog);
   const long long at = reference_time(o.common);
-  const ChainValidator chains(o.trust);
-  // HOST:PORT arguments are live endpoints (a file of that name stays a file, as in expiry).
-  std::vector<HostPort> given;
-  AuditOptions files = o;
-  files.certs.clear();
-  for (const auto& c : o.certs) {
-    std::error_code ec;
-    const HostPort hp = std::filesystem::exists(c, ec) ? HostPort{} : parse_host_port(c);
-    (hp.host.empty() ? files.certs.push_back(c) : given.push_back(hp));
-  }
-  if (o.live || !given.empty()) {
-    if (!files.certs.empty() || !o.key.empty() || !o.replacing.empty() || !o.server_exports.empty()) {
-      throw Error(ErrorKind::usage,
-                  "a live audit judges what the servers serve: give no CERT file, --key, --replacing or --server-export with it");
-    }
-    Audit a = audit_served(o, given, topo, plan, chains, at);
+  // Issue 18: reading the certificate files (Botan parses each and validates its chain, serial
+  // work) needs no plan, so it runs on the second core while make_plan runs on this one. A
+  // plan that throws is still the error reported (the future's destructor waits for the
+  // reading and drops its outcome); otherwise the reading's errors come in their old order.
+  auto reading = std::async(std::launch::async, [&] { return read_inputs(o, topo, at); });
+  const Plan plan = make_plan(topo, catalog);
+  AuditInputs in = reading.get();
+  const ChainValidator& chains = *in.chains;
+  const AuditOptions& files = in.files;
+  if (o.live || !in.given.empty()) {
+    Audit a = audit_served(o, in.given, topo, plan, chains, at);
     a.add_trust_notes(chains.notes());
     emit(o.common, io, render_audit(a, {}, format));
     return exit_for(a.worst());
   }
-  auto certs = load_certificates(files, topo, chains, at);
+  auto& certs = in.certs;
   const auto exported = add_server_exports(o.server_exports, topo, plan, chains, at, certs);
   Audit a = audit_endpoints(topo, plan, catalog, certs, at);
   a.findings.insert(a.findings.end(), exported.begin(), exported.end());

@@ -25,6 +25,8 @@
 #include <cstdio>
 #include <ctime>
 #include <iterator>
+#include <map>
+#include <mutex>
 
 namespace certplan {
 namespace {
@@ -118,33 +120,46 @@ std::vector<Botan::X509_Certificate> parse_all(std::string_view data) {
 
 } // namespace
 
-std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source,
-                                               std::size_t max_certificates) {
-  // Only CERTIFICATE blocks, each parsed on its own: a bundle with the key, a CSR or text
-  // between its certificates is common, and Botan's PEM reader stops at any other label.
+namespace {
+
+// Each certificate of a bundle parsed by Botan once and handed to `each` (which may throw: its
+// error is that block's). Only CERTIFICATE blocks, each parsed on its own: a bundle with the
+// key, a CSR or text between its certificates is common, and Botan's PEM reader stops at any
+// other label. No block at all: the data is one DER certificate.
+template <class Each>
+void each_certificate(std::string_view data, const std::string& source, std::size_t max_certificates, Each each) {
   const std::vector<std::string_view> blocks = util::pem_certificate_blocks(data);
   if (blocks.size() > max_certificates) {
     throw Error(ErrorKind::input,
                 fmt::format("{}: {} certificates, more than the limit of {}", source, blocks.size(), max_certificates),
                 std::nullopt, Limit::certificates);
   }
-  std::vector<CertificateInfo> out;
   if (blocks.empty()) {
     try {
-      out.push_back(info_of(Botan::X509_Certificate(reinterpret_cast<const uint8_t*>(data.data()), data.size())));
+      each(Botan::X509_Certificate(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
     } catch (const std::exception& e) {
       throw Error(ErrorKind::input, fmt::format("{}: not a DER or PEM certificate: {}", source, e.what()));
     }
-    return out;
+    return;
   }
+  std::size_t done = 0;
   for (const auto block : blocks) {
     try {
       Botan::DataSource_Memory src(reinterpret_cast<const uint8_t*>(block.data()), block.size());
-      out.push_back(info_of(Botan::X509_Certificate(src)));
+      each(Botan::X509_Certificate(src));
+      ++done;
     } catch (const std::exception& e) {
-      throw Error(ErrorKind::input, fmt::format("{}: PEM block {} of {}: {}", source, out.size() + 1, blocks.size(), e.what()));
+      throw Error(ErrorKind::input, fmt::format("{}: PEM block {} of {}: {}", source, done + 1, blocks.size(), e.what()));
     }
   }
+}
+
+} // namespace
+
+std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source,
+                                               std::size_t max_certificates) {
+  std::vector<CertificateInfo> out;
+  each_certificate(data, source, max_certificates, [&](const Botan::X509_Certificate& c) { out.push_back(info_of(c)); });
   return out;
 }
 
@@ -158,6 +173,15 @@ struct ChainValidator::Impl {
   // silently; certplan offers them for path building, never as anchors, and says so.
   std::vector<Botan::X509_Certificate> intermediates;
   std::vector<std::string> notes;
+  // Verdicts already given in this run, keyed by the time asked and the SHA-256 of every
+  // certificate of the bundle: Botan's verdict depends on nothing else (the store, the
+  // restrictions and the usage are this validator's), so a bundle met again (the same file in
+  // several [[installed]] entries, --replacing's second pass over the files) is not validated
+  // again. Any other bundle, even one differing only in its signature, is validated afresh.
+  std::mutex memo_mutex;
+  std::map<std::string, ChainCheck> memo;
+
+  ChainCheck validate(std::vector<Botan::X509_Certificate> chain, long long at_unix);
 };
 
 ChainValidator::ChainValidator(const std::string& trust_file) : m_impl(std::make_unique<Impl>()) {
@@ -206,42 +230,73 @@ ChainValidator::~ChainValidator() = default;
 
 const std::vector<std::string>& ChainValidator::notes() const { return m_impl->notes; }
 
-ChainCheck ChainValidator::check(std::string_view bundle, const std::string& source, long long at_unix) const {
-  try {
-    auto chain = parse_all(bundle);
-    chain.insert(chain.end(), m_impl->intermediates.begin(), m_impl->intermediates.end());
-    // Minimum strength 110 bits: RSA 2048 passes, 1024 does not; SHA-1 is not trusted (R10).
-    const Botan::Path_Validation_Restrictions restrictions(false, 110);
-    const auto result = Botan::x509_path_validate(chain, restrictions, *m_impl->store, "", Botan::Usage_Type::UNSPECIFIED,
-                                                  std::chrono::system_clock::from_time_t(static_cast<std::time_t>(at_unix)));
-    ChainCheck out{result.successful_validation(), result.result_string(), false, {}, {}};
-    if (!out.trusted) {
-      // Codes below FIRST_ERROR_STATUS are warnings (pkix_enums.h, Botan 3.7.1).
-      bool any = false;
-      bool dates = true;
-      for (const auto& statuses : result.all_statuses()) {
-        for (const auto code : statuses) {
-          if (code >= Botan::Certificate_Status_Code::FIRST_ERROR_STATUS) {
-            any = true;
-            dates = dates && (code == Botan::Certificate_Status_Code::CERT_NOT_YET_VALID ||
-                              code == Botan::Certificate_Status_Code::CERT_HAS_EXPIRED);
-          }
+ChainCheck ChainValidator::Impl::validate(std::vector<Botan::X509_Certificate> chain, long long at_unix) {
+  std::string key = std::to_string(at_unix);
+  for (const auto& c : chain) {
+    key += ' ' + c.fingerprint("SHA-256"); // precomputed by Botan's parse (x509cert.cpp)
+  }
+  {
+    const std::lock_guard lock(memo_mutex);
+    if (const auto it = memo.find(key); it != memo.end()) {
+      return it->second;
+    }
+  }
+  chain.insert(chain.end(), intermediates.begin(), intermediates.end());
+  // Minimum strength 110 bits: RSA 2048 passes, 1024 does not; SHA-1 is not trusted (R10).
+  const Botan::Path_Validation_Restrictions restrictions(false, 110);
+  const auto result = Botan::x509_path_validate(chain, restrictions, *store, "", Botan::Usage_Type::UNSPECIFIED,
+                                                std::chrono::system_clock::from_time_t(static_cast<std::time_t>(at_unix)));
+  ChainCheck out{result.successful_validation(), result.result_string(), false, {}, {}};
+  if (!out.trusted) {
+    // Codes below FIRST_ERROR_STATUS are warnings (pkix_enums.h, Botan 3.7.1).
+    bool any = false;
+    bool dates = true;
+    for (const auto& statuses : result.all_statuses()) {
+      for (const auto code : statuses) {
+        if (code >= Botan::Certificate_Status_Code::FIRST_ERROR_STATUS) {
+          any = true;
+          dates = dates && (code == Botan::Certificate_Status_Code::CERT_NOT_YET_VALID ||
+                            code == Botan::Certificate_Status_Code::CERT_HAS_EXPIRED);
         }
       }
-      out.dates_only = any && dates;
     }
-    if (out.trusted) {
-      const auto& path = result.cert_path(); // Botan 3: certificates, not shared_ptrs
-      for (std::size_t i = 1; i < path.size(); ++i) { // the CAs above the leaf
-        auto nc = x509::read_dns_name_constraints(path[i].v3_extensions());
-        std::move(nc.permitted.begin(), nc.permitted.end(), std::back_inserter(out.permitted_dns));
-        std::move(nc.excluded.begin(), nc.excluded.end(), std::back_inserter(out.excluded_dns));
-      }
+    out.dates_only = any && dates;
+  }
+  if (out.trusted) {
+    const auto& path = result.cert_path(); // Botan 3: certificates, not shared_ptrs
+    for (std::size_t i = 1; i < path.size(); ++i) { // the CAs above the leaf
+      auto nc = x509::read_dns_name_constraints(path[i].v3_extensions());
+      std::move(nc.permitted.begin(), nc.permitted.end(), std::back_inserter(out.permitted_dns));
+      std::move(nc.excluded.begin(), nc.excluded.end(), std::back_inserter(out.excluded_dns));
     }
-    return out;
+  }
+  const std::lock_guard lock(memo_mutex);
+  memo.emplace(std::move(key), out);
+  return out;
+}
+
+ChainCheck ChainValidator::check(std::string_view bundle, const std::string& source, long long at_unix) const {
+  try {
+    return m_impl->validate(parse_all(bundle), at_unix);
   } catch (const std::exception& e) {
     throw Error(ErrorKind::input, fmt::format("{}: {}", source, e.what()));
   }
+}
+
+ReadBundle ChainValidator::read(std::string_view bundle, const std::string& source, long long at_unix,
+                                std::size_t max_certificates) const {
+  ReadBundle out;
+  std::vector<Botan::X509_Certificate> parsed;
+  each_certificate(bundle, source, max_certificates, [&](Botan::X509_Certificate&& c) {
+    out.certificates.push_back(info_of(c));
+    parsed.push_back(std::move(c));
+  });
+  try {
+    out.chain = m_impl->validate(std::move(parsed), at_unix);
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::input, fmt::format("{}: {}", source, e.what()));
+  }
+  return out;
 }
 
 bool key_matches(std::string_view key_pem, std::string_view bundle, const std::optional<std::string>& passphrase) {

@@ -165,6 +165,37 @@ def case_renewal_that_drops_autodiscover():
         assert drops and all(r["endpoint"] == "autodiscover.contoso.com" for r in drops), drops
 
 
+def tampered(pem, out):
+    """`pem` with the last byte of its signature flipped: the same issuer, a signature that fails."""
+    sh("openssl", "x509", "-in", pem, "-outform", "DER", "-out", out)
+    der = bytearray(out.read_bytes())
+    der[-1] ^= 0x01
+    out.write_bytes(der)
+    return out
+
+
+def case_shared_issuer_each_signature_checked():
+    # Issue 18: verdicts of chains already validated in a run are reused. Two files of the same
+    # CA both come out trusted; a third whose signature is wrong, read after a good chain of the
+    # same issuer (and given twice, so its verdict is also met again), is still refused.
+    with tempfile.TemporaryDirectory() as d:
+        lab = Lab(d)
+        mail = lab.leaf("mail", sans="DNS:mail.contoso.com")
+        auto = lab.leaf("auto", sans="DNS:autodiscover.contoso.com", cn="autodiscover.contoso.com")
+        code, j, err = lab.audit(mail, auto)
+        assert j, err
+        for host in ("mail.contoso.com", "autodiscover.contoso.com"):
+            v = verdict(j, host, "outlook-2016")
+            assert v["status"] == "ok" and not any("not trusted" in r for r in v["reasons"]), v
+        assert verdict(j, "mail.contoso.com", "outlook-2016")["certificate"] != \
+            verdict(j, "autodiscover.contoso.com", "outlook-2016")["certificate"]
+        bad = tampered(auto, lab.d / "bad.der")
+        code, j, err = lab.audit(mail, bad, bad)
+        assert verdict(j, "mail.contoso.com", "outlook-2016")["status"] == "ok"
+        v = verdict(j, "autodiscover.contoso.com", "outlook-2016")
+        assert v["status"] != "ok" and any("chain not trusted (Signature error)" in r for r in v["reasons"]), v
+
+
 def case_private_key_must_match():
     with tempfile.TemporaryDirectory() as d:
         lab = Lab(d)

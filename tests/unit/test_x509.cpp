@@ -95,6 +95,38 @@ TEST_CASE("certificates are read with their SANs in encoded order (openssl-made 
   REQUIRE_THROWS_AS(certplan::read_certificates("no certificate here", "x.pem"), certplan::Error);
 }
 
+TEST_CASE("ChainValidator::read gives what read_certificates and check give, errors included", "[x509]") {
+  const auto text = certplan::read_file(std::string(CERTPLAN_TEST_DATA) + "/certs/san-order.pem");
+  const certplan::ChainValidator validator(""); // the system store: this self-signed leaf is not in it
+  const long long at = 1767225600;
+  const auto read = validator.read(text, "san-order.pem", at, 1000);
+  const auto certs = certplan::read_certificates(text, "san-order.pem");
+  REQUIRE(read.certificates.size() == certs.size());
+  CHECK(read.certificates[0].sha256_fingerprint == certs[0].sha256_fingerprint);
+  CHECK(read.certificates[0].dns_sans == certs[0].dns_sans);
+  const auto check = validator.check(text, "san-order.pem", at);
+  CHECK_FALSE(read.chain.trusted);
+  CHECK(read.chain.status == check.status);
+  CHECK(read.chain.dates_only == check.dates_only);
+  const auto message = [](const auto& f) {
+    try {
+      f();
+    } catch (const certplan::Error& e) {
+      return e.message();
+    }
+    return std::string("no error");
+  };
+  for (const std::size_t max : {std::size_t{0}, std::size_t{1000}}) {
+    // A good file, garbage, and a PEM block cut in half.
+    const std::string cut = text.substr(0, text.size() / 2) + "\n-----END CERTIFICATE-----\n";
+    for (const std::string& data : {text, std::string("no certificate here"), cut}) {
+      INFO(max << " " << data.size());
+      const std::string expected = message([&] { certplan::read_certificates(data, "f.pem", max); });
+      CHECK(message([&] { validator.read(data, "f.pem", at, max); }) == expected);
+    }
+  }
+}
+
 TEST_CASE("R11: the public validity limit in force at notBefore (CA/B BR 6.3.2, SC-081)", "[x509]") {
   REQUIRE(certplan::max_public_validity_days(1598918399) == 0);   // 2020-08-31T23:59:59Z
   REQUIRE(certplan::max_public_validity_days(1598918400) == 398); // 2020-09-01
