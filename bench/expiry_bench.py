@@ -29,6 +29,7 @@ import pathlib
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ARGS = [a for a in sys.argv[1:]]
@@ -114,17 +115,21 @@ sys.exit(1 if mismatches or len(cp) != len(py) else 0)
 def run(argv):
     """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one child process; its exit
     status must be 0, 1 or 2 (expiry's verdicts). CPU time is printed too: on a shared machine the
-    wall time also counts the waits for a core that other work holds."""
+    wall time also counts the waits for a core that other work holds. The peak RSS is GNU time's:
+    a child's own ru_maxrss counts the image it was forked from, this Python (about 15 MiB)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen([str(a) for a in argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
+    with tempfile.NamedTemporaryFile("r") as rss:
+        p = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, *map(str, argv)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(p.pid, 0)  # GNU time's usage includes the command it waited for
+        wall = time.perf_counter() - t0
+        peak = int(rss.read().split()[-1]) / 1024
     err = p.stderr.read().decode()
     p.stderr.close()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1, 2):
         sys.exit(f"{argv[:3]} exited {code}: {err}")
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    return wall, peak, usage.ru_utime + usage.ru_stime
 
 
 def row(name, results, floor=None):
