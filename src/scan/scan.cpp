@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <fcntl.h>
 #include <functional>
 #include <memory>
@@ -92,8 +93,11 @@ public:
     std::unique_lock lock(m_mutex);
     const auto walk_wanted = [&] { return !m_walk_over && !m_walking && m_files.size() < k_files / 2; };
     m_ready.wait(lock, [&] {
-      return !m_batches.empty() || !m_files.empty() || walk_wanted() || (m_walk_over && m_reading == 0);
+      return m_aborted || !m_batches.empty() || !m_files.empty() || walk_wanted() || (m_walk_over && m_reading == 0);
     });
+    if (m_aborted) {
+      return Job::done;
+    }
     if (!m_batches.empty()) {
       batch = std::move(m_batches.front());
       m_batches.pop_front();
@@ -116,6 +120,12 @@ public:
     --m_reading;
     m_ready.notify_all();
   }
+  // A thread failed (the sink could not write its spill): every thread stops at its next pop.
+  void abort() {
+    std::lock_guard lock(m_mutex);
+    m_aborted = true;
+    m_ready.notify_all();
+  }
 
 private:
   static constexpr std::size_t k_files = 16;
@@ -127,6 +137,7 @@ private:
   unsigned m_reading = 0;
   bool m_walking = false;
   bool m_walk_over = false;
+  bool m_aborted = false;
 };
 
 // What a worker decoded, handed to the sink in one go.
@@ -150,15 +161,30 @@ public:
   Scanner& operator=(const Scanner&) = delete;
 
   // Reads and decodes on `threads` threads, the calling one included (it also reports the
-  // progress); returns the next unused order.
+  // progress); returns the next unused order. The first exception any thread meets stops them
+  // all and is rethrown here.
   std::uint64_t run(unsigned threads, const std::function<void(const ScanProgress&)>& progress) {
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    const auto guarded = [&](const std::function<void(const ScanProgress&)>& report) {
+      try {
+        work(report);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        failure = failure ? failure : std::current_exception();
+        m_work.abort();
+      }
+    };
     std::vector<std::thread> others;
     for (unsigned i = 1; i < threads; ++i) {
-      others.emplace_back([this] { work({}); });
+      others.emplace_back([&] { guarded({}); });
     }
-    work(progress);
+    guarded(progress);
     for (auto& t : others) {
       t.join();
+    }
+    if (failure) {
+      std::rethrow_exception(failure);
     }
     return m_walk.next_order();
   }
