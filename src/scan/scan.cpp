@@ -246,7 +246,9 @@ private:
         deliver(found); // once per group: the sink's lock is taken rarely
         m_work.file_done();
       }
-      if (progress) {
+      // Not after a walk step: no file is read yet, and a line saying fewer files than were
+      // read would keep the last count from showing (the line is shown at most ten times a second).
+      if (progress && job != Work::Job::walk) {
         progress(progress_now());
       }
     }
