@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace certplan {
@@ -14,7 +15,7 @@ namespace {
 
 class FileSpill final : public RecordSpill {
 public:
-  FileSpill() {
+  explicit FileSpill(std::uint64_t map_bytes) : m_map_bytes(map_bytes) {
     const char* dir = std::getenv("TMPDIR");
     std::string tmpl = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/certplan-spill.XXXXXX";
     m_fd = ::mkstemp(tmpl.data());
@@ -23,7 +24,10 @@ public:
     }
     ::unlink(tmpl.c_str()); // gone when the process ends, whatever happens
   }
-  ~FileSpill() override { ::close(m_fd); }
+  ~FileSpill() override {
+    unmap();
+    ::close(m_fd);
+  }
   FileSpill(const FileSpill&) = delete;
   FileSpill& operator=(const FileSpill&) = delete;
 
@@ -36,9 +40,25 @@ public:
     return at;
   }
 
-  void sync() override { drain(); }
+  void sync() override {
+    drain();
+    if (m_size != m_mapped && m_size <= m_map_bytes) {
+      unmap();
+      // MAP_POPULATE: the pages are in the page cache (just written); mapping them all at once
+      // costs less than a fault for each on the render threads. Failing, pread still works.
+      void* at = ::mmap(nullptr, m_size, PROT_READ, MAP_SHARED | MAP_POPULATE, m_fd, 0);
+      if (at != MAP_FAILED) {
+        m_map = static_cast<const char*>(at);
+        m_mapped = m_size;
+      }
+    }
+  }
 
   void read(std::uint64_t offset, std::size_t size, std::string& out) const override {
+    if (offset + size <= m_mapped) {
+      out.assign(m_map + offset, size);
+      return;
+    }
     if (offset + size > m_size) {
       throw Error(ErrorKind::internal, "temporary file: read before sync() or past the end");
     }
@@ -73,15 +93,26 @@ private:
     m_pending.clear();
   }
 
+  void unmap() {
+    if (m_map != nullptr) {
+      ::munmap(const_cast<char*>(m_map), m_mapped);
+      m_map = nullptr;
+      m_mapped = 0;
+    }
+  }
+
+  std::uint64_t m_map_bytes;
   int m_fd = -1;
   std::uint64_t m_size = 0;
+  const char* m_map = nullptr; // the file's first m_mapped bytes, once sync() mapped them
+  std::uint64_t m_mapped = 0;
   std::string m_pending;
 };
 
 } // namespace
 
-std::unique_ptr<RecordSpill> make_file_spill() {
-  return std::make_unique<FileSpill>();
+std::unique_ptr<RecordSpill> make_file_spill(std::uint64_t map_bytes) {
+  return std::make_unique<FileSpill>(map_bytes);
 }
 
 } // namespace certplan

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "scan/walk.hpp"
 #include "util/pem.hpp"
 
 #include <algorithm>
@@ -11,8 +12,9 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <fcntl.h>
-#include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,9 +27,8 @@ namespace {
 constexpr std::string_view k_begin = util::k_pem_cert_begin;
 constexpr std::string_view k_end = util::k_pem_cert_end;
 constexpr std::size_t k_batch_bytes = std::size_t{64} << 10;
-// Each file gets 2^32 orders: its blocks are numbered inside them, so that results decoded on
-// any thread sort back into the order of the sources.
-constexpr int k_order_shift = 32;
+constexpr std::size_t k_group_files = 32; // files go in groups: one wake-up per group, not per file
+using scan::FileJob;
 
 // DER or PEM, judged on the first two bytes: a SEQUENCE with a long-form length, as every
 // certificate has. Looking for a BEGIN line in the first read instead made the answer depend
@@ -36,12 +37,6 @@ bool looks_like_der(std::string_view head) {
   return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x30 && static_cast<unsigned char>(head[1]) >= 0x81 &&
          static_cast<unsigned char>(head[1]) <= 0x84;
 }
-
-struct FileJob {
-  std::uint64_t order;
-  std::string path;
-  bool regular = false; // known from the folder listing, so a short read is the end
-};
 
 // Certificate blocks of one file, as cut from its text, waiting to be decoded.
 struct Batch {
@@ -57,16 +52,31 @@ struct Batch {
   std::vector<Block> blocks;
 };
 
-// Files to read and batches to decode, behind one lock. Readers wait when the file queue is
-// full; a reader whose batch finds the batch queue full decodes it itself. Both bounds are
-// what keeps memory flat, and no thread ever waits on a full queue that only it could empty.
+// Files to read and batches to decode, behind one lock. The walk is a job too: taken by the
+// first thread that finds the file queue short, one thread at a time, until the queue is full
+// again; so the walk never waits for a reader and no thread waits for the walk while there are
+// files to read. A reader whose batch finds the batch queue full decodes it itself. Both
+// bounds are what keeps memory flat, and no thread ever waits on a full queue.
 class Work {
 public:
+  enum class Job { batch, files, walk, done };
+
+  // From the walking thread only.
   void push_files(std::vector<FileJob>&& jobs) {
-    std::unique_lock lock(m_mutex);
-    m_space.wait(lock, [&] { return m_files.size() < k_files; });
+    std::lock_guard lock(m_mutex);
     m_files.push_back(std::move(jobs));
     m_ready.notify_one();
+  }
+  bool files_full() {
+    std::lock_guard lock(m_mutex);
+    return m_files.size() >= k_files;
+  }
+  // The walking thread is done walking for now; `over`: for good.
+  void walked(bool over) {
+    std::lock_guard lock(m_mutex);
+    m_walking = false;
+    m_walk_over = over;
+    m_ready.notify_all();
   }
   bool try_push_batch(Batch&& b) {
     std::lock_guard lock(m_mutex);
@@ -77,32 +87,43 @@ public:
     m_ready.notify_one();
     return true;
   }
-  // A batch first (it frees memory), then a file; false once everything is done.
-  bool pop(std::optional<Batch>& batch, std::optional<std::vector<FileJob>>& file) {
+  // A batch first (it frees memory), then the walk when the file queue runs short, then a
+  // file; Job::done once everything is done.
+  Job pop(std::optional<Batch>& batch, std::optional<std::vector<FileJob>>& file) {
     std::unique_lock lock(m_mutex);
-    m_ready.wait(lock, [&] { return !m_batches.empty() || !m_files.empty() || (m_closed && m_reading == 0); });
+    const auto walk_wanted = [&] { return !m_walk_over && !m_walking && m_files.size() < k_files / 2; };
+    m_ready.wait(lock, [&] {
+      return m_aborted || !m_batches.empty() || !m_files.empty() || walk_wanted() || (m_walk_over && m_reading == 0);
+    });
+    if (m_aborted) {
+      return Job::done;
+    }
     if (!m_batches.empty()) {
       batch = std::move(m_batches.front());
       m_batches.pop_front();
-      return true;
+      return Job::batch;
+    }
+    if (walk_wanted()) {
+      m_walking = true;
+      return Job::walk;
     }
     if (!m_files.empty()) {
       file = std::move(m_files.front());
       m_files.pop_front();
       ++m_reading;
-      m_space.notify_one();
-      return true;
+      return Job::files;
     }
-    return false;
+    return Job::done;
   }
   void file_done() {
     std::lock_guard lock(m_mutex);
     --m_reading;
     m_ready.notify_all();
   }
-  void close() {
+  // A thread failed (the sink could not write its spill): every thread stops at its next pop.
+  void abort() {
     std::lock_guard lock(m_mutex);
-    m_closed = true;
+    m_aborted = true;
     m_ready.notify_all();
   }
 
@@ -111,11 +132,12 @@ private:
   static constexpr std::size_t k_batches = 2;
   std::mutex m_mutex;
   std::condition_variable m_ready;
-  std::condition_variable m_space;
-  std::deque<std::vector<FileJob>> m_files; // files go in groups: one wake-up per group, not per file
+  std::deque<std::vector<FileJob>> m_files;
   std::deque<Batch> m_batches;
   unsigned m_reading = 0;
-  bool m_closed = false;
+  bool m_walking = false;
+  bool m_walk_over = false;
+  bool m_aborted = false;
 };
 
 // What a worker decoded, handed to the sink in one go.
@@ -131,78 +153,59 @@ struct Found {
 
 class Scanner {
 public:
-  Scanner(ScanSink& sink, const ScanLimits& limits, std::uint64_t first_order)
-      : m_sink(sink), m_limits(limits), m_next(first_order) {
+  Scanner(ScanSink& sink, const ScanLimits& limits, const std::vector<std::string>& paths, std::uint64_t first_order)
+      : m_sink(sink), m_limits(limits), m_walk(paths, first_order) {
     m_limits.chunk_bytes = std::max<std::size_t>(m_limits.chunk_bytes, 64); // the first read decides DER or PEM
-    const unsigned n = limits.threads != 0 ? limits.threads : std::max(1U, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < n; ++i) {
-      m_workers.emplace_back([this] { work(); });
-    }
   }
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
-  ~Scanner() { finish(); }
 
-  std::uint64_t finish() {
-    if (!m_workers.empty()) {
-      flush_group();
-      m_work.close();
-      for (auto& t : m_workers) {
-        t.join();
+  // Reads and decodes on `threads` threads, the calling one included (it also reports the
+  // progress); returns the next unused order. The first exception any thread meets stops them
+  // all and is rethrown here.
+  std::uint64_t run(unsigned threads, const std::function<void(const ScanProgress&)>& progress) {
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    const auto guarded = [&](const std::function<void(const ScanProgress&)>& report) {
+      try {
+        work(report);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        failure = failure ? failure : std::current_exception();
+        m_work.abort();
       }
-      m_workers.clear();
+    };
+    std::vector<std::thread> others;
+    for (unsigned i = 1; i < threads; ++i) {
+      others.emplace_back([&] { guarded({}); });
     }
-    return m_next;
-  }
-
-  void add_file(std::string path, bool regular = false) {
-    m_group.push_back({take_order(), std::move(path), regular});
-    if (m_group.size() >= 32) {
-      flush_group();
+    guarded(progress);
+    for (auto& t : others) {
+      t.join();
     }
-  }
-
-  void add_folder(const std::filesystem::path& dir, const std::function<void(const ScanProgress&)>& progress) {
-    std::vector<std::filesystem::directory_entry> entries;
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      entries.push_back(*it);
+    if (failure) {
+      std::rethrow_exception(failure);
     }
-    if (ec) {
-      problem(take_order(), dir.string(), fmt::format("{}: cannot read the folder: {}", dir.string(), ec.message()));
-    }
-    // Sorted, so reports and problems come out in the same order every run.
-    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.path() < b.path(); });
-    for (const auto& e : entries) {
-      std::error_code tec;
-      if (e.is_symlink(tec) && e.is_directory(tec)) {
-        continue; // not followed: a link back up would loop
-      }
-      if (e.is_directory(tec)) {
-        add_folder(e.path(), progress);
-      } else if (e.is_regular_file(tec)) {
-        add_file(e.path().string(), true);
-        if (progress && (++m_queued % 64) == 0) {
-          progress(progress_now());
-        }
-      }
-    }
+    return m_walk.next_order();
   }
 
   ScanProgress progress_now() const { return {m_files_done.load(), m_bytes.load()}; }
 
 private:
-  void flush_group() {
-    if (!m_group.empty()) {
-      m_work.push_files(std::move(m_group));
-      m_group.clear();
-    }
-  }
-
-  std::uint64_t take_order() {
-    const std::uint64_t o = m_next;
-    m_next += std::uint64_t{1} << k_order_shift;
-    return o;
+  // Steps the walk until the file queue is full or the walk is over.
+  void walk() {
+    const scan::WalkProblem problem = [this](std::uint64_t order, const std::string& source, std::string message) {
+      this->problem(order, source, std::move(message));
+    };
+    bool more = true;
+    do {
+      more = m_walk.step(m_group, k_group_files, problem);
+      if (m_group.size() >= k_group_files || (!more && !m_group.empty())) {
+        m_work.push_files(std::move(m_group));
+        m_group.clear();
+      }
+    } while (more && !m_work.files_full());
+    m_work.walked(!more);
   }
 
   void problem(std::uint64_t order, const std::string& source, std::string message,
@@ -221,25 +224,32 @@ private:
     }
   }
 
-  void work() {
+  void work(const std::function<void(const ScanProgress&)>& progress) {
     std::unique_ptr<char[]> chunk(new char[m_limits.chunk_bytes]); // not zeroed: read(2) fills it
     std::string carry;
     std::optional<Batch> batch;
     std::optional<std::vector<FileJob>> files;
     Found found;
-    while (m_work.pop(batch, files)) {
-      if (batch) {
+    for (Work::Job job; (job = m_work.pop(batch, files)) != Work::Job::done;) {
+      if (job == Work::Job::walk) {
+        walk();
+      } else if (job == Work::Job::batch) {
         decode(*batch, found);
         batch.reset();
         deliver(found);
       } else {
-        for (const auto& job : *files) {
-          read_file(job, chunk.get(), carry, found);
+        for (const auto& f : *files) {
+          read_file(f, chunk.get(), carry, found);
           ++m_files_done;
         }
         files.reset();
         deliver(found); // once per group: the sink's lock is taken rarely
         m_work.file_done();
+      }
+      // Not after a walk step: no file is read yet, and a line saying fewer files than were
+      // read would keep the last count from showing (the line is shown at most ten times a second).
+      if (progress && job != Work::Job::walk) {
+        progress(progress_now());
       }
     }
   }
@@ -443,30 +453,21 @@ private:
 
   ScanSink& m_sink;
   ScanLimits m_limits;
-  std::uint64_t m_next;
-  std::uint64_t m_queued = 0;
   std::atomic<std::uint64_t> m_files_done{0};
   std::atomic<std::uint64_t> m_bytes{0};
   Work m_work;
   std::mutex m_sink_mutex;
-  std::vector<FileJob> m_group;
-  std::vector<std::thread> m_workers; // last: started after everything they use exists
+  scan::Walk m_walk;           // stepped by one thread at a time (Work's Job::walk)
+  std::vector<FileJob> m_group; // the walk's files not yet queued
 };
 
 } // namespace
 
 std::uint64_t scan_paths(const std::vector<std::string>& paths, ScanSink& sink, const ScanLimits& limits,
                          std::uint64_t first_order, const std::function<void(const ScanProgress&)>& progress) {
-  Scanner scanner(sink, limits, first_order);
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) {
-      scanner.add_folder(p, progress);
-    } else {
-      scanner.add_file(p);
-    }
-  }
-  const std::uint64_t next = scanner.finish();
+  Scanner scanner(sink, limits, paths, first_order);
+  const std::uint64_t next =
+      scanner.run(limits.threads != 0 ? limits.threads : std::max(1U, std::thread::hardware_concurrency()), progress);
   if (progress) {
     progress(scanner.progress_now());
   }

@@ -698,6 +698,49 @@ def case_jobs_bounds_concurrent_probes():
             p.kill()
 
 
+def case_folder_walk_order_and_links():
+    """The walk (stepped by whichever reader thread finds its queue short) lists every folder
+    depth first in sorted order, across many queue groups: a merged certificate's sources and the
+    skipped files come in that order, every run. A link to a file is read; a link to a folder is
+    not followed, nor is a dangling one reported."""
+    with tempfile.TemporaryDirectory() as d:
+        src = pathlib.Path(d) / "src"
+        src.mkdir()
+        x, y, z = (make(src, name, days).read_bytes() for name, days in (("x", 100), ("y", 200), ("z", 300)))
+        tree = pathlib.Path(d) / "tree"
+        (tree / "a").mkdir(parents=True)
+        (tree / "c").mkdir()
+        (tree / "b.pem").write_bytes(x)
+        (tree / "a" / "z.pem").write_bytes(x)
+        (tree / "a" / "y.pem").write_bytes(y)
+        (tree / "c" / "x.pem").write_bytes(x)
+        (tree / "d.pem").symlink_to(tree / "a" / "y.pem")
+        (tree / "link-to-a").symlink_to(tree / "a", target_is_directory=True)
+        (tree / "dangling").symlink_to(tree / "nowhere")
+        (tree / "empty.txt").write_text("")
+        many = tree / "many"
+        many.mkdir()
+        expected_z = []
+        for i in range(70):  # more than two groups of 32 files, with a folder among them
+            if i == 35:
+                (many / "f35").mkdir()
+                (many / "f35" / "inner.pem").write_bytes(z)
+                expected_z.append(f"{tree}/many/f35/inner.pem")
+            else:
+                (many / f"f{i:02d}.pem").write_bytes(z)
+                expected_z.append(f"{tree}/many/f{i:02d}.pem")
+        code, out, err = expiry(f"{tree}/", tree / "b.pem", "--at", at(1), "--format", "json")
+        assert code == 0 and err == "", (code, err)
+        j = json.loads(out)
+        sources = {c["subject_cn"]: c["sources"] for c in j["certificates"]}
+        assert sources["x.contoso.com"] == [f"{tree}/a/z.pem", f"{tree}/b.pem", f"{tree}/c/x.pem", str(tree / "b.pem")], sources
+        assert sources["y.contoso.com"] == [f"{tree}/a/y.pem", f"{tree}/d.pem"], sources
+        assert sources["z.contoso.com"] == expected_z, sources["z.contoso.com"]
+        assert j["skipped"] == [f"{tree}/empty.txt"] and j["problems"] == [], j
+        for _ in range(3):
+            assert expiry(f"{tree}/", tree / "b.pem", "--at", at(1), "--format", "json")[1] == out
+
+
 def main():
     return harness.run_cases(globals(), sys.argv[3:])
 
