@@ -41,13 +41,17 @@ void render_in_order(std::size_t count, const std::function<void(std::size_t, st
   const auto range = [&](std::size_t c) {
     return std::pair{c * k_tenants_per_chunk, std::min(count, (c + 1) * k_tenants_per_chunk)};
   };
-  if (workers <= 1 || chunks <= 1) {
+  // Every chunk made and written here, one after the other.
+  const auto serial = [&] {
     std::string text;
     for (std::size_t c = 0; c < chunks; ++c) {
       text.clear();
       render(range(c).first, range(c).second, text);
       write(text);
     }
+  };
+  if (workers <= 1 || chunks <= 1) {
+    serial();
     return;
   }
   // Chunk c is made in slot c % window once chunk c - window is written.
@@ -105,12 +109,7 @@ void render_in_order(std::size_t count, const std::function<void(std::size_t, st
   };
   if (threads.empty()) {
     finish();
-    std::string text;
-    for (std::size_t c = 0; c < chunks; ++c) {
-      text.clear();
-      render(range(c).first, range(c).second, text);
-      write(text);
-    }
+    serial();
     return;
   }
   try {
