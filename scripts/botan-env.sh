@@ -5,9 +5,10 @@
 botan_version=3.7.1
 botan_prefix=${XDG_CACHE_HOME:-$HOME/.cache}/certplan/botan-$botan_version
 botan_pkgconfig=$botan_prefix/lib/pkgconfig
-# Position-independent code, so libcertplan.so can carry it (issue 17): a cache built before
-# that lacks this stamp and is rebuilt.
-botan_stamp=$botan_prefix/certplan-fpic
+# Position-independent code, so libcertplan.so can carry it (issue 17), and the CPU-specific
+# hash and cipher code (issue 18: SHA-NI and the like): a cache built before either lacks this
+# stamp and is rebuilt.
+botan_stamp=$botan_prefix/certplan-fpic-isa
 if [ -f "$botan_pkgconfig/botan-3.pc" ] && [ -f "$botan_stamp" ]; then
   PKG_CONFIG_PATH=$botan_pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
   export PKG_CONFIG_PATH

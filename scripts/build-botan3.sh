@@ -97,13 +97,21 @@ cd "$work/src/botan3-$botan_version+dfsg"
 #   by default), scrypt (PBES2's other KDF);
 # - TLS client: tls12, tls13, ecdh, x25519, dh (ffdhe groups), gcm, chacha20poly1305, cbc and
 #   hmac (TLS 1.2 CBC suites), prf_tls, hkdf;
-# - auto_rng, system_rng.
+# - auto_rng, system_rng;
+# - the CPU-specific code of those hashes and ciphers (issue 18: without it SHA-256, which
+#   keys every certificate certplan reads, ran Botan's portable code, a quarter of expiry's
+#   CPU). --minimized-build leaves these submodules out; a full build loads them. Botan picks
+#   among them at run time (cpuid), and configure.py skips those of another architecture:
+#   SHA-NI, BMI2, SSE2/SSSE3 (x86), ARMv8 crypto (arm64), AES-NI, vperm, CLMUL and its
+#   fallbacks for GHASH (GCM), simd for ChaCha20.
 modules=x509,pem,base64,hex,certstor_system,certstor_flatfile,\
 rsa,ecdsa,ed25519,pcurves_secp256r1,pcurves_secp384r1,pcurves_secp521r1,\
 emsa_pkcs1,emsa_pssr,eme_pkcs1,sha1,sha2_32,sha2_64,\
 pbes2,pbkdf2,aes,cbc,scrypt,\
 tls12,tls13,ecdh,x25519,dh,gcm,chacha20poly1305,hmac,prf_tls,hkdf,\
-auto_rng,system_rng
+auto_rng,system_rng,\
+sha1_x86,sha1_sse2,sha1_armv8,sha2_32_x86,sha2_32_bmi2,sha2_32_armv8,sha2_64_bmi2,sha2_64_armv8,\
+aes_ni,aes_vperm,aes_armv8,ghash_cpu,ghash_vperm,chacha_simd32,chacha_avx2
 python3 configure.py --minimized-build --enable-modules="$modules" --build-targets=static \
   --prefix="$botan_prefix" --without-documentation --extra-cxxflags=-fPIC \
   --system-cert-bundle=/etc/ssl/certs/ca-certificates.crt >"$work/configure.log" 2>&1 ||
@@ -112,7 +120,7 @@ make -j"$(nproc)" libs >"$work/make.log" 2>&1 || { tail -50 "$work/make.log" >&2
 make install DESTDIR="$stage" >"$work/install.log" 2>&1 || { tail -20 "$work/install.log" >&2; exit 1; }
 # Same file system as the cache: the rename is atomic. (A directory without botan-3.pc is
 # not a cache: nothing of ours finished there.)
-touch "$stage$botan_prefix/certplan-fpic"
+touch "$stage$botan_prefix/$(basename "$botan_stamp")"
 rm -rf "$botan_prefix"
 mv "$stage$botan_prefix" "$botan_prefix"
 echo "setup: Botan $botan_version installed in $botan_prefix" >&2
