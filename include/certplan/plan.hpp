@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace certplan {
@@ -148,6 +149,12 @@ public:
   // valid only during the call. Safe to call from several threads at once.
   void namespaces(std::size_t from, std::size_t to, const std::function<void(const Namespace&)>& fn) const;
   void dns_records(std::size_t from, std::size_t to, const std::function<void(const DnsRecord&)>& fn) const;
+  // The DNS records, in plan order, of the tenants that can have a record named or zoned at or
+  // under one of `names`: a tenant's records are named after its domains or its webmail host,
+  // and a zone is a suffix of its record's name, so only a tenant with a domain or webmail host
+  // at, under or above one of `names` can (tenant_records.hpp). A superset; filter the records.
+  void dns_records_near(const std::vector<std::string_view>& names,
+                        const std::function<void(const DnsRecord&)>& fn) const;
 
 private:
   const Tenant* m_tenants; // the topology's (its array stays where it is when the topology moves)

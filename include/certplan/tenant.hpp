@@ -6,6 +6,7 @@
 
 #include <certplan/clients.hpp>
 #include <certplan/limits.hpp>
+#include <certplan/load.hpp> // tenant_block
 #include <certplan/plan.hpp>
 #include <certplan/render.hpp>
 #include <certplan/topology.hpp>
@@ -82,13 +83,5 @@ TenantEdit remove_tenant(std::string_view text, const std::string& path, std::st
 
 // The runbook as text, Markdown or certplan.tenant/1 JSON (src/render/tenant.cpp).
 std::string render_tenant_runbook(const TenantRunbook& runbook, Format format);
-
-// Pieces exposed for tests.
-
-// The byte range [begin, end) of `text` that remove_tenant deletes for tenant `name`: the
-// header line to the table's last value (trailing blank and comment lines before the next
-// table header stay), plus one blank line directly above the header. Throws Error(input)
-// when there is no such tenant or it is not a [[tenant]] table of its own.
-std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const std::string& path, std::string_view name);
 
 } // namespace certplan

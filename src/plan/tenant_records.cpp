@@ -1,6 +1,8 @@
 // TenantRecords: a hosted plan's tenant part, made as it is visited (make_plan_viewing).
 #include "plan/tenant_records.hpp"
 
+#include <algorithm>
+
 namespace certplan {
 
 TenantRecords::TenantRecords(const Topology& topo, std::shared_ptr<const TenantContext> context,
@@ -23,6 +25,33 @@ void TenantRecords::dns_records(std::size_t from, std::size_t to, const std::fun
   DnsRecord scratch;
   for (std::size_t i = from; i < to && i < m_count; ++i) {
     tenant_dns(*m_context, m_tenants[i], scratch, fn);
+  }
+}
+
+namespace {
+
+// `a` is `b`, or a name under it, or above it (label-wise).
+bool related(std::string_view a, std::string_view b) {
+  const auto under = [](std::string_view x, std::string_view y) {
+    return x.size() > y.size() && x.ends_with(y) && x[x.size() - y.size() - 1] == '.';
+  };
+  return a == b || under(a, b) || under(b, a);
+}
+
+} // namespace
+
+void TenantRecords::dns_records_near(const std::vector<std::string_view>& names,
+                                     const std::function<void(const DnsRecord&)>& fn) const {
+  const auto near = [&](std::string_view own) {
+    return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return related(own, n); });
+  };
+  DnsRecord scratch;
+  for (std::size_t i = 0; i < m_count; ++i) {
+    const Tenant& t = m_tenants[i];
+    if (std::any_of(t.domains.begin(), t.domains.end(), [&](const HostName& d) { return near(d.ascii); }) ||
+        (t.webmail && near(t.webmail->ascii))) {
+      tenant_dns(*m_context, t, scratch, fn);
+    }
   }
 }
 

@@ -17,46 +17,9 @@
 #include <future>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 namespace certplan {
 namespace {
-
-// ---- the text of the file ------------------------------------------------------------
-
-class Lines {
-public:
-  explicit Lines(std::string_view text) : m_text(text) {
-    m_starts.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\n' && i + 1 < text.size()) {
-        m_starts.push_back(i + 1);
-      }
-    }
-  }
-  std::size_t count() const { return m_starts.size(); }
-  // Line `k` (1-based) is the bytes [begin(k), end(k)), its "\n" included.
-  std::size_t begin(std::size_t k) const { return m_starts[k - 1]; }
-  std::size_t end(std::size_t k) const { return k < m_starts.size() ? m_starts[k] : m_text.size(); }
-  std::string_view line(std::size_t k) const { return m_text.substr(begin(k), end(k) - begin(k)); }
-
-  bool blank(std::size_t k) const { return first_char(k) == '\0'; }
-  bool comment(std::size_t k) const { return first_char(k) == '#'; }
-  bool header(std::size_t k) const { return first_char(k) == '['; }
-
-private:
-  char first_char(std::size_t k) const {
-    for (const char c : line(k)) {
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-        return c;
-      }
-    }
-    return '\0';
-  }
-
-  std::string_view m_text;
-  std::vector<std::size_t> m_starts;
-};
 
 // Files written on Windows keep their line ends.
 std::string_view eol_of(std::string_view text) {
@@ -79,43 +42,6 @@ SourcePos node_pos(const std::string& path, const toml::node* n, const SourcePos
     return fallback;
   }
   return {path, n->source().begin.line, n->source().begin.column};
-}
-
-// The last line any value of `t` (or of a table inside it) ends on.
-std::size_t last_value_line(const toml::node& n) {
-  std::size_t last = n.source().end.line;
-  if (const auto* t = n.as_table()) {
-    for (const auto& [k, v] : *t) {
-      last = std::max(last, last_value_line(v));
-    }
-  } else if (const auto* a = n.as_array()) {
-    for (const auto& e : *a) {
-      last = std::max(last, last_value_line(e));
-    }
-  }
-  return last;
-}
-
-// Lines holding a [table] or [[array]] header, except those of `skip` and its sub-tables.
-// A table's source begins at its header; tables made by dotted keys begin at the key line
-// instead, hence the look at the line itself.
-void header_lines(const toml::node& n, const toml::table* skip, const Lines& lines, std::set<std::size_t>& out) {
-  if (const auto* t = n.as_table()) {
-    if (t == skip || t->is_inline()) {
-      return;
-    }
-    const std::size_t line = t->source().begin.line;
-    if (line >= 1 && line <= lines.count() && lines.header(line)) {
-      out.insert(line);
-    }
-    for (const auto& [k, v] : *t) {
-      header_lines(v, skip, lines, out);
-    }
-  } else if (const auto* a = n.as_array()) {
-    for (const auto& e : *a) {
-      header_lines(e, skip, lines, out);
-    }
-  }
 }
 
 std::string names_list(const std::vector<Tenant>& tenants) {
@@ -203,67 +129,13 @@ std::string appended_text(std::string_view text, const TenantRequest& request) {
 
 } // namespace
 
-std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const std::string& path, std::string_view name) {
-  const toml::table root = parse_toml(text, path);
-  const toml::table* target = nullptr;
-  if (const auto* list = root.get_as<toml::array>("tenant")) {
-    for (const auto& e : *list) {
-      const auto* t = e.as_table();
-      const auto* n = t != nullptr ? t->get_as<std::string>("name") : nullptr;
-      if (n != nullptr && n->get() == name) {
-        target = t;
-        break;
-      }
-    }
-  }
-  if (target == nullptr) {
-    throw Error(ErrorKind::input, fmt::format("tenant remove: no tenant '{}' in {}; nothing written", name, path));
-  }
-  const SourcePos where = node_pos(path, target, {path, 0, 0});
-  const Lines lines(text);
-  const std::size_t header = target->source().begin.line;
-  if (target->is_inline() || header == 0 || header > lines.count() || !lines.header(header)) {
-    throw Error(ErrorKind::input,
-                fmt::format("tenant remove: tenant '{}' is not written as a [[tenant]] table of its own; remove it "
-                            "by hand; nothing written",
-                            name),
-                where);
-  }
-  std::set<std::size_t> headers;
-  header_lines(root, target, lines, headers);
-  const auto next = headers.upper_bound(header);
-  std::size_t last = next == headers.end() ? lines.count() : *next - 1;
-  // Comments and blank lines before the next header introduce what follows.
-  const std::size_t floor = std::max<std::size_t>(header, last_value_line(*target));
-  while (last > floor && (lines.blank(last) || lines.comment(last))) {
-    --last;
-  }
-  std::size_t begin = lines.begin(header);
-  if (header > 1 && lines.blank(header - 1)) {
-    begin = lines.begin(header - 1);
-  }
-  return {begin, lines.end(last)};
-}
-
 TenantEdit add_tenant(std::string_view text, const std::string& path, const TenantRequest& request,
                       const ClientCatalog& catalog, const InputLimits& limits) {
-  // What the file will say once the request is valid depends on the request alone, so the
-  // edited text is read back and planned on another core while the file as it is loads and
-  // is planned here (issue 18: the two plans no longer run one after the other). Whatever
-  // goes wrong is still said in the order it always was.
+  // The file is parsed once (issue 18): the edited text is the file and the one table
+  // appended, which is read alone (parse_appended_tenant) unless the whole edited text must
+  // be parsed again to be sure of it. Whatever goes wrong is said in the order it always was:
+  // the file, the request, then the edit.
   std::string out = appended_text(text, request);
-  struct Edited {
-    Topology topology;
-    Plan plan;
-  };
-  std::future<Edited> after_job; // after `out`: destroyed (so waited for) before it
-  if (!out.empty()) {
-    after_job = std::async(std::launch::async, [&] {
-      Edited e{reparse(out, path, catalog, limits, "add"), {}};
-      e.plan = make_plan_viewing(e.topology, catalog);
-      return e;
-    });
-  }
   const Topology before = parse_topology(text, path, catalog, limits);
   require_hosted(before, "add");
   // The plan without the tenant is needed for the runbook (and its namespaces for --webmail):
@@ -297,21 +169,30 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
     enum class Kind { forest, provider, tenant } kind;
     std::size_t i = 0, j = 0; // forest or tenant, and the domain's index in its list
   };
-  std::unordered_map<std::string, Owner> owners;
-  owners.reserve(16 + 2 * before.tenants.size());
-  for (std::size_t i = 0; i < before.forests.size(); ++i) {
-    const auto& f = before.forests[i];
-    for (std::size_t j = 0; j < f.smtp_domains.size(); ++j) {
-      owners.emplace(f.smtp_domains[j].ascii, Owner{Owner::Kind::forest, i, j});
+  // Looked up by a scan, for the few domains asked: a map of every tenant's domains cost more
+  // than the scans (issue 18). The first owner in this order, as the loader allows only one.
+  const auto owner_of = [&](const std::string& domain) -> std::optional<Owner> {
+    for (std::size_t i = 0; i < before.forests.size(); ++i) {
+      const auto& f = before.forests[i];
+      for (std::size_t j = 0; j < f.smtp_domains.size(); ++j) {
+        if (f.smtp_domains[j].ascii == domain) {
+          return Owner{Owner::Kind::forest, i, j};
+        }
+      }
     }
-  }
-  owners.emplace(hosting.provider_domain.ascii, Owner{Owner::Kind::provider});
-  for (std::size_t i = 0; i < before.tenants.size(); ++i) {
-    const auto& t = before.tenants[i];
-    for (std::size_t j = 0; j < t.domains.size(); ++j) {
-      owners.emplace(t.domains[j].ascii, Owner{Owner::Kind::tenant, i, j});
+    if (hosting.provider_domain.ascii == domain) {
+      return Owner{Owner::Kind::provider};
     }
-  }
+    for (std::size_t i = 0; i < before.tenants.size(); ++i) {
+      const auto& t = before.tenants[i];
+      for (std::size_t j = 0; j < t.domains.size(); ++j) {
+        if (t.domains[j].ascii == domain) {
+          return Owner{Owner::Kind::tenant, i, j};
+        }
+      }
+    }
+    return std::nullopt;
+  };
   const auto owner_words = [&](const Owner& o) -> std::pair<std::string, SourcePos> {
     const toml::table root = parse_toml(text, path);
     switch (o.kind) {
@@ -340,8 +221,8 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
     if (!asked.insert(h->ascii).second) {
       throw Error(ErrorKind::usage, fmt::format("tenant add: domain \"{}\" is given twice", d));
     }
-    if (const auto it = owners.find(h->ascii); it != owners.end()) {
-      const auto [who, where] = owner_words(it->second);
+    if (const auto owner = owner_of(h->ascii)) {
+      const auto [who, where] = owner_words(*owner);
       throw Error(ErrorKind::input, fmt::format("tenant add: domain \"{}\" already belongs to {} (at {})", h->ascii,
                                                 who, where.to_string()));
     }
@@ -375,25 +256,25 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   if (out.empty()) { // appended_text fails only where the checks above throw
     throw Error(ErrorKind::internal, "tenant add: the request passed its checks but could not be written");
   }
-  Edited after = after_job.get();
+  std::optional<Topology> read_alone =
+      parse_appended_tenant(before, text, std::string_view(out).substr(text.size()), catalog, limits);
+  const Topology after = read_alone ? std::move(*read_alone) : reparse(out, path, catalog, limits, "add");
+  Plan after_plan = make_plan_viewing(after, catalog);
   Plan before_plan = plan_before.get();
-  make_alike(after.topology, after.plan, before, before_plan, catalog);
-  const auto& tenants = after.topology.tenants;
+  make_alike(after, after_plan, before, before_plan, catalog);
+  const auto& tenants = after.tenants;
   const auto it = std::find_if(tenants.begin(), tenants.end(), [&](const Tenant& t) { return t.name == name; });
   if (it == tenants.end()) {
     throw Error(ErrorKind::internal, fmt::format("tenant add: the appended tenant '{}' did not load back", name));
   }
   TenantEdit edit;
-  edit.runbook = make_runbook(TenantAction::add, after.topology, *it, after.plan, before_plan);
+  edit.runbook = make_runbook(TenantAction::add, after, *it, after_plan, before_plan);
   edit.text = std::move(out);
   return edit;
 }
 
 TenantEdit remove_tenant(std::string_view text, const std::string& path, std::string_view name,
                          const ClientCatalog& catalog, const InputLimits& limits) {
-  // Where the table is in the text, found on another core while the topology loads; its
-  // errors are said after the load's, as always.
-  auto block_job = std::async(std::launch::async, [&] { return tenant_block(text, path, name); });
   const Topology before = parse_topology(text, path, catalog, limits);
   require_hosted(before, "remove");
   const auto it = std::find_if(before.tenants.begin(), before.tenants.end(), [&](const Tenant& t) { return t.name == name; });
@@ -401,14 +282,18 @@ TenantEdit remove_tenant(std::string_view text, const std::string& path, std::st
     throw Error(ErrorKind::input, fmt::format("tenant remove: no tenant '{}' in {} (its tenants: {}); nothing written",
                                               name, path, names_list(before.tenants)));
   }
-  // The plan with the tenant, for the runbook, on another core while the edit is read back.
+  // The plan with the tenant, for the runbook, on another core while the edit is read.
   auto plan_before = std::async(std::launch::async, [&] { return make_plan_viewing(before, catalog); });
-  const auto [begin, end] = block_job.get();
+  // The file is parsed once (issue 18): the table cut out is read alone (cut_tenant) unless the
+  // whole edited text must be parsed again to be sure of it.
+  std::optional<TenantCut> cut =
+      cut_tenant(before, text, static_cast<std::size_t>(it - before.tenants.begin()), catalog, limits);
+  const auto [begin, end] = cut ? std::pair{cut->begin, cut->end} : tenant_block(text, path, name);
   std::string out;
   out.reserve(text.size() - (end - begin));
   out.append(text.substr(0, begin));
   out.append(text.substr(end));
-  const Topology after = reparse(out, path, catalog, limits, "remove");
+  const Topology after = cut ? std::move(cut->topology) : reparse(out, path, catalog, limits, "remove");
   Plan plan_after = make_plan_viewing(after, catalog);
   Plan plan_with = plan_before.get();
   make_alike(before, plan_with, after, plan_after, catalog);

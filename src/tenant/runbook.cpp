@@ -148,7 +148,16 @@ TenantRunbook make_runbook(TenantAction action, const Topology& with, const Tena
     provider_record(plan_with.dns_records[i]);
   }
   if (viewed) {
-    plan_with.tenant_records->dns_records(0, plan_with.tenant_records->tenants(), [&](const DnsRecord& r) {
+    // Only the tenants near this one's names can have records in its zones (issue 18: not
+    // every record of 100,000 tenants made to find this one's).
+    std::vector<std::string_view> near;
+    for (const auto& z : zones) {
+      near.emplace_back(z);
+    }
+    if (tenant.webmail) {
+      near.emplace_back(tenant.webmail->ascii);
+    }
+    plan_with.tenant_records->dns_records_near(near, [&](const DnsRecord& r) {
       if (r.view == "external" && in_tenant_zone(r)) {
         rb.tenant_records.push_back(r);
       }

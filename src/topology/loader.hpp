@@ -5,6 +5,7 @@
 
 #include <certplan/clients.hpp>
 #include <certplan/limits.hpp>
+#include <certplan/load.hpp>
 #include <certplan/topology.hpp>
 
 #include "topology/prescan.hpp"
@@ -31,6 +32,11 @@ public:
 
   Topology load(std::string_view text);
 
+  // tenant_edit.cpp: `before` (load(text)) with the [[tenant]] table of `appended` after `text`,
+  // or without tenant `index`; nullopt wherever that could differ from load() of the edited text.
+  std::optional<Topology> load_appended(const Topology& before, std::string_view text, std::string_view appended) const;
+  std::optional<TenantCut> load_cut(const Topology& before, std::string_view text, std::size_t index) const;
+
 private:
   struct Chunk {
     std::size_t begin = 0, end = 0; // byte range of consecutive [[tenant]] tables
@@ -48,6 +54,11 @@ private:
   bool load_tenant_chunks(std::string_view text, const std::vector<Chunk>& chunks, Topology& topo) const;
   Tenant read_tenant(const toml::table& t, const Topology& topo, unsigned line_offset) const;
   Topology build(const toml::table& root, const std::function<bool(Topology&)>* split_tenants) const;
+
+  // tenant_edit.cpp
+  std::optional<Layout> tenant_layout(const Topology& before, std::string_view text) const;
+  std::optional<Tenant> lone_tenant(std::string_view text, const Topology& topo, unsigned line_offset,
+                                    std::size_t* last_line) const;
 
   // sections.cpp
   void load_organization(const toml::table& root, Topology& topo) const;
