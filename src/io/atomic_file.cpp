@@ -247,7 +247,44 @@ private:
 
 } // namespace
 
+namespace {
+
+// `-o /dev/null`, `-o /dev/stdout`, a FIFO: renaming a file over a device or a pipe would
+// replace it (as root, /dev/null itself became a regular file), so what is not a regular file
+// is written in place, as a shell's `>` would, and never made or renamed.
+bool write_in_place(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+    return false;
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    throw Error(ErrorKind::io, fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  }
+  FdBuf buf(fd);
+  std::ostream os(&buf);
+  try {
+    write(os);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  os.flush();
+  const int write_error = buf.failed() ? buf.error() : 0;
+  const int close_error = ::close(fd) != 0 ? errno : 0;
+  if (write_error != 0 || close_error != 0) {
+    throw Error(ErrorKind::io,
+                fmt::format("{}: write failed: {}", path, std::strerror(write_error != 0 ? write_error : close_error)));
+  }
+  return true;
+}
+
+} // namespace
+
 void write_file_atomic_stream(const std::string& path, const std::function<void(std::ostream&)>& write, unsigned mode) {
+  if (write_in_place(path, write)) {
+    return;
+  }
   std::string tmp = path + ".tmp.XXXXXX";
   const int fd = mkstemp(tmp.data());
   if (fd < 0) {

@@ -209,6 +209,31 @@ def case_output_file_is_atomic_and_identical():
         assert sorted(os.listdir(d)) == ["plan.md"], os.listdir(d)
 
 
+def case_output_to_a_pipe_or_device_is_written_in_place():
+    # -o onto what is not a regular file (a FIFO, /dev/null) writes into it: renaming a temporary
+    # file over it would replace the pipe or the device (as root, /dev/null itself).
+    import stat
+    import threading
+    _, expected, _ = run("plan", EXAMPLES / "regional.toml", "--format", "markdown")
+    with tempfile.TemporaryDirectory() as d:
+        fifo = pathlib.Path(d) / "plan.fifo"
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+        reader.start()
+        code, out, err = run("plan", EXAMPLES / "regional.toml", "--format", "markdown", "-o", fifo)
+        reader.join(timeout=60)
+        assert code in (0, 1, 2), err
+        assert got == [expected], (got[:1], err)
+        assert stat.S_ISFIFO(fifo.stat().st_mode)
+        assert sorted(os.listdir(d)) == ["plan.fifo"], os.listdir(d)
+    null_before = os.stat("/dev/null")
+    code, out, err = run("plan", EXAMPLES / "regional.toml", "-o", "/dev/null")
+    assert code in (0, 1, 2) and out == "", err
+    null_after = os.stat("/dev/null")
+    assert stat.S_ISCHR(null_after.st_mode) and null_after.st_rdev == null_before.st_rdev
+
+
 def case_deterministic_output():
     for f in sorted(EXAMPLES.glob("*.toml")):
         for fmt in ("text", "json", "markdown"):
