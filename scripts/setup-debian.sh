@@ -14,7 +14,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs="g++ meson ninja-build pkg-config libtomlplusplus-dev libcli11-dev \
-libfmt-dev catch2 libidn2-dev nlohmann-json3-dev libpugixml-dev openssl ca-certificates python3 time \
+libfmt-dev catch2 libidn2-dev nlohmann-json3-dev libpugixml-dev robin-map-dev openssl ca-certificates python3 time \
 dovecot-imapd dovecot-pop3d postfix nginx-light pebble certbot make xz-utils"
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

@@ -79,7 +79,7 @@ std::optional<HostName> normalize_host(std::string_view text, std::string& why) 
       return std::nullopt;
     }
     for (const char c : label) {
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) {
+      if (!(util::is_alnum_ascii(c) || c == '-')) {
         why = std::string("character '") + c + "' is not allowed in a host name (letters, digits, '-')";
         return std::nullopt;
       }

@@ -2,6 +2,7 @@
 // hold for the planned namespaces (R1-R6; seed 000's A/CNAME layout).
 #include "plan/plan_internal.hpp"
 #include "plan/tenant_records.hpp"
+#include "util/name_set.hpp"
 
 #include <fmt/format.h>
 
@@ -75,7 +76,7 @@ public:
   }
 
 private:
-  std::unordered_set<std::string_view> m_domains;
+  util::NameSet m_domains;
   bool m_autodiscover_domain = false;
 };
 

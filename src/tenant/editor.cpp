@@ -141,6 +141,24 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   // The plan without the tenant is needed for the runbook (and its namespaces for --webmail):
   // made on another core while the request is checked.
   auto plan_before = std::async(std::launch::async, [&] { return make_plan_viewing(before, catalog); }).share();
+  // The edit read alone, and its plan, on a third thread: it throws nothing (nullopt where the
+  // whole parse must decide, after the request's checks), so it can start before them.
+  struct Edited {
+    Topology topology;
+    Plan plan;
+  };
+  std::future<std::optional<Edited>> edited_job; // after `out`: destroyed (so waited for) before it
+  if (!out.empty()) {
+    edited_job = std::async(std::launch::async, [&]() -> std::optional<Edited> {
+      auto topo = parse_appended_tenant(before, text, std::string_view(out).substr(text.size()), catalog, limits);
+      if (!topo) {
+        return std::nullopt;
+      }
+      Edited e{std::move(*topo), {}};
+      e.plan = make_plan_viewing(e.topology, catalog);
+      return e;
+    });
+  }
   const Hosting& hosting = *before.hosting;
 
   const auto& name = request.name;
@@ -256,10 +274,14 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   if (out.empty()) { // appended_text fails only where the checks above throw
     throw Error(ErrorKind::internal, "tenant add: the request passed its checks but could not be written");
   }
-  std::optional<Topology> read_alone =
-      parse_appended_tenant(before, text, std::string_view(out).substr(text.size()), catalog, limits);
-  const Topology after = read_alone ? std::move(*read_alone) : reparse(out, path, catalog, limits, "add");
-  Plan after_plan = make_plan_viewing(after, catalog);
+  std::optional<Edited> edited = edited_job.get();
+  if (!edited) {
+    edited.emplace();
+    edited->topology = reparse(out, path, catalog, limits, "add");
+    edited->plan = make_plan_viewing(edited->topology, catalog);
+  }
+  const Topology& after = edited->topology;
+  Plan& after_plan = edited->plan;
   Plan before_plan = plan_before.get();
   make_alike(after, after_plan, before, before_plan, catalog);
   const auto& tenants = after.tenants;

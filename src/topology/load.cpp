@@ -6,6 +6,7 @@
 
 #include "topology/loader.hpp"
 #include "topology/schema.hpp"
+#include "util/name_set.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -15,7 +16,6 @@
 #include <system_error>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace certplan {
 namespace detail {
@@ -150,7 +150,7 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
   }
   // What only the tenants together can break: names and domains used twice. The sets view
   // the names where they stay (topo.tenants has room for all, so it never moves them).
-  std::unordered_set<std::string_view> domains;
+  util::NameSet domains;
   domains.reserve(16 + 2 * total);
   for (const auto& f : topo.forests) {
     for (const auto& d : f.smtp_domains) {
@@ -158,7 +158,7 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
     }
   }
   domains.insert(topo.hosting->provider_domain.ascii);
-  std::unordered_set<std::string_view> names, webmail;
+  util::NameSet names, webmail;
   names.reserve(total);
   webmail.reserve(total);
   topo.tenants.reserve(total);

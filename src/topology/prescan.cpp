@@ -2,10 +2,10 @@
 #include <certplan/limits.hpp>
 
 #include "topology/prescan.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 
-#include <cctype>
 
 namespace certplan::detail {
 
@@ -50,6 +50,22 @@ Layout prescan(std::string_view text, const std::string& path, std::size_t max_t
   unsigned line = 1;
   unsigned col = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // In a comment or a string only its end, an escape or a line break matters: the bytes
+    // before one are passed over in a tight loop, exactly as the switch below would pass them
+    // (each one a column; issue 18: a hoster's file is mostly strings).
+    if (in != In::code) {
+      const char quote = in == In::basic || in == In::ml_basic ? '"' : in == In::comment ? '\n' : '\'';
+      const bool escapes = in == In::basic || in == In::ml_basic;
+      std::size_t k = i;
+      while (k < text.size() && text[k] != '\n' && text[k] != quote && !(escapes && text[k] == '\\')) {
+        ++k;
+      }
+      col += static_cast<unsigned>(k - i);
+      i = k;
+      if (i == text.size()) {
+        break;
+      }
+    }
     const char c = text[i];
     ++col;
     const bool triple = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
@@ -82,7 +98,7 @@ Layout prescan(std::string_view text, const std::string& path, std::size_t max_t
         i += triple ? 2 : 0;
       } else if (c == '#') {
         in = In::comment;
-      } else if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' || c == '\t')) {
+      } else if (!(util::is_alnum_ascii(c) || c == '_' || c == '-' || c == ' ' || c == '\t')) {
         dots = 0; // '=', brackets, commas, line ends: the chain of key parts is over
       }
       break;
