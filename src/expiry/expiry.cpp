@@ -121,7 +121,8 @@ ExpiryReport::ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn
 
 void ExpiryReport::add(std::uint64_t order, std::string_view source, const CertificateInfo& c, std::string_view note,
                        bool failed) {
-  std::string rec;
+  std::string& rec = m_record;
+  rec.clear();
   const auto fp = fingerprint_bytes(c.sha256_fingerprint);
   rec.append(reinterpret_cast<const char*>(fp.data()), fp.size());
   put(rec, source);
