@@ -426,7 +426,7 @@ private:
     for (const auto& block : batch.blocks) {
       const std::string_view text = std::string_view(batch.text).substr(block.offset, block.size);
       try {
-        found.certificates.push_back({block.order, batch.source, read_certificate_summary(text)});
+        found.certificates.push_back({block.order, batch.source, read_certificate_summary(text, m_limits.sans)});
       } catch (const Error& e) {
         found.problems.emplace_back(block.order,
                                     SourceProblem{batch.source, block.line != 0

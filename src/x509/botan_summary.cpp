@@ -65,8 +65,8 @@ CertificateInfo info_of_fields(x509::DerFields&& f, const std::uint8_t* der, std
   return i;
 }
 
-CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n) {
-  auto f = x509::read_der_fields({der, n});
+CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n, SanLists sans) {
+  auto f = x509::read_der_fields({der, n}, sans);
   // Self-issued certificates take the full parse: Botan calls one self-signed only if its
   // signature verifies under its own key, which the walk does not check. They are few.
   if (f && !f->same_subject_and_issuer) {
@@ -79,7 +79,12 @@ CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n) {
     throw Error(ErrorKind::input, "not a DER certificate (no SEQUENCE at its start)");
   }
   try {
-    return info_of_der(der, n);
+    CertificateInfo i = info_of_der(der, n);
+    if (sans == SanLists::skip) {
+      i.dns_sans.clear(); // as the walk leaves them
+      i.ip_sans.clear();
+    }
+    return i;
   } catch (const std::exception& e) {
     throw Error(ErrorKind::input, e.what());
   }
@@ -87,9 +92,9 @@ CertificateInfo summarize_der(const std::uint8_t* der, std::size_t n) {
 
 } // namespace
 
-CertificateInfo read_certificate_summary(std::string_view block) {
+CertificateInfo read_certificate_summary(std::string_view block, SanLists sans) {
   if (block.substr(0, k_begin.size()) != k_begin) {
-    return summarize_der(reinterpret_cast<const std::uint8_t*>(block.data()), block.size());
+    return summarize_der(reinterpret_cast<const std::uint8_t*>(block.data()), block.size(), sans);
   }
   const auto end = block.rfind(k_end);
   if (end == std::string_view::npos || end < k_begin.size()) {
@@ -98,7 +103,7 @@ CertificateInfo read_certificate_summary(std::string_view block) {
   const std::string_view body = block.substr(k_begin.size(), end - k_begin.size());
   thread_local std::vector<std::uint8_t> der;
   if (x509::decode_base64(body, der)) {
-    return summarize_der(der.data(), der.size());
+    return summarize_der(der.data(), der.size(), sans);
   }
   der.resize(Botan::base64_decode_max_output(body.size()));
   std::size_t n = 0;
@@ -107,7 +112,7 @@ CertificateInfo read_certificate_summary(std::string_view block) {
   } catch (const std::exception& e) {
     throw Error(ErrorKind::input, fmt::format("bad base64: {}", e.what()));
   }
-  return summarize_der(der.data(), n);
+  return summarize_der(der.data(), n, sans);
 }
 
 std::string sha1_thumbprint(std::string_view der) {

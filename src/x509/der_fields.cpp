@@ -180,7 +180,7 @@ bool read_time(const Tlv& t, long long& out) {
   return true;
 }
 
-bool read_san(Bytes ext_value, DerFields& f) {
+bool read_san(Bytes ext_value, SanLists sans, DerFields& f) {
   Reader outer(ext_value);
   Tlv seq;
   if (!outer.next(seq) || seq.tag != k_sequence || !outer.empty()) {
@@ -191,6 +191,9 @@ bool read_san(Bytes ext_value, DerFields& f) {
   while (!names.empty()) {
     if (!names.next(gn)) {
       return false;
+    }
+    if (sans == SanLists::skip) {
+      continue; // every entry was walked by next(): the same checks as when kept
     }
     if (gn.tag == 0x82) { // dNSName [2] IA5String
       f.dns.emplace_back(reinterpret_cast<const char*>(gn.value.data()), gn.value.size());
@@ -222,7 +225,7 @@ bool read_basic_constraints(Bytes value, DerFields& f) {
   return fields.empty();
 }
 
-bool read_extensions(Bytes explicit3, DerFields& f) {
+bool read_extensions(Bytes explicit3, SanLists sans, DerFields& f) {
   Reader outer(explicit3);
   Tlv seq;
   if (!outer.next(seq) || seq.tag != k_sequence || !outer.empty()) {
@@ -248,7 +251,7 @@ bool read_extensions(Bytes explicit3, DerFields& f) {
       return false;
     }
     if (oid.value == k_san_oid) {
-      if (seen_san || !read_san(value.value, f)) { // a repeated extension is Botan's to judge
+      if (seen_san || !read_san(value.value, sans, f)) { // a repeated extension is Botan's to judge
         return false;
       }
       seen_san = true;
@@ -341,7 +344,7 @@ long long days_from_civil(long long y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<long long>(doe) - 719468;
 }
 
-std::optional<DerFields> read_der_fields(Bytes der) {
+std::optional<DerFields> read_der_fields(Bytes der, SanLists sans) {
   Reader top(der);
   Tlv cert;
   if (!top.next(cert) || cert.tag != k_sequence || !top.empty()) {
@@ -399,7 +402,7 @@ std::optional<DerFields> read_der_fields(Bytes der) {
   t.next_if(0x81, unique); // issuerUniqueID
   t.next_if(0x82, unique); // subjectUniqueID
   Tlv ext;
-  if (t.next_if(0xA3, ext) && !read_extensions(ext.value, f)) {
+  if (t.next_if(0xA3, ext) && !read_extensions(ext.value, sans, f)) {
     return std::nullopt;
   }
   if (!t.empty()) {

@@ -196,6 +196,14 @@ TEST_CASE("the fast DER walk agrees with Botan's full parse on the agreement cor
     }
     REQUIRE(full);
     require_same(certplan::read_certificate_summary(pem), *full);
+    // Without the SAN lists: everything else as read, the lists empty (whichever reader took it).
+    certplan::CertificateInfo without = *full;
+    without.dns_sans.clear();
+    without.ip_sans.clear();
+    const certplan::CertificateInfo skipped = certplan::read_certificate_summary(pem, certplan::SanLists::skip);
+    CHECK(skipped.dns_sans.empty());
+    CHECK(skipped.ip_sans.empty());
+    require_same(skipped, without);
     const std::string raw(der.begin(), der.end());
     require_same(certplan::read_certificate_summary(raw), *full); // the same certificate as DER
   }
@@ -210,6 +218,7 @@ TEST_CASE("every truncation and every bit flip is refused or read as Botan reads
   const auto der = der_of(pem);
   std::size_t both = 0;
   std::size_t fast_only = 0;
+  std::size_t sans_disagree = 0;
   for (std::size_t n = 0; n < der.size(); ++n) { // every proper prefix is malformed
     CHECK_FALSE(certplan::x509::read_der_fields({der.data(), n}).has_value());
     CHECK_THROWS_AS(certplan::read_certificate_summary(std::string(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(n))),
@@ -221,9 +230,24 @@ TEST_CASE("every truncation and every bit flip is refused or read as Botan reads
       flipped[i] = static_cast<char>(flipped[i] ^ (1 << bit));
       std::optional<certplan::CertificateInfo> fast;
       std::optional<certplan::CertificateInfo> full;
+      std::optional<certplan::CertificateInfo> no_sans;
       try {
         fast = certplan::read_certificate_summary(flipped);
       } catch (const certplan::Error&) {
+      }
+      try {
+        no_sans = certplan::read_certificate_summary(flipped, certplan::SanLists::skip);
+      } catch (const certplan::Error&) {
+      }
+      // Skipping the SAN lists reads, or refuses, exactly what keeping them does.
+      if (fast.has_value() != no_sans.has_value()) {
+        ++sans_disagree;
+      } else if (fast) {
+        certplan::CertificateInfo without = *fast;
+        without.dns_sans.clear();
+        without.ip_sans.clear();
+        sans_disagree += test::first_difference(*no_sans, without) != nullptr || !no_sans->dns_sans.empty() ||
+                         !no_sans->ip_sans.empty();
       }
       try {
         full = certplan::read_certificates(flipped, "flipped").front();
@@ -243,6 +267,7 @@ TEST_CASE("every truncation and every bit flip is refused or read as Botan reads
   // and in extensions it does not decode: dates and names are still what the bytes say.
   CHECK(both > der.size());
   CHECK(both + fast_only < der.size() * 8);
+  CHECK(sans_disagree == 0);
 }
 
 TEST_CASE("the PEM base64 decoder accepts only well-formed bodies", "[x509]") {
