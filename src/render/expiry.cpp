@@ -185,12 +185,31 @@ void render_json(const ExpiryReport& r, std::ostream& out) {
 
 void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool color) {
   const std::vector<std::string> header{"status", "days", "not after", "subject CN", "issuer", "renew by", "sources"};
-  const auto cells = [](const ExpiryEntry& e) {
-    return std::vector<std::string>{std::string(to_string(e.status)), std::to_string(e.days_left), e.cert.not_after.substr(0, 10),
-                                    e.cert.subject_cn, e.cert.issuer,
-                                    e.renew_by + (e.max_validity_on_renewal ? fmt::format(" (max {} d)", e.max_validity_on_renewal) : "") +
-                                        (e.note.empty() ? "" : " (" + e.note + ")"),
-                                    fmt::format("{}", fmt::join(e.sources, ", "))};
+  // The cells of one row, in one vector per thread whose strings keep their memory: built
+  // afresh, twice per certificate (widths, then rows), they were most of a table's allocations.
+  const auto cells = [](const ExpiryEntry& e) -> const std::vector<std::string>& {
+    thread_local std::vector<std::string> row(7);
+    row[0].assign(to_string(e.status));
+    const fmt::format_int days(e.days_left);
+    row[1].assign(days.data(), days.size());
+    row[2].assign(e.cert.not_after, 0, 10);
+    row[3].assign(e.cert.subject_cn);
+    row[4].assign(e.cert.issuer);
+    std::string& renew = row[5];
+    renew.assign(e.renew_by);
+    if (e.max_validity_on_renewal != 0) {
+      const fmt::format_int max(e.max_validity_on_renewal);
+      renew.append(" (max ").append(max.data(), max.size()).append(" d)");
+    }
+    if (!e.note.empty()) {
+      renew.append(" (").append(e.note).append(")");
+    }
+    std::string& sources = row[6];
+    sources.clear();
+    for (std::size_t i = 0; i < e.sources.size(); ++i) {
+      sources.append(i == 0 ? "" : ", ").append(e.sources[i]);
+    }
+    return row;
   };
   if (markdown) {
     std::string head = section_heading("Certificate expiry", true, 1);
