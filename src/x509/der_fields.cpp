@@ -282,7 +282,21 @@ bool decode_base64(std::string_view text, std::vector<std::uint8_t>& out) {
     t['='] = 65;
     return t;
   }();
+  // The digits' values already shifted to their place in a group of four, and a high bit for
+  // anything else: a whole group is four lookups and an OR. Shifting per group, the decoder
+  // was a third of expiry's instructions outside SHA-256 on a bundle; placed, half that
+  // (callgrind, issue 18).
+  static const auto k_placed = [] {
+    std::array<std::array<std::uint32_t, 256>, 4> t{};
+    for (std::size_t place = 0; place < 4; ++place) {
+      for (std::size_t c = 0; c < 256; ++c) {
+        t[place][c] = k_table[c] < 64 ? std::uint32_t{k_table[c]} << (18 - 6 * place) : 0x80000000U;
+      }
+    }
+    return t;
+  }();
   out.resize(text.size() / 4 * 3 + 3);
+  std::uint8_t* const o = out.data();
   std::size_t n = 0;
   std::uint32_t acc = 0;
   unsigned have = 0;
@@ -291,15 +305,20 @@ bool decode_base64(std::string_view text, std::vector<std::uint8_t>& out) {
   const auto* const end = p + text.size();
   while (p != end) {
     // Whole groups of four digits, the body of every line, without the per-character state.
-    if (have == 0 && pad == 0 && end - p >= 4) {
-      const std::uint32_t a = k_table[p[0]], b = k_table[p[1]], c = k_table[p[2]], d = k_table[p[3]];
-      if ((a | b | c | d) < 64) {
-        const std::uint32_t v = a << 18 | b << 12 | c << 6 | d;
-        out[n++] = static_cast<std::uint8_t>(v >> 16);
-        out[n++] = static_cast<std::uint8_t>(v >> 8);
-        out[n++] = static_cast<std::uint8_t>(v);
+    if (have == 0 && pad == 0) {
+      while (end - p >= 4) {
+        const std::uint32_t v = k_placed[0][p[0]] | k_placed[1][p[1]] | k_placed[2][p[2]] | k_placed[3][p[3]];
+        if ((v & 0x80000000U) != 0) {
+          break; // a line break, padding or a bad character: one at a time below
+        }
+        o[n] = static_cast<std::uint8_t>(v >> 16);
+        o[n + 1] = static_cast<std::uint8_t>(v >> 8);
+        o[n + 2] = static_cast<std::uint8_t>(v);
+        n += 3;
         p += 4;
-        continue;
+      }
+      if (p == end) {
+        break;
       }
     }
     const std::uint8_t v = k_table[*p++];

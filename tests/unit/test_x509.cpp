@@ -143,6 +143,7 @@ TEST_CASE("R11: the public validity limit in force at notBefore (CA/B BR 6.3.2, 
 #include <certplan/error.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -291,4 +292,79 @@ TEST_CASE("dates are formatted as RFC 3339 UTC across eras", "[x509]") {
   CHECK(certplan::format_rfc3339(2524607999) == "2049-12-31T23:59:59Z");
   CHECK(certplan::format_rfc3339(-1) == "1969-12-31T23:59:59Z");
   CHECK(certplan::x509::days_from_civil(2000, 3, 1) == 11017);
+}
+
+TEST_CASE("the PEM base64 decoder agrees with a per-character decoder on random bodies", "[x509]") {
+  // The reference: one character at a time, the rules decode_base64 promises (white space
+  // skipped, '=' only at the end and completing the last group). The decoder under test reads
+  // whole groups at once; it must answer the same on every input.
+  const auto reference = [](std::string_view text, std::vector<std::uint8_t>& out) {
+    static const std::string digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.clear();
+    std::uint32_t acc = 0;
+    unsigned have = 0;
+    unsigned pad = 0;
+    for (const char c : text) {
+      if (const auto d = digits.find(c); d != std::string::npos) {
+        if (pad != 0) {
+          return false;
+        }
+        acc = acc << 6 | static_cast<std::uint32_t>(d);
+        if (++have == 4) {
+          out.insert(out.end(), {static_cast<std::uint8_t>(acc >> 16), static_cast<std::uint8_t>(acc >> 8),
+                                 static_cast<std::uint8_t>(acc)});
+          acc = 0;
+          have = 0;
+        }
+      } else if (c == '=') {
+        ++pad;
+      } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        return false;
+      }
+    }
+    if (pad > 2 || (have + pad) % 4 != 0 || (pad != 0 && have < 2)) {
+      return false;
+    }
+    if (have == 2) {
+      out.push_back(static_cast<std::uint8_t>(acc >> 4));
+    } else if (have == 3) {
+      out.push_back(static_cast<std::uint8_t>(acc >> 10));
+      out.push_back(static_cast<std::uint8_t>(acc >> 2));
+    }
+    return true;
+  };
+  // Mostly digits, with line breaks, padding and now and then a bad character, so that both
+  // answers and every path (whole groups, groups cut by a line break, padding) occur.
+  const std::string alphabet = "AQgw/+z9AQgw/+z9AQgw/+z9\n\n\r =!";
+  std::uint32_t seed = 20261206;
+  const auto next = [&seed] { return seed = seed * 1664525U + 1013904223U; };
+  std::size_t accepted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string body(next() % 150, 'A');
+    for (auto& c : body) {
+      c = alphabet[(next() >> 8) % alphabet.size()];
+    }
+    if (round % 2 == 0) { // a well-formed body: digits in lines of 64, padded
+      body.erase(std::remove_if(body.begin(), body.end(), [](char c) { return c == '=' || c == '!' || std::isspace(static_cast<unsigned char>(c)); }),
+                 body.end());
+      body.resize(body.size() / 4 * 4);
+      if (!body.empty() && round % 3 == 0) {
+        body.back() = '=';
+      }
+      for (std::size_t at = 64; at < body.size(); at += 65) {
+        body.insert(at, "\n");
+      }
+    }
+    std::vector<std::uint8_t> fast;
+    std::vector<std::uint8_t> slow;
+    const bool ok = certplan::x509::decode_base64(body, fast);
+    INFO(body);
+    REQUIRE(ok == reference(body, slow));
+    if (ok) {
+      ++accepted;
+      REQUIRE(fast == slow);
+    }
+  }
+  CHECK(accepted > 5000);
+  CHECK(accepted < 20000);
 }
