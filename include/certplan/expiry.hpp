@@ -143,6 +143,9 @@ private:
   std::set<std::uint64_t> m_auth_offsets;
   long long m_auth_latest = 0;
   bool m_keep_sans = true;
+  // add()'s record, reused: built afresh for each certificate it grew by reallocation,
+  // several allocations per certificate (issue 18).
+  std::string m_record;
 };
 
 // What expiry says about one live endpoint's served chain (issue 14 part 3): "ok" only when a

@@ -19,6 +19,8 @@ struct ScanLimits {
   unsigned threads = 0; // decoding threads; 0: one per core
   // Bytes per read(2), at least 64. Smaller only to test blocks cut by a read boundary (tests/fuzz).
   std::size_t chunk_bytes = std::size_t{256} << 10;
+  // SanLists::skip when the report will not show the SAN lists (expiry_format_shows_sans).
+  SanLists sans = SanLists::read;
 };
 
 // Receives what the scan finds. Calls are serialized; `order` ranks each find among all the

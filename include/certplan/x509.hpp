@@ -79,12 +79,18 @@ inline std::string certificate_label(const CertificateInfo& c) {
 std::vector<CertificateInfo> read_certificates(std::string_view data, const std::string& source,
                                                std::size_t max_certificates = 1000);
 
+// Whether a summary keeps the subjectAltName lists. Skipped, they are still checked as when
+// kept (a certificate is read, or refused, alike) but not stored: most reports do not show
+// them, and their strings were most of the allocations of an expiry scan (issue 18).
+enum class SanLists { read, skip };
+
 // One certificate block, PEM ("-----BEGIN CERTIFICATE-----" to its END line) or DER, read
 // for an expiry report: names, validity, issuer, serial, SHA-256 fingerprint, self-signed;
-// the key and signature fields stay empty. A bounds-checked DER walk reads what it fully
-// understands and Botan's full parse takes the rest, so both give the same answer.
-// Throws Error(input) with the reason; the caller names the source.
-CertificateInfo read_certificate_summary(std::string_view block);
+// the key and signature fields stay empty (and the SAN lists with SanLists::skip). A
+// bounds-checked DER walk reads what it fully understands and Botan's full parse takes the
+// rest, so both give the same answer. Throws Error(input) with the reason; the caller names
+// the source.
+CertificateInfo read_certificate_summary(std::string_view block, SanLists sans = SanLists::read);
 
 // Windows' thumbprint of a DER certificate: SHA-1, upper-case hex without separators.
 std::string sha1_thumbprint(std::string_view der);

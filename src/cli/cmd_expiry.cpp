@@ -134,6 +134,7 @@ int run_expiry(const ExpiryOptions& o, Io& io) {
   ScanLimits limits;
   limits.max_block_bytes = o.max_block;
   limits.max_der_file_bytes = static_cast<std::size_t>(o.common.limits.max_file_bytes); // PEM files stream
+  limits.sans = expiry_format_shows_sans(o.format) ? SanLists::read : SanLists::skip;
   // Only a person watching a terminal wants the progress line; cron and pipes do not.
   Progress progress(!o.no_progress && (o.progress || (&io.err == &std::cerr && ::isatty(STDERR_FILENO) != 0)));
   std::uint64_t order = scan_paths(paths, sink, limits, 0, [&](const ScanProgress& p) { progress(p); });

@@ -76,15 +76,14 @@ std::array<std::uint8_t, 32> fingerprint_bytes(const std::string& hex) {
   return out;
 }
 
-std::string fingerprint_hex(const std::array<std::uint8_t, 32>& b) {
+// "AB:CD:...", into `out`'s own memory: for_each runs once or twice per certificate.
+void fingerprint_hex(const std::array<std::uint8_t, 32>& b, std::string& out) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
+  out.assign(b.size() * 3 - 1, ':');
   for (std::size_t i = 0; i < b.size(); ++i) {
-    out += i ? ":" : "";
-    out += k_hex[b[i] >> 4];
-    out += k_hex[b[i] & 0xF];
+    out[i * 3] = k_hex[b[i] >> 4];
+    out[i * 3 + 1] = k_hex[b[i] & 0xF];
   }
-  return out;
 }
 
 } // namespace
@@ -121,7 +120,8 @@ ExpiryReport::ExpiryReport(RecordSpill& spill, long long at_unix, Threshold warn
 
 void ExpiryReport::add(std::uint64_t order, std::string_view source, const CertificateInfo& c, std::string_view note,
                        bool failed) {
-  std::string rec;
+  std::string& rec = m_record;
+  rec.clear();
   const auto fp = fingerprint_bytes(c.sha256_fingerprint);
   rec.append(reinterpret_cast<const char*>(fp.data()), fp.size());
   put(rec, source);
@@ -322,7 +322,7 @@ void ExpiryReport::for_each(std::size_t begin, std::size_t end, const std::funct
     c.not_after_unix = r.not_after;
     c.not_before = x509_time(c.not_before_unix);
     c.not_after = x509_time(r.not_after);
-    c.sha256_fingerprint = fingerprint_hex(fp);
+    fingerprint_hex(fp, c.sha256_fingerprint);
     for (std::uint32_t k = 1; k < entry.count; ++k) {
       const Record& dup = m_records[entry.first + k];
       m_spill.read(dup.offset, dup.size, buf);

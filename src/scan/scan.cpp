@@ -230,6 +230,7 @@ private:
     std::optional<Batch> batch;
     std::optional<std::vector<FileJob>> files;
     Found found;
+    Batch pending; // one file's blocks; reused, so that a small file costs no allocation for them
     for (Work::Job job; (job = m_work.pop(batch, files)) != Work::Job::done;) {
       if (job == Work::Job::walk) {
         walk();
@@ -239,7 +240,7 @@ private:
         deliver(found);
       } else {
         for (const auto& f : *files) {
-          read_file(f, chunk.get(), carry, found);
+          read_file(f, chunk.get(), carry, pending, found);
           ++m_files_done;
         }
         files.reset();
@@ -278,13 +279,15 @@ private:
     return got;
   }
 
-  void read_file(const FileJob& job, char* chunk, std::string& carry, Found& found) {
+  void read_file(const FileJob& job, char* chunk, std::string& carry, Batch& pending, Found& found) {
     const int fd = ::open(job.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       problem(job.order, job.path, fmt::format("{}: cannot open: {}", job.path, std::strerror(errno)));
       return;
     }
-    Batch pending{job.path, {}, {}};
+    pending.source = job.path;
+    pending.text.clear();
+    pending.blocks.clear();
     try {
       const std::size_t n = read_some(fd, job.path, chunk, m_limits.chunk_bytes, job.regular);
       carry.assign(chunk, n);
@@ -423,7 +426,7 @@ private:
     for (const auto& block : batch.blocks) {
       const std::string_view text = std::string_view(batch.text).substr(block.offset, block.size);
       try {
-        found.certificates.push_back({block.order, batch.source, read_certificate_summary(text)});
+        found.certificates.push_back({block.order, batch.source, read_certificate_summary(text, m_limits.sans)});
       } catch (const Error& e) {
         found.problems.emplace_back(block.order,
                                     SourceProblem{batch.source, block.line != 0

@@ -6,6 +6,8 @@
 // has to be right on what it accepts.
 #pragma once
 
+#include <certplan/x509.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,8 +28,9 @@ struct DerFields {
   bool is_ca = false;            // basicConstraints cA (RFC 5280 4.2.1.9), false when absent
 };
 
-// `der` must be exactly one certificate (nothing after it).
-std::optional<DerFields> read_der_fields(std::basic_string_view<std::uint8_t> der);
+// `der` must be exactly one certificate (nothing after it). With SanLists::skip, `dns` and
+// `ip` stay empty; the extension is walked and judged all the same.
+std::optional<DerFields> read_der_fields(std::basic_string_view<std::uint8_t> der, SanLists sans = SanLists::read);
 
 // Decodes the base64 body of a PEM block (line breaks and spaces allowed, '=' padding only at
 // the end) into `out`. Botan's decoder, which handles every input, took half the scan time

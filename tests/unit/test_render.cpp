@@ -97,3 +97,55 @@ TEST_CASE("expiry formats are an enum: every name maps, anything else is refused
   REQUIRE(certplan::expiry_format_shows_sans(ExpiryFormat::csv));
   REQUIRE_FALSE(certplan::expiry_format_shows_sans(ExpiryFormat::text));
 }
+
+TEST_CASE("expiry JSON is byte for byte what nlohmann's dump(2) makes of it", "[render][expiry][json]") {
+  // The certificates' objects are written by hand (issue 18); nlohmann, re-dumping its own
+  // parse of the output, is the judge of every byte: escapes, UTF-8, empty lists, numbers.
+  const auto spill = certplan::make_file_spill();
+  certplan::ExpiryReport report(*spill, 1780272000 /* 2026-06-01 */, certplan::parse_threshold("30"),
+                                certplan::parse_threshold("7"));
+  const auto cert = [](const std::string& cn, char fp, long long not_after) {
+    certplan::CertificateInfo c;
+    c.subject_cn = cn;
+    c.issuer = "Issuer \"Q\" \\ CA";
+    c.serial = "0A";
+    c.not_before_unix = not_after - 90 * 86400;
+    c.not_after_unix = not_after;
+    c.sha256_fingerprint = std::string(32 * 3 - 1, ':');
+    for (std::size_t i = 0; i < c.sha256_fingerprint.size(); i += 3) {
+      c.sha256_fingerprint[i] = fp;
+      c.sha256_fingerprint[i + 1] = '0';
+    }
+    return c;
+  };
+  auto a = cert("mail.contoso.com", 'A', 1790000000);
+  a.dns_sans = {"mail.contoso.com", "autodiscover.contoso.com"};
+  auto b = cert("caf\xc3\xa9\ttab\x01 \"quoted\"", 'B', 1781000000); // UTF-8, a tab, a control character
+  auto c = cert("", 'C', 1700000000);                                  // expired, no CN, no SANs
+  c.dns_sans = {"back\\slash.example", "\x7f"};
+  report.add(0, "/certs/a.pem", a);
+  report.add(1, "/certs/b.pem", b, "a note with \"quotes\"");
+  report.add(2, "/certs/c.der", c);
+  report.add(3, "/other/a copy.pem", a); // the same certificate again: two sources
+  report.finish();
+  std::ostringstream out;
+  certplan::render_expiry(report, certplan::ExpiryFormat::json, out);
+  const std::string text = out.str();
+  const auto parsed = nlohmann::ordered_json::parse(text);
+  CHECK(text == parsed.dump(2) + "\n");
+  REQUIRE(parsed["certificates"].size() == 3);
+  CHECK(parsed["certificates"][0]["subject_cn"] == "");
+  CHECK(parsed["certificates"][0]["sans"] == nlohmann::json::array({"back\\slash.example", "\x7f"}));
+  CHECK(parsed["certificates"][1]["subject_cn"] == b.subject_cn);
+  CHECK(parsed["certificates"][1]["note"] == "a note with \"quotes\"");
+  CHECK(parsed["certificates"][2]["sources"] == nlohmann::json::array({"/certs/a.pem", "/other/a copy.pem"}));
+  CHECK(parsed["certificates"][2]["days_left"] > 0);
+
+  // Bytes that are not UTF-8 are refused as nlohmann refuses them.
+  const auto bad_spill = certplan::make_file_spill();
+  certplan::ExpiryReport bad(*bad_spill, 1780272000, certplan::parse_threshold("30"), certplan::parse_threshold("7"));
+  bad.add(0, "/certs/bad.pem", cert("bad\xff", 'D', 1790000000));
+  bad.finish();
+  std::ostringstream sink;
+  CHECK_THROWS_AS(certplan::render_expiry(bad, certplan::ExpiryFormat::json, sink), nlohmann::json::type_error);
+}

@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -96,4 +97,30 @@ TEST_CASE("scan: a sink that fails stops every thread and its error comes out", 
     limits.threads = threads;
     REQUIRE_THROWS_WITH(certplan::scan_paths({tree.path()}, sink, limits, 0, {}), Catch::Contains("No space left"));
   }
+}
+
+TEST_CASE("scan: SanLists::skip hands over certificates without their SAN lists, the rest as read", "[scan]") {
+  class Keep final : public certplan::ScanSink {
+  public:
+    void certificate(std::uint64_t, const std::string&, certplan::CertificateInfo&& c) override { certs.push_back(std::move(c)); }
+    void problem(std::uint64_t, certplan::SourceProblem) override {}
+    void skipped(std::uint64_t, const std::string&) override {}
+    std::vector<certplan::CertificateInfo> certs;
+  };
+  const auto read = [](certplan::SanLists sans) {
+    Keep sink;
+    certplan::ScanLimits limits;
+    limits.sans = sans;
+    certplan::scan_paths({k_cert}, sink, limits, 0, {});
+    REQUIRE(sink.certs.size() == 1);
+    return sink.certs.front();
+  };
+  const certplan::CertificateInfo with = read(certplan::SanLists::read);
+  const certplan::CertificateInfo without = read(certplan::SanLists::skip);
+  REQUIRE(with.dns_sans.size() > 1); // the fixture has SANs to leave out
+  CHECK(without.dns_sans.empty());
+  CHECK(without.ip_sans.empty());
+  CHECK(without.subject_cn == with.subject_cn);
+  CHECK(without.not_after == with.not_after);
+  CHECK(without.sha256_fingerprint == with.sha256_fingerprint);
 }

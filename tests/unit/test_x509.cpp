@@ -143,6 +143,7 @@ TEST_CASE("R11: the public validity limit in force at notBefore (CA/B BR 6.3.2, 
 #include <certplan/error.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -196,6 +197,14 @@ TEST_CASE("the fast DER walk agrees with Botan's full parse on the agreement cor
     }
     REQUIRE(full);
     require_same(certplan::read_certificate_summary(pem), *full);
+    // Without the SAN lists: everything else as read, the lists empty (whichever reader took it).
+    certplan::CertificateInfo without = *full;
+    without.dns_sans.clear();
+    without.ip_sans.clear();
+    const certplan::CertificateInfo skipped = certplan::read_certificate_summary(pem, certplan::SanLists::skip);
+    CHECK(skipped.dns_sans.empty());
+    CHECK(skipped.ip_sans.empty());
+    require_same(skipped, without);
     const std::string raw(der.begin(), der.end());
     require_same(certplan::read_certificate_summary(raw), *full); // the same certificate as DER
   }
@@ -210,6 +219,7 @@ TEST_CASE("every truncation and every bit flip is refused or read as Botan reads
   const auto der = der_of(pem);
   std::size_t both = 0;
   std::size_t fast_only = 0;
+  std::size_t sans_disagree = 0;
   for (std::size_t n = 0; n < der.size(); ++n) { // every proper prefix is malformed
     CHECK_FALSE(certplan::x509::read_der_fields({der.data(), n}).has_value());
     CHECK_THROWS_AS(certplan::read_certificate_summary(std::string(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(n))),
@@ -221,9 +231,24 @@ TEST_CASE("every truncation and every bit flip is refused or read as Botan reads
       flipped[i] = static_cast<char>(flipped[i] ^ (1 << bit));
       std::optional<certplan::CertificateInfo> fast;
       std::optional<certplan::CertificateInfo> full;
+      std::optional<certplan::CertificateInfo> no_sans;
       try {
         fast = certplan::read_certificate_summary(flipped);
       } catch (const certplan::Error&) {
+      }
+      try {
+        no_sans = certplan::read_certificate_summary(flipped, certplan::SanLists::skip);
+      } catch (const certplan::Error&) {
+      }
+      // Skipping the SAN lists reads, or refuses, exactly what keeping them does.
+      if (fast.has_value() != no_sans.has_value()) {
+        ++sans_disagree;
+      } else if (fast) {
+        certplan::CertificateInfo without = *fast;
+        without.dns_sans.clear();
+        without.ip_sans.clear();
+        sans_disagree += test::first_difference(*no_sans, without) != nullptr || !no_sans->dns_sans.empty() ||
+                         !no_sans->ip_sans.empty();
       }
       try {
         full = certplan::read_certificates(flipped, "flipped").front();
@@ -243,6 +268,7 @@ TEST_CASE("every truncation and every bit flip is refused or read as Botan reads
   // and in extensions it does not decode: dates and names are still what the bytes say.
   CHECK(both > der.size());
   CHECK(both + fast_only < der.size() * 8);
+  CHECK(sans_disagree == 0);
 }
 
 TEST_CASE("the PEM base64 decoder accepts only well-formed bodies", "[x509]") {
@@ -266,4 +292,79 @@ TEST_CASE("dates are formatted as RFC 3339 UTC across eras", "[x509]") {
   CHECK(certplan::format_rfc3339(2524607999) == "2049-12-31T23:59:59Z");
   CHECK(certplan::format_rfc3339(-1) == "1969-12-31T23:59:59Z");
   CHECK(certplan::x509::days_from_civil(2000, 3, 1) == 11017);
+}
+
+TEST_CASE("the PEM base64 decoder agrees with a per-character decoder on random bodies", "[x509]") {
+  // The reference: one character at a time, the rules decode_base64 promises (white space
+  // skipped, '=' only at the end and completing the last group). The decoder under test reads
+  // whole groups at once; it must answer the same on every input.
+  const auto reference = [](std::string_view text, std::vector<std::uint8_t>& out) {
+    static const std::string digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.clear();
+    std::uint32_t acc = 0;
+    unsigned have = 0;
+    unsigned pad = 0;
+    for (const char c : text) {
+      if (const auto d = digits.find(c); d != std::string::npos) {
+        if (pad != 0) {
+          return false;
+        }
+        acc = acc << 6 | static_cast<std::uint32_t>(d);
+        if (++have == 4) {
+          out.insert(out.end(), {static_cast<std::uint8_t>(acc >> 16), static_cast<std::uint8_t>(acc >> 8),
+                                 static_cast<std::uint8_t>(acc)});
+          acc = 0;
+          have = 0;
+        }
+      } else if (c == '=') {
+        ++pad;
+      } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        return false;
+      }
+    }
+    if (pad > 2 || (have + pad) % 4 != 0 || (pad != 0 && have < 2)) {
+      return false;
+    }
+    if (have == 2) {
+      out.push_back(static_cast<std::uint8_t>(acc >> 4));
+    } else if (have == 3) {
+      out.push_back(static_cast<std::uint8_t>(acc >> 10));
+      out.push_back(static_cast<std::uint8_t>(acc >> 2));
+    }
+    return true;
+  };
+  // Mostly digits, with line breaks, padding and now and then a bad character, so that both
+  // answers and every path (whole groups, groups cut by a line break, padding) occur.
+  const std::string alphabet = "AQgw/+z9AQgw/+z9AQgw/+z9\n\n\r =!";
+  std::uint32_t seed = 20261206;
+  const auto next = [&seed] { return seed = seed * 1664525U + 1013904223U; };
+  std::size_t accepted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string body(next() % 150, 'A');
+    for (auto& c : body) {
+      c = alphabet[(next() >> 8) % alphabet.size()];
+    }
+    if (round % 2 == 0) { // a well-formed body: digits in lines of 64, padded
+      body.erase(std::remove_if(body.begin(), body.end(), [](char c) { return c == '=' || c == '!' || std::isspace(static_cast<unsigned char>(c)); }),
+                 body.end());
+      body.resize(body.size() / 4 * 4);
+      if (!body.empty() && round % 3 == 0) {
+        body.back() = '=';
+      }
+      for (std::size_t at = 64; at < body.size(); at += 65) {
+        body.insert(at, "\n");
+      }
+    }
+    std::vector<std::uint8_t> fast;
+    std::vector<std::uint8_t> slow;
+    const bool ok = certplan::x509::decode_base64(body, fast);
+    INFO(body);
+    REQUIRE(ok == reference(body, slow));
+    if (ok) {
+      ++accepted;
+      REQUIRE(fast == slow);
+    }
+  }
+  CHECK(accepted > 5000);
+  CHECK(accepted < 20000);
 }
