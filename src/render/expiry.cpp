@@ -6,9 +6,11 @@
 #include <certplan/quote.hpp>
 #include <certplan/render.hpp>
 
+#include "render/json_writer.hpp"
 #include "render/table.hpp"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -121,76 +123,39 @@ void rows(const ExpiryReport& r, std::ostream& out, const std::function<void(con
       [&](const std::string& text) { out << text; });
 }
 
-// A JSON string as nlohmann's dump() writes it. Plain printable ASCII, which is nearly every
-// name, source and date, is copied as it is; anything else (a quote, a backslash, a control
-// character, UTF-8 or bytes that are not UTF-8) goes through nlohmann itself, so every
-// escape, and the refusal of invalid UTF-8, stays exactly nlohmann's. nlohmann's serializer
-// walking every byte was a sixth of a JSON run's instructions at 10,000 certificates.
-void json_string(std::string& out, std::string_view s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](const char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
-  });
-  if (plain) {
-    out += '"';
-    out.append(s);
-    out += '"';
-  } else {
-    out += nlohmann::json(std::string(s)).dump();
-  }
-}
-
-// A list of strings at the members' indentation, as dump(2) writes it.
-void json_strings(std::string& out, const std::vector<std::string>& v) {
-  if (v.empty()) {
-    out += "[]";
-    return;
-  }
-  out += '[';
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    out += i == 0 ? "\n        " : ",\n        ";
-    json_string(out, v[i]);
-  }
-  out += "\n      ]";
-}
-
-// The envelope and each certificate's object are written here, byte for byte where dump(2) of
-// the whole document would put them (each certificate at 4 spaces, its members at 6); the
-// tail by nlohmann. tests/unit/test_render.cpp holds the output to dump(2) of its own parse.
+// The envelope here, each certificate's object by render/json_writer.hpp's JsonWriter (a part
+// per certificate, where dump(2) of the whole document would put it: strings through
+// nlohmann's serializer unless plain ASCII), the tail by nlohmann. An ordered_json per
+// certificate dumped and re-indented was a sixth of a JSON run's instructions (issue 18).
 void render_json(const ExpiryReport& r, std::ostream& out) {
   out << "{\n  \"schema\": " << nlohmann::json("certplan.expiry/1").dump() << ",\n  \"certificates\": [";
-  rows(r, out, [](const ExpiryEntry& e, std::size_t index, std::string& text) {
-    const auto member = [&text](std::string_view key, bool first = false) {
-      text.append(first ? "{\n      \"" : ",\n      \"").append(key).append("\": ");
-    };
-    text += index == 0 ? "\n    " : ",\n    ";
-    member("source", true);
-    json_string(text, e.sources.front());
-    member("sources");
-    json_strings(text, e.sources);
-    member("subject_cn");
-    json_string(text, e.cert.subject_cn);
-    member("sans");
-    json_strings(text, e.cert.dns_sans);
-    member("issuer");
-    json_string(text, e.cert.issuer);
-    member("not_before");
-    json_string(text, e.cert.not_before);
-    member("not_after");
-    json_string(text, e.cert.not_after);
-    member("days_left");
-    text += fmt::format_int(e.days_left).c_str();
-    member("status");
-    json_string(text, to_string(e.status));
-    member("sha256_fingerprint");
-    json_string(text, e.cert.sha256_fingerprint);
-    member("renew_by");
-    json_string(text, e.renew_by);
-    member("max_validity_days_on_renewal");
-    text += fmt::format_int(e.max_validity_on_renewal).c_str();
-    member("note");
-    json_string(text, e.note);
-    text += "\n    }";
+  // Inside the envelope's object, in its "certificates" array.
+  const JsonWriter::Nesting in_array{2, {{'}', false}, {']', false}}};
+  rows(r, out, [&](const ExpiryEntry& e, std::size_t index, std::string& text) {
+    const std::size_t at = text.size();
+    {
+      JsonWriter w(text, in_array);
+      w.begin_object();
+      w.member("source", e.sources.front());
+      w.key("sources");
+      w.string_array(e.sources);
+      w.member("subject_cn", e.cert.subject_cn);
+      w.key("sans");
+      w.string_array(e.cert.dns_sans);
+      w.member("issuer", e.cert.issuer);
+      w.member("not_before", e.cert.not_before);
+      w.member("not_after", e.cert.not_after);
+      w.member("days_left", e.days_left);
+      w.member("status", to_string(e.status));
+      w.member("sha256_fingerprint", e.cert.sha256_fingerprint);
+      w.member("renew_by", e.renew_by);
+      w.member("max_validity_days_on_renewal", e.max_validity_on_renewal);
+      w.member("note", e.note);
+      w.end_object();
+    }
+    if (index == 0) {
+      text.erase(at, 1); // a part starts every item with its ','; the first has none
+    }
   });
   const bool first = r.size() == 0;
   out << (first ? "]" : "\n  ]");

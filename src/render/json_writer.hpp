@@ -16,6 +16,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace certplan {
@@ -68,7 +69,9 @@ public:
     item();
     m_buf += b ? "true" : "false";
   }
-  void value(std::size_t n) {
+  template <typename Int>
+    requires(std::is_integral_v<Int> && !std::is_same_v<Int, bool> && !std::is_same_v<Int, char>)
+  void value(Int n) {
     item();
     m_buf += std::to_string(n);
   }
