@@ -3,13 +3,14 @@
 #include <certplan/audit.hpp>
 #include <certplan/render.hpp>
 
+#include "render/json_writer.hpp"
 #include "render/table.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 namespace certplan {
 
@@ -25,29 +26,64 @@ std::string render_audit(const Audit& a, const std::vector<AuditResult>& regress
     ++counts[static_cast<int>(r.status)];
   }
   if (f == Format::json) {
-    nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    for (const auto& r : a.results) {
-      results.push_back({{"endpoint", r.endpoint},
-                         {"service", r.service},
-                         {"client", r.client},
-                         {"status", r.status == Severity::info ? "ok" : r.status == Severity::warning ? "warning" : "fail"},
-                         {"certificate", r.certificate.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.certificate)},
-                         {"reasons", r.reasons}});
+    // Streamed (JsonWriter: dump(2)'s bytes) rather than built as a tree: an audit of 100,000
+    // endpoints was a tree of a million nodes, allocated, printed and freed (issue 18).
+    std::ostringstream out;
+    {
+      JsonWriter w(out, JsonStyle::indented);
+      w.begin_object();
+      w.member("schema", "certplan.audit/1");
+      w.key("results");
+      w.begin_array();
+      for (const auto& r : a.results) {
+        w.begin_object();
+        w.member("endpoint", r.endpoint);
+        w.member("service", r.service);
+        w.member("client", r.client);
+        w.member("status", r.status == Severity::info ? "ok" : r.status == Severity::warning ? "warning" : "fail");
+        w.key("certificate");
+        if (r.certificate.empty()) {
+          w.null();
+        } else {
+          w.value(r.certificate);
+        }
+        w.key("reasons");
+        w.string_array(r.reasons);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("findings");
+      w.begin_array();
+      for (const auto& x : a.findings) {
+        w.begin_object();
+        w.member("rule", x.rule);
+        w.member("severity", to_string(x.severity));
+        w.member("message", x.message);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("renewal_regressions");
+      w.begin_array();
+      for (const auto& r : regressions) {
+        w.begin_object();
+        w.member("endpoint", r.endpoint);
+        w.member("service", r.service);
+        w.member("client", r.client);
+        w.key("reasons");
+        w.string_array(r.reasons);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("summary");
+      w.begin_object();
+      w.member("ok", counts[0]);
+      w.member("warning", counts[1]);
+      w.member("fail", counts[2]);
+      w.end_object();
+      w.end_object();
+      w.newline();
     }
-    nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-    for (const auto& x : a.findings) {
-      findings.push_back({{"rule", x.rule}, {"severity", to_string(x.severity)}, {"message", x.message}});
-    }
-    nlohmann::ordered_json regress = nlohmann::ordered_json::array();
-    for (const auto& r : regressions) {
-      regress.push_back({{"endpoint", r.endpoint}, {"service", r.service}, {"client", r.client}, {"reasons", r.reasons}});
-    }
-    const nlohmann::ordered_json j{{"schema", "certplan.audit/1"},
-                                   {"results", std::move(results)},
-                                   {"findings", std::move(findings)},
-                                   {"renewal_regressions", std::move(regress)},
-                                   {"summary", {{"ok", counts[0]}, {"warning", counts[1]}, {"fail", counts[2]}}}};
-    return j.dump(2) + "\n";
+    return std::move(out).str();
   }
   const bool md = f == Format::markdown;
   // The matrix: endpoints (with service) down, clients across.

@@ -68,6 +68,10 @@ public:
     item();
     m_buf += b ? "true" : "false";
   }
+  void null() {
+    item();
+    m_buf += "null";
+  }
   void value(std::size_t n) {
     item();
     m_buf += std::to_string(n);
