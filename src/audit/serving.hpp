@@ -60,6 +60,9 @@ struct MeetContext {
   const Serving& serving;
   long long at = 0;
   std::string_view principal; // R16, see planned_principal
+  // The verdicts that depend on the certificate alone, kept across the cells of one audit
+  // (null: none kept, as trace's single questions).
+  rules::CertificateMemo* memo = nullptr;
 };
 struct Met {
   std::size_t certificate = Serving::npos; // index into MeetContext::certificates

@@ -107,6 +107,7 @@ extern const RuleDef r06{
                             RuleTarget::served_chain}},
     .at_endpoint = at_endpoint,
     .on_topology = on_topology,
+    .same_for_certificate = true,
 };
 
 } // namespace certplan::rules
