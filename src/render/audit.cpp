@@ -10,7 +10,11 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <sstream>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 namespace certplan {
 
@@ -86,30 +90,47 @@ std::string render_audit(const Audit& a, const std::vector<AuditResult>& regress
     return std::move(out).str();
   }
   const bool md = f == Format::markdown;
-  // The matrix: endpoints (with service) down, clients across.
-  std::vector<std::string> clients;
-  std::map<std::pair<std::string, std::string>, std::map<std::string, Severity>> cells;
-  std::vector<std::pair<std::string, std::string>> rows;
+  // The matrix: endpoints (with service) down, clients across, each in the order first met;
+  // a later result for the same cell replaces an earlier one. Views into the results, found by
+  // hash: a map of string pairs per result was most of the text rendering (issue 18).
+  struct Row {
+    std::string_view endpoint, service;
+    std::vector<std::optional<Severity>> by_client; // index into `clients`
+  };
+  struct PairHash {
+    std::size_t operator()(const std::pair<std::string_view, std::string_view>& p) const {
+      const std::hash<std::string_view> h;
+      return h(p.first) * 31 + h(p.second);
+    }
+  };
+  std::vector<std::string_view> clients;
+  std::unordered_map<std::string_view, std::size_t> client_at;
+  std::vector<Row> rows;
+  std::unordered_map<std::pair<std::string_view, std::string_view>, std::size_t, PairHash> row_at;
   for (const auto& r : a.results) {
-    if (std::find(clients.begin(), clients.end(), r.client) == clients.end()) {
+    const auto [c, new_client] = client_at.try_emplace(r.client, clients.size());
+    if (new_client) {
       clients.push_back(r.client);
     }
-    const auto key = std::pair{r.endpoint, r.service};
-    if (cells.find(key) == cells.end()) {
-      rows.push_back(key);
+    const auto [at, new_row] = row_at.try_emplace({r.endpoint, r.service}, rows.size());
+    if (new_row) {
+      rows.push_back({r.endpoint, r.service, {}});
     }
-    cells[key][r.client] = r.status;
+    auto& cells = rows[at->second].by_client;
+    if (cells.size() <= c->second) {
+      cells.resize(c->second + 1);
+    }
+    cells[c->second] = r.status;
   }
   std::vector<std::string> header{"endpoint", "service"};
   header.insert(header.end(), clients.begin(), clients.end());
   Table t(header);
-  for (const auto& key : rows) {
-    std::vector<std::string> row{key.first, key.second};
-    for (const auto& c : clients) {
-      const auto it = cells[key].find(c);
-      row.push_back(it == cells[key].end() ? "-" : mark(it->second));
+  for (const auto& row : rows) {
+    std::vector<std::string> cells{std::string(row.endpoint), std::string(row.service)};
+    for (std::size_t c = 0; c < clients.size(); ++c) {
+      cells.push_back(c < row.by_client.size() && row.by_client[c] ? mark(*row.by_client[c]) : "-");
     }
-    t.row(std::move(row));
+    t.row(std::move(cells));
   }
   std::string out = md ? "# Certificate audit\n\n" : "Certificate audit (✓ ok, ! warning, ✗ fail)\n";
   out += t.render(md) + "\n";
