@@ -71,7 +71,7 @@ Met meet(const MeetContext& ctx, const std::string& host, std::string_view servi
                      .at = ctx.at,
                      .named_exactly = ctx.serving.names_exactly(i, host),
                      .principal = ctx.principal};
-    return rules::judge_meeting(m);
+    return rules::judge_meeting(m, ctx.memo, i);
   };
   // R12: the certificate met with SNI and without; which one applies depends on the client
   // and the server, and an unverified side is judged both ways.
@@ -158,6 +158,9 @@ Audit audit_cells(const Topology& topo, const Plan& plan, const ClientCatalog& c
     clients.push_back(catalog.find(ref.id));
   }
   std::map<std::string, std::string> principals; // forest -> R16 principal
+  // One topology, one time, one certificate list: what depends on a certificate alone is
+  // judged once per certificate, not at each of its endpoints.
+  rules::CertificateMemo memo(certificates.size());
   for (const auto& ns : plan.namespaces) {
     if (!ns.on_certificate) {
       continue;
@@ -182,7 +185,7 @@ Audit audit_cells(const Topology& topo, const Plan& plan, const ClientCatalog& c
           continue;
         }
         AuditResult r{host, std::string(service), client->id, Severity::info, "", {}, {}};
-        const MeetContext ctx{topo, certificates, serving, at_unix, pit->second};
+        const MeetContext ctx{topo, certificates, serving, at_unix, pit->second, &memo};
         const Met met = meet(ctx, host, service, ns.site, oa, *client);
         if (met.certificate != Serving::npos) {
           r.certificate = certificates[met.certificate].leaf.sha256_fingerprint;

@@ -6,9 +6,9 @@ namespace certplan {
 
 namespace {
 
-std::string parent_of(const std::string& host) {
+std::string_view parent_of(std::string_view host) {
   const auto dot = host.find('.');
-  return dot == std::string::npos ? "" : host.substr(dot + 1);
+  return dot == std::string_view::npos ? std::string_view() : host.substr(dot + 1);
 }
 
 } // namespace
@@ -83,7 +83,7 @@ const std::vector<std::size_t>& Serving::bound(std::string_view service, const s
 
 std::size_t Serving::naming(const std::string& host, std::string_view service, const std::string& site,
                             bool own_address_only) const {
-  for (const auto& [map, key] : {std::pair{&m_exact, host}, std::pair{&m_wild, parent_of(host)}}) {
+  for (const auto& [map, key] : {std::pair{&m_exact, std::string_view(host)}, std::pair{&m_wild, parent_of(host)}}) {
     const auto it = map->find(key);
     if (it == map->end()) {
       continue;

@@ -8,6 +8,7 @@
 
 #include "rules/rule.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,10 +43,19 @@ private:
   bool binds(std::size_t i, std::string_view service, const std::string& site) const;
   std::size_t naming(const std::string& host, std::string_view service, const std::string& site, bool own_address_only) const;
 
+  // Looked up by string_view (C++20 heterogeneous lookup): pick() runs twice per audited cell,
+  // and the copies of the host and its parent made to look them up were most of its cost
+  // (issue 18).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using NameIndex = std::unordered_map<std::string, std::vector<std::size_t>, NameHash, std::equal_to<>>;
+
   const std::vector<AuditCertificate>& m_certs;
   std::vector<std::string> m_facing;
-  std::unordered_map<std::string, std::vector<std::size_t>> m_exact, m_wild;
-  mutable std::unordered_map<std::string, std::vector<std::size_t>> m_bound;
+  NameIndex m_exact, m_wild;
+  mutable NameIndex m_bound; // service|site -> bound()
   const std::vector<LiveObservation>* m_observed = nullptr;
   std::unordered_map<std::string, std::size_t> m_observation; // host|service -> index
 };
@@ -60,6 +70,9 @@ struct MeetContext {
   const Serving& serving;
   long long at = 0;
   std::string_view principal; // R16, see planned_principal
+  // The verdicts that depend on the certificate alone, kept across the cells of one audit
+  // (null: none kept, as trace's single questions).
+  rules::CertificateMemo* memo = nullptr;
 };
 struct Met {
   std::size_t certificate = Serving::npos; // index into MeetContext::certificates

@@ -3,13 +3,18 @@
 #include <certplan/audit.hpp>
 #include <certplan/render.hpp>
 
+#include "render/json_writer.hpp"
 #include "render/table.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 namespace certplan {
 
@@ -25,55 +30,107 @@ std::string render_audit(const Audit& a, const std::vector<AuditResult>& regress
     ++counts[static_cast<int>(r.status)];
   }
   if (f == Format::json) {
-    nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    for (const auto& r : a.results) {
-      results.push_back({{"endpoint", r.endpoint},
-                         {"service", r.service},
-                         {"client", r.client},
-                         {"status", r.status == Severity::info ? "ok" : r.status == Severity::warning ? "warning" : "fail"},
-                         {"certificate", r.certificate.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.certificate)},
-                         {"reasons", r.reasons}});
+    // Streamed (JsonWriter: dump(2)'s bytes) rather than built as a tree: an audit of 100,000
+    // endpoints was a tree of a million nodes, allocated, printed and freed (issue 18).
+    std::ostringstream out;
+    {
+      JsonWriter w(out, JsonStyle::indented);
+      w.begin_object();
+      w.member("schema", "certplan.audit/1");
+      w.key("results");
+      w.begin_array();
+      for (const auto& r : a.results) {
+        w.begin_object();
+        w.member("endpoint", r.endpoint);
+        w.member("service", r.service);
+        w.member("client", r.client);
+        w.member("status", r.status == Severity::info ? "ok" : r.status == Severity::warning ? "warning" : "fail");
+        w.key("certificate");
+        if (r.certificate.empty()) {
+          w.null();
+        } else {
+          w.value(r.certificate);
+        }
+        w.key("reasons");
+        w.string_array(r.reasons);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("findings");
+      w.begin_array();
+      for (const auto& x : a.findings) {
+        w.begin_object();
+        w.member("rule", x.rule);
+        w.member("severity", to_string(x.severity));
+        w.member("message", x.message);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("renewal_regressions");
+      w.begin_array();
+      for (const auto& r : regressions) {
+        w.begin_object();
+        w.member("endpoint", r.endpoint);
+        w.member("service", r.service);
+        w.member("client", r.client);
+        w.key("reasons");
+        w.string_array(r.reasons);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("summary");
+      w.begin_object();
+      w.member("ok", counts[0]);
+      w.member("warning", counts[1]);
+      w.member("fail", counts[2]);
+      w.end_object();
+      w.end_object();
+      w.newline();
     }
-    nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-    for (const auto& x : a.findings) {
-      findings.push_back({{"rule", x.rule}, {"severity", to_string(x.severity)}, {"message", x.message}});
-    }
-    nlohmann::ordered_json regress = nlohmann::ordered_json::array();
-    for (const auto& r : regressions) {
-      regress.push_back({{"endpoint", r.endpoint}, {"service", r.service}, {"client", r.client}, {"reasons", r.reasons}});
-    }
-    const nlohmann::ordered_json j{{"schema", "certplan.audit/1"},
-                                   {"results", std::move(results)},
-                                   {"findings", std::move(findings)},
-                                   {"renewal_regressions", std::move(regress)},
-                                   {"summary", {{"ok", counts[0]}, {"warning", counts[1]}, {"fail", counts[2]}}}};
-    return j.dump(2) + "\n";
+    return std::move(out).str();
   }
   const bool md = f == Format::markdown;
-  // The matrix: endpoints (with service) down, clients across.
-  std::vector<std::string> clients;
-  std::map<std::pair<std::string, std::string>, std::map<std::string, Severity>> cells;
-  std::vector<std::pair<std::string, std::string>> rows;
+  // The matrix: endpoints (with service) down, clients across, each in the order first met;
+  // a later result for the same cell replaces an earlier one. Views into the results, found by
+  // hash: a map of string pairs per result was most of the text rendering (issue 18).
+  struct Row {
+    std::string_view endpoint, service;
+    std::vector<std::optional<Severity>> by_client; // index into `clients`
+  };
+  struct PairHash {
+    std::size_t operator()(const std::pair<std::string_view, std::string_view>& p) const {
+      const std::hash<std::string_view> h;
+      return h(p.first) * 31 + h(p.second);
+    }
+  };
+  std::vector<std::string_view> clients;
+  std::unordered_map<std::string_view, std::size_t> client_at;
+  std::vector<Row> rows;
+  std::unordered_map<std::pair<std::string_view, std::string_view>, std::size_t, PairHash> row_at;
   for (const auto& r : a.results) {
-    if (std::find(clients.begin(), clients.end(), r.client) == clients.end()) {
+    const auto [c, new_client] = client_at.try_emplace(r.client, clients.size());
+    if (new_client) {
       clients.push_back(r.client);
     }
-    const auto key = std::pair{r.endpoint, r.service};
-    if (cells.find(key) == cells.end()) {
-      rows.push_back(key);
+    const auto [at, new_row] = row_at.try_emplace({r.endpoint, r.service}, rows.size());
+    if (new_row) {
+      rows.push_back({r.endpoint, r.service, {}});
     }
-    cells[key][r.client] = r.status;
+    auto& cells = rows[at->second].by_client;
+    if (cells.size() <= c->second) {
+      cells.resize(c->second + 1);
+    }
+    cells[c->second] = r.status;
   }
   std::vector<std::string> header{"endpoint", "service"};
   header.insert(header.end(), clients.begin(), clients.end());
   Table t(header);
-  for (const auto& key : rows) {
-    std::vector<std::string> row{key.first, key.second};
-    for (const auto& c : clients) {
-      const auto it = cells[key].find(c);
-      row.push_back(it == cells[key].end() ? "-" : mark(it->second));
+  for (const auto& row : rows) {
+    std::vector<std::string> cells{std::string(row.endpoint), std::string(row.service)};
+    for (std::size_t c = 0; c < clients.size(); ++c) {
+      cells.push_back(c < row.by_client.size() && row.by_client[c] ? mark(*row.by_client[c]) : "-");
     }
-    t.row(std::move(row));
+    t.row(std::move(cells));
   }
   std::string out = md ? "# Certificate audit\n\n" : "Certificate audit (✓ ok, ! warning, ✗ fail)\n";
   out += t.render(md) + "\n";

@@ -69,6 +69,10 @@ public:
     item();
     m_buf += b ? "true" : "false";
   }
+  void null() {
+    item();
+    m_buf += "null";
+  }
   template <typename Int>
     requires(std::is_integral_v<Int> && !std::is_same_v<Int, bool> && !std::is_same_v<Int, char>)
   void value(Int n) {

@@ -24,6 +24,7 @@ extern const RuleDef key_match{
              .effective = {},
              .applies_to = {RuleTarget::issued_certificate}},
     .at_endpoint = at_endpoint,
+    .same_for_certificate = true,
 };
 
 } // namespace certplan::rules

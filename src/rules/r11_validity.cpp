@@ -121,6 +121,7 @@ extern const RuleDef r11{
                             RuleTarget::installed_state}},
     .at_endpoint = at_endpoint,
     .on_installed = on_installed,
+    .same_for_certificate = true,
 };
 
 } // namespace certplan::rules

@@ -93,6 +93,7 @@ extern const RuleDef r19{
     .at_endpoint = at_endpoint,
     .on_request = on_request,
     .on_planned = on_planned,
+    .same_for_certificate = true,
 };
 
 } // namespace certplan::rules

@@ -95,6 +95,7 @@ extern const RuleDef r20{
     .at_endpoint = at_endpoint,
     .on_request = on_request,
     .on_planned = on_planned,
+    .same_for_certificate = true,
 };
 
 } // namespace certplan::rules

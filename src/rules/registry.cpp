@@ -63,7 +63,34 @@ Verdicts run_checks(Check RuleDef::*kind, const Facts& facts) {
 
 } // namespace
 
-Verdicts judge_meeting(const Meeting& m) { return run_checks(&RuleDef::at_endpoint, m); }
+Verdicts judge_meeting(const Meeting& m, CertificateMemo* memo, std::size_t certificate) {
+  if (memo == nullptr) {
+    return run_checks(&RuleDef::at_endpoint, m);
+  }
+  const auto& table = registry();
+  auto& kept = memo->m_kept.at(certificate);
+  if (!kept.made) {
+    kept.by_rule.resize(table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      if (table[i]->at_endpoint != nullptr && table[i]->same_for_certificate) {
+        table[i]->at_endpoint(m, kept.by_rule[i]);
+      }
+    }
+    kept.made = true;
+  }
+  Verdicts v;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i]->at_endpoint == nullptr) {
+      continue;
+    }
+    if (table[i]->same_for_certificate) {
+      v.insert(v.end(), kept.by_rule[i].begin(), kept.by_rule[i].end());
+    } else {
+      table[i]->at_endpoint(m, v);
+    }
+  }
+  return v;
+}
 Verdicts judge_request(const RequestFacts& r) { return run_checks(&RuleDef::on_request, r); }
 Verdicts judge_planned(const PlannedFacts& p) { return run_checks(&RuleDef::on_planned, p); }
 Verdicts judge_topology(const TopologyFacts& t) { return run_checks(&RuleDef::on_topology, t); }

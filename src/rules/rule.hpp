@@ -119,13 +119,37 @@ struct RuleDef {
   ClientCheck for_client = nullptr;
   InstalledCheck on_installed = nullptr;
   ServedCheck on_served = nullptr;
+  // at_endpoint reads only the certificate met and what the meeting shares with every other
+  // meeting of one run (authority, exchange, at): never the host, service, client or
+  // principal. Its verdicts are then the same wherever the certificate is met, so
+  // judge_meeting may keep them per certificate (CertificateMemo): an audit meets each of a
+  // hoster's certificates at a hundred endpoints (issue 18). A test checks each rule so
+  // marked against meetings that differ in everything else.
+  bool same_for_certificate = false;
 };
 
 // The registry, in id order.
 const std::vector<const RuleDef*>& registry();
 
-// Every endpoint check of the registry on one meeting, in registry order.
-Verdicts judge_meeting(const Meeting& m);
+// The verdicts of the checks marked same_for_certificate, kept per certificate for meetings
+// that share their authority, exchange and time (one audit_endpoints run, one certificate list).
+class CertificateMemo {
+public:
+  explicit CertificateMemo(std::size_t certificates) : m_kept(certificates) {}
+
+private:
+  friend Verdicts judge_meeting(const Meeting&, CertificateMemo*, std::size_t);
+  struct Kept {
+    bool made = false;
+    std::vector<Verdicts> by_rule; // registry order
+  };
+  std::vector<Kept> m_kept;
+};
+
+// Every endpoint check of the registry on one meeting, in registry order. With `memo`, the
+// checks marked same_for_certificate are run once for `certificate` (the index of the
+// meeting's certificate in the list the memo was made for) and their verdicts reused.
+Verdicts judge_meeting(const Meeting& m, CertificateMemo* memo = nullptr, std::size_t certificate = 0);
 // Every request check of the registry on one request.
 Verdicts judge_request(const RequestFacts& r);
 // Every planned-certificate check of the registry on one planned certificate.

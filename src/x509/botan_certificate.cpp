@@ -8,6 +8,7 @@
 #include "x509/san_reader.hpp"
 
 #include <botan/ber_dec.h>
+#include <botan/bigint.h>
 #include <botan/data_src.h>
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
@@ -43,6 +44,39 @@ long long unix_of(const Botan::X509_Time& t) {
   return x509::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec;
 }
 
+// The key's type and size. An RSA key's size is its modulus's (RSA_PublicKey::key_length),
+// read from the RSAPublicKey SEQUENCE (RFC 8017 A.1.1) without building the key: building it
+// precomputes what verifying needs (a Montgomery reduction of n), a third of reading a file
+// in audit (issue 18). A key Botan would refuse (RSA_PublicKey::init's checks, 3.7.1), or
+// any other kind of key, is built by Botan as before, so its errors stay Botan's.
+void key_of(const Botan::X509_Certificate& c, CertificateInfo& i) {
+  if (c.subject_public_key_algo().oid() == Botan::OID::from_string("RSA")) {
+    try {
+      Botan::BigInt n, e;
+      Botan::BER_Decoder(c.subject_public_key_bitstring()).start_sequence().decode(n).decode(e).end_cons();
+      if (!(n.is_negative() || n.is_even() || n.bits() < 5 || e.is_negative() || e.is_even())) {
+        i.key_bits = n.bits();
+        i.key_type = fmt::format("rsa:{}", i.key_bits);
+        return;
+      }
+    } catch (const std::exception&) {
+      // Botan's own reading below says what is wrong.
+    }
+  }
+  const std::unique_ptr<Botan::Public_Key> key(c.subject_public_key());
+  i.key_bits = key->key_length();
+  if (key->algo_name() == "ECDSA") {
+    const std::string curve =
+        dynamic_cast<const Botan::EC_PublicKey&>(*key).domain().get_curve_oid().to_formatted_string();
+    i.key_type = curve == "secp256r1"   ? "ecdsa:p256"
+                 : curve == "secp384r1" ? "ecdsa:p384"
+                 : curve == "secp521r1" ? "ecdsa:p521"
+                                        : "ecdsa:" + curve;
+  } else {
+    i.key_type = key->algo_name();
+  }
+}
+
 } // namespace
 
 CertificateInfo info_of(const Botan::X509_Certificate& c) {
@@ -65,20 +99,7 @@ CertificateInfo info_of(const Botan::X509_Certificate& c) {
     i.serial += fmt::format("{:02X}", b);
   }
   i.self_signed = c.is_self_signed();
-  const std::unique_ptr<Botan::Public_Key> key(c.subject_public_key());
-  i.key_bits = key->key_length();
-  if (key->algo_name() == "RSA") {
-    i.key_type = fmt::format("rsa:{}", i.key_bits);
-  } else if (key->algo_name() == "ECDSA") {
-    const std::string curve =
-        dynamic_cast<const Botan::EC_PublicKey&>(*key).domain().get_curve_oid().to_formatted_string();
-    i.key_type = curve == "secp256r1"   ? "ecdsa:p256"
-                 : curve == "secp384r1" ? "ecdsa:p384"
-                 : curve == "secp521r1" ? "ecdsa:p521"
-                                        : "ecdsa:" + curve;
-  } else {
-    i.key_type = key->algo_name();
-  }
+  key_of(c, i);
   // Botan 3 names signature OIDs "RSA/PKCS1v15(SHA-256)", "ECDSA/SHA-1" (was "RSA/EMSA3(...)",
   // "ECDSA/EMSA1(...)" in Botan 2; doc/migration_guide.rst, "Signature Algorithm OIDs"): the
   // hash named in it.

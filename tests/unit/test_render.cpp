@@ -1,6 +1,7 @@
 // Renderers: cli.md's JSON keys, and byte-identical output for the same input.
 #include "support.hpp"
 
+#include <certplan/audit.hpp>
 #include <certplan/render.hpp>
 
 #include <nlohmann/json.hpp>
@@ -148,4 +149,90 @@ TEST_CASE("expiry JSON is byte for byte what nlohmann's dump(2) makes of it", "[
   bad.finish();
   std::ostringstream sink;
   CHECK_THROWS_AS(certplan::render_expiry(bad, certplan::ExpiryFormat::json, sink), nlohmann::json::type_error);
+}
+
+namespace {
+
+// Results in an order that tests the matrix: rows and clients in the order first met, a row
+// met again later, a cell given twice (the later wins), cells no result fills ("-"), a cell
+// with no certificate (JSON null) and text that JSON must escape.
+certplan::Audit matrix_audit() {
+  using certplan::Severity;
+  certplan::Audit a;
+  const auto result = [&](std::string e, std::string s, std::string c, Severity v, std::string cert,
+                          std::vector<std::string> reasons) {
+    a.results.push_back({std::move(e), std::move(s), std::move(c), v, std::move(cert), std::move(reasons), {}});
+  };
+  result("mail.x.com", "iis", "client-a", Severity::info, "AA:01", {});
+  result("mail.x.com", "iis", "client-b", Severity::failure, "AA:01", {"R17 failure: does not cover \"mail\"\tx"});
+  result("smtp.x.com", "smtp", "client-b", Severity::warning, "", {"R5 warning: caf\u00e9"});
+  result("mail.x.com", "iis", "client-a", Severity::warning, "AA:02", {});
+  result("mail.x.com", "pop", "client-a", Severity::info, "AA:01", {});
+  a.findings.push_back({"R13", Severity::warning, "a note", ""});
+  return a;
+}
+
+} // namespace
+
+TEST_CASE("audit matrix: rows and clients in the order met, the later result of a cell, '-' where none", "[render]") {
+  const auto a = matrix_audit();
+  const std::string text = certplan::render_audit(a, {}, certplan::Format::text);
+  std::istringstream in(text);
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string x; words >> x;) {
+      w.push_back(x);
+    }
+    if (!w.empty() && (w[0] == "endpoint" || w[0].ends_with(".x.com"))) {
+      rows.push_back(w);
+    }
+  }
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0] == std::vector<std::string>{"endpoint", "service", "client-a", "client-b"});
+  CHECK(rows[1] == std::vector<std::string>{"mail.x.com", "iis", "!", "\u2717"});
+  CHECK(rows[2] == std::vector<std::string>{"smtp.x.com", "smtp", "-", "!"});
+  CHECK(rows[3] == std::vector<std::string>{"mail.x.com", "pop", "\u2713", "-"});
+  CHECK(text.ends_with("\n2 ok, 2 warning, 1 fail\n"));
+}
+
+TEST_CASE("audit JSON: the bytes of nlohmann's dump(2) of the same document", "[render]") {
+  const auto a = matrix_audit();
+  std::vector<certplan::AuditResult> regressions{a.results[1]};
+  // The document as render_audit built it as a tree before it was streamed (issue 18).
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  for (const auto& r : a.results) {
+    results.push_back({{"endpoint", r.endpoint},
+                       {"service", r.service},
+                       {"client", r.client},
+                       {"status", r.status == certplan::Severity::info      ? "ok"
+                                  : r.status == certplan::Severity::warning ? "warning"
+                                                                            : "fail"},
+                       {"certificate", r.certificate.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.certificate)},
+                       {"reasons", r.reasons}});
+  }
+  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+  for (const auto& x : a.findings) {
+    findings.push_back({{"rule", x.rule}, {"severity", certplan::to_string(x.severity)}, {"message", x.message}});
+  }
+  nlohmann::ordered_json regress = nlohmann::ordered_json::array();
+  for (const auto& r : regressions) {
+    regress.push_back({{"endpoint", r.endpoint}, {"service", r.service}, {"client", r.client}, {"reasons", r.reasons}});
+  }
+  const nlohmann::ordered_json j{{"schema", "certplan.audit/1"},
+                                 {"results", std::move(results)},
+                                 {"findings", std::move(findings)},
+                                 {"renewal_regressions", std::move(regress)},
+                                 {"summary", {{"ok", 2}, {"warning", 2}, {"fail", 1}}}};
+  CHECK(certplan::render_audit(a, regressions, certplan::Format::json) == j.dump(2) + "\n");
+  // Empty arrays, as dump(2) writes them.
+  const certplan::Audit empty;
+  CHECK(certplan::render_audit(empty, {}, certplan::Format::json) ==
+        nlohmann::ordered_json{{"schema", "certplan.audit/1"},
+                               {"results", nlohmann::ordered_json::array()},
+                               {"findings", nlohmann::ordered_json::array()},
+                               {"renewal_regressions", nlohmann::ordered_json::array()},
+                               {"summary", {{"ok", 0}, {"warning", 0}, {"fail", 0}}}}
+                .dump(2) + "\n");
 }

@@ -133,3 +133,125 @@ TEST_CASE("planned-certificate rules: a CN over 64 characters, an OU with a publ
   const auto pe = test::plan(e + "[certificates]\nauthority = \"enterprise\"\n  [certificates.subject]\n  unit = \"IT\"\n");
   REQUIRE(finding(pe, "R19", "OU") == nullptr);
 }
+
+namespace {
+
+// A certificate every check marked same_for_certificate has something to say about: an
+// internal name and a reserved IP address among the SANs (R6, R20), a CN not among them (R19),
+// expired with an expired intermediate and no serverAuth (R11), a key given that is not its
+// own (key), on a chain that validates under a topology promising a public CA.
+certplan::AuditCertificate faulty_certificate() {
+  certplan::AuditCertificate c;
+  c.source = "faulty.pem";
+  auto& leaf = c.leaf;
+  leaf.subject_cn = "other.contoso.com";
+  leaf.dns_sans = {"mail.contoso.com", "*.contoso.com", "srv01.contoso.local", "autodiscover.contoso.com"};
+  leaf.ip_sans = {"10.0.0.1"};
+  leaf.issuer = "Test CA";
+  leaf.not_before_unix = 1700000000;
+  leaf.not_after_unix = 1700000000 + 90 * 86400;
+  leaf.not_before = "2023-11-14T22:13:20Z";
+  leaf.not_after = "2024-02-12T22:13:20Z";
+  leaf.sha256_fingerprint = "AA:BB";
+  leaf.key_type = "rsa:2048";
+  leaf.key_bits = 2048;
+  leaf.signature_hash = "SHA-256";
+  leaf.eku_present = true;
+  leaf.server_auth = false;
+  certplan::CertificateInfo ca = leaf;
+  ca.subject_cn = "Test Intermediate";
+  ca.dns_sans.clear();
+  ca.ip_sans.clear();
+  c.intermediates = {ca};
+  c.chain.trusted = true;
+  c.chain.status = "Verified";
+  c.services = {"iis"};
+  c.key_matches = false;
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("checks marked same_for_certificate say the same at every endpoint, for every client", "[rules]") {
+  const auto cert = faulty_certificate();
+  const auto& catalog = certplan::ClientCatalog::builtin();
+  const long long at = 1800000000; // after the leaf's notAfter
+  std::vector<std::unique_ptr<certplan::rules::Meeting>> meetings;
+  for (const auto& client : catalog.all()) {
+    for (const std::string_view host : {"mail.contoso.com", "autodiscover.contoso.com", "owa.fabrikam.com", "srv01"}) {
+      for (const std::string_view service : {"iis", "smtp", "imap"}) {
+        for (const bool named : {false, true}) {
+          meetings.push_back(std::make_unique<certplan::rules::Meeting>(certplan::rules::Meeting{
+              .host = host,
+              .service = service,
+              .outlook_anywhere = named,
+              .client = client,
+              .certificate = cert,
+              .authority = certplan::Authority::public_,
+              .exchange = certplan::ExchangeVersion::v2019,
+              .at = at,
+              .named_exactly = named,
+              .principal = named ? "msstd:other.contoso.com" : ""}));
+        }
+      }
+    }
+  }
+  std::size_t marked = 0;
+  for (const auto* def : certplan::rules::registry()) {
+    if (!def->same_for_certificate) {
+      continue;
+    }
+    ++marked;
+    INFO(def->info.id);
+    REQUIRE(def->at_endpoint != nullptr);
+    certplan::rules::Verdicts first;
+    def->at_endpoint(*meetings.front(), first);
+    REQUIRE(!first.empty()); // the certificate gives each marked check something to say
+    for (const auto& m : meetings) {
+      INFO(m->client.id << " " << m->host << " " << m->service);
+      certplan::rules::Verdicts v;
+      def->at_endpoint(*m, v);
+      REQUIRE(v.size() == first.size());
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        REQUIRE(v[i].rule == first[i].rule);
+        REQUIRE(v[i].severity == first[i].severity);
+        REQUIRE(v[i].message == first[i].message);
+      }
+    }
+  }
+  REQUIRE(marked >= 5); // R6, R11, R19, R20, key
+
+  // judge_meeting with a memo gives, in order, what it gives without one: two certificates
+  // met alternately, the second one clean.
+  auto clean = cert;
+  clean.leaf.subject_cn = "mail.contoso.com";
+  clean.leaf.dns_sans = {"mail.contoso.com"};
+  clean.leaf.ip_sans.clear();
+  clean.leaf.not_after_unix = at + 86400;
+  clean.leaf.server_auth = true;
+  clean.intermediates.clear();
+  clean.key_matches.reset();
+  const std::vector<const certplan::AuditCertificate*> certs{&cert, &clean};
+  certplan::rules::CertificateMemo memo(certs.size());
+  for (std::size_t k = 0; k < meetings.size(); ++k) {
+    const std::size_t which = k % 2;
+    certplan::rules::Meeting m{.host = meetings[k]->host,
+                               .service = meetings[k]->service,
+                               .outlook_anywhere = meetings[k]->outlook_anywhere,
+                               .client = meetings[k]->client,
+                               .certificate = *certs[which],
+                               .at = at,
+                               .named_exactly = meetings[k]->named_exactly,
+                               .principal = meetings[k]->principal};
+    certplan::rules::Meeting again = m;
+    const auto plain = certplan::rules::judge_meeting(m);
+    const auto kept = certplan::rules::judge_meeting(again, &memo, which);
+    INFO(k);
+    REQUIRE(kept.size() == plain.size());
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      REQUIRE(kept[i].rule == plain[i].rule);
+      REQUIRE(kept[i].severity == plain[i].severity);
+      REQUIRE(kept[i].message == plain[i].message);
+    }
+  }
+}

@@ -7,6 +7,10 @@
 #include <certplan/io.hpp>
 #include <certplan/x509.hpp>
 
+#include <fmt/format.h>
+
+#include <tuple>
+
 namespace {
 
 certplan::CsrSpec spec(std::string key, std::string param) {
@@ -367,4 +371,24 @@ TEST_CASE("the PEM base64 decoder agrees with a per-character decoder on random 
   }
   CHECK(accepted > 5000);
   CHECK(accepted < 20000);
+}
+
+TEST_CASE("an RSA key's size is its modulus's, as openssl prints it (odd sizes too)", "[x509]") {
+  // tests/data/certs/rsa-sizes/make.sh: openssl's "Public-Key: (N bit)" above each PEM.
+  for (const auto& [file, type, bits] : {std::tuple{"rsa1024.pem", "rsa:1024", 1024}, std::tuple{"rsa2047.pem", "rsa:2047", 2047},
+                                         std::tuple{"rsa3072.pem", "rsa:3072", 3072}}) {
+    INFO(file);
+    const std::string path = std::string(CERTPLAN_TEST_DATA) + "/certs/rsa-sizes/" + file;
+    const std::string data = certplan::read_file(path, certplan::InputLimits{});
+    const std::string oracle = fmt::format("Public-Key: ({} bit)", bits);
+    REQUIRE(data.find(oracle) != std::string::npos);
+    const auto info = certplan::read_certificates(data, path, 10).front();
+    REQUIRE(info.key_type == type);
+    REQUIRE(info.key_bits == static_cast<std::size_t>(bits));
+    // The chain reader gives the same fields from its own parse.
+    const certplan::ChainValidator chains(path);
+    const auto read = chains.read(data, path, 0, 10);
+    REQUIRE(read.certificates.front().key_type == type);
+    REQUIRE(read.certificates.front().key_bits == static_cast<std::size_t>(bits));
+  }
 }
