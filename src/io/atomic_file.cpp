@@ -249,6 +249,16 @@ private:
 
 namespace {
 
+// Runs `write` into `fd` through one buffer: the errno of a failed write, else 0. What `write`
+// throws goes on to the caller, which closes (and cleans up) as it must.
+int write_to(int fd, const std::function<void(std::ostream&)>& write) {
+  FdBuf buf(fd);
+  std::ostream os(&buf);
+  write(os);
+  os.flush();
+  return buf.failed() ? buf.error() : 0;
+}
+
 // `-o /dev/null`, `-o /dev/stdout`, a FIFO: renaming a file over a device or a pipe would
 // replace it (as root, /dev/null itself became a regular file), so what is not a regular file
 // is written in place, as a shell's `>` would, and never made or renamed.
@@ -261,16 +271,13 @@ bool write_in_place(const std::string& path, const std::function<void(std::ostre
   if (fd < 0) {
     throw Error(ErrorKind::io, fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   }
-  FdBuf buf(fd);
-  std::ostream os(&buf);
+  int write_error = 0;
   try {
-    write(os);
+    write_error = write_to(fd, write);
   } catch (...) {
     ::close(fd);
     throw;
   }
-  os.flush();
-  const int write_error = buf.failed() ? buf.error() : 0;
   const int close_error = ::close(fd) != 0 ? errno : 0;
   if (write_error != 0 || close_error != 0) {
     throw Error(ErrorKind::io,
@@ -300,18 +307,16 @@ void write_file_atomic_stream(const std::string& path, const std::function<void(
   if (::fchmod(fd, static_cast<mode_t>(mode) & ~mask) != 0) {
     fail("cannot set permissions", errno);
   }
-  FdBuf buf(fd);
-  std::ostream os(&buf);
+  int write_error = 0;
   try {
-    write(os);
+    write_error = write_to(fd, write);
   } catch (...) {
     ::close(fd);
     ::unlink(tmp.c_str());
     throw;
   }
-  os.flush();
-  if (buf.failed()) {
-    fail("write failed", buf.error());
+  if (write_error != 0) {
+    fail("write failed", write_error);
   }
   if (::fsync(fd) != 0) {
     fail("fsync failed", errno);

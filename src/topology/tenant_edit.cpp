@@ -251,24 +251,30 @@ std::optional<TenantCut> Loader::load_cut(const Topology& before, std::string_vi
 
 } // namespace detail
 
-std::optional<Topology> parse_appended_tenant(const Topology& before, std::string_view text, std::string_view appended,
-                                              const ClientCatalog& clients, const InputLimits& limits) {
-  try {
-    return detail::Loader(before.path, clients, limits).load_appended(before, text, appended);
-  } catch (const Error&) {
-  } catch (const toml::parse_error&) {
-  }
-  return std::nullopt; // the whole parse says what is wrong
-}
+namespace {
 
-std::optional<TenantCut> cut_tenant(const Topology& before, std::string_view text, std::size_t index,
-                                    const ClientCatalog& clients, const InputLimits& limits) {
+// A fast reading, or nullopt where anything in it went wrong: the whole parse says what.
+template <typename Read>
+auto or_whole_parse(const Read& read) -> decltype(read()) {
   try {
-    return detail::Loader(before.path, clients, limits).load_cut(before, text, index);
+    return read();
   } catch (const Error&) {
   } catch (const toml::parse_error&) {
   }
   return std::nullopt;
+}
+
+} // namespace
+
+std::optional<Topology> parse_appended_tenant(const Topology& before, std::string_view text, std::string_view appended,
+                                              const ClientCatalog& clients, const InputLimits& limits) {
+  return or_whole_parse(
+      [&] { return detail::Loader(before.path, clients, limits).load_appended(before, text, appended); });
+}
+
+std::optional<TenantCut> cut_tenant(const Topology& before, std::string_view text, std::size_t index,
+                                    const ClientCatalog& clients, const InputLimits& limits) {
+  return or_whole_parse([&] { return detail::Loader(before.path, clients, limits).load_cut(before, text, index); });
 }
 
 std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const std::string& path, std::string_view name) {
