@@ -143,18 +143,27 @@ TEST_CASE("a tenant cut is read whole where anything but tenants follows it", "[
 TEST_CASE("a tenant appended alone gives what the edited file gives whole", "[tenant]") {
   for (const std::size_t n : {1U, 3U, 600U}) {
     for (const bool newline_at_end : {true, false}) {
-      std::string text = k_head + tenants(n);
-      if (!newline_at_end) {
-        text += "# no line break after this comment";
+      for (const std::string_view eol : {"\n", "\r\n"}) {
+        std::string text = k_head + tenants(n, eol);
+        if (!newline_at_end) {
+          text += "# no line break after this comment";
+        }
+        const Topology before = parse(text);
+        std::string appended = std::string(newline_at_end ? "" : "\n") +
+                               "\n[[tenant]]\nname = \"New\"\ndomains = [\"new.com\", \"Bücher.example\"]\nwebmail = \"webmail.new.com\"\n";
+        if (eol != "\n") { // as add_tenant writes it: the file's own line ends
+          std::string crlf;
+          for (const char c : appended) {
+            crlf += c == '\n' ? std::string(eol) : std::string(1, c);
+          }
+          appended = crlf;
+        }
+        INFO("n " << n << (newline_at_end ? "" : " without a final line break") << (eol.size() == 2 ? " CRLF" : " LF"));
+        const auto fast = certplan::parse_appended_tenant(before, text, appended, catalog());
+        REQUIRE(fast.has_value());
+        require_same(*fast, parse(text + appended));
+        REQUIRE(fast->tenants.back().pos.line > before.tenants.back().pos.line);
       }
-      const Topology before = parse(text);
-      const std::string appended = std::string(newline_at_end ? "" : "\n") +
-                                   "\n[[tenant]]\nname = \"New\"\ndomains = [\"new.com\", \"Bücher.example\"]\nwebmail = \"webmail.new.com\"\n";
-      INFO("n " << n << (newline_at_end ? "" : " without a final line break"));
-      const auto fast = certplan::parse_appended_tenant(before, text, appended, catalog());
-      REQUIRE(fast.has_value());
-      require_same(*fast, parse(text + appended));
-      REQUIRE(fast->tenants.back().pos.line > before.tenants.back().pos.line);
     }
   }
 }
