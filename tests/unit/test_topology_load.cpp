@@ -251,4 +251,12 @@ TEST_CASE("an error among thousands of tenants is said as for a small file", "[t
   REQUIRE(e2.find("domain \"t7.example\" already belongs to tenant 'Tenant7'") != std::string::npos);
   const auto line2 = std::count(twice.begin(), twice.begin() + static_cast<long>(twice.find("[\"t7.example\"]")), '\n') + 1;
   REQUIRE(e2.starts_with(fmt::format("t.toml:{}:", line2)));
+  // A name and a webmail host two tenants claim (the split load checks names on one core and
+  // domains on another; either way the whole parse says it).
+  const std::string same_name = many_tenants(3000, "[[tenant]]\nname = \"Tenant7\"\ndomains = [\"other.example\"]\n");
+  REQUIRE(test::load_error(same_name).find("duplicate tenant name 'Tenant7'") != std::string::npos);
+  const std::string same_webmail =
+      many_tenants(3000, "[[tenant]]\nname = \"W\"\ndomains = [\"w.example\"]\nwebmail = \"webmail.t3.example\"\n");
+  REQUIRE(test::load_error(same_webmail).find("\"webmail.t3.example\" is already tenant 'Tenant3''s webmail host") !=
+          std::string::npos);
 }
