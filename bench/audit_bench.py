@@ -35,26 +35,8 @@ import sys
 import tempfile
 import time
 
-
-
-def run(argv):
-    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one child process, whose
-    exit status must be 0, 1 or 2. The peak is GNU time's: a child's own ru_maxrss starts at the
-    RSS of this Python when it forked, 400 MiB once the corpus step has read a 100,000-tenant
-    plan.json (every row then said 420 MiB)."""
-    t0 = time.perf_counter()
-    with tempfile.NamedTemporaryFile("r") as rss:
-        p = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, *argv],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(p.pid, 0)  # GNU time's usage includes the command it waited for
-        wall = time.perf_counter() - t0
-        peak = int(rss.read().split()[-1]) / 1024
-    err = p.stderr.read().decode()
-    p.stderr.close()
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1, 2):
-        raise SystemExit(f"{argv[:3]} exited {code}: {err}")
-    return wall, peak, usage.ru_utime + usage.ru_stime
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from plan_peer import run  # noqa: E402  (one child process: wall s, peak MiB by GNU time, CPU s)
 
 HEAD = """schema = 1
 [organization]

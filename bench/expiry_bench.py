@@ -32,6 +32,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from plan_peer import run  # noqa: E402  (one child process: wall s, peak MiB by GNU time, CPU s)
+
 ARGS = [a for a in sys.argv[1:]]
 RUNS, BASELINE, PEERS = 5, None, True
 _positional = []
@@ -110,26 +113,6 @@ for c in cp:
 print(f"check: certplan {len(cp)} certificates, cryptography {len(py)}, mismatches {mismatches}")
 sys.exit(1 if mismatches or len(cp) != len(py) else 0)
 '''
-
-
-def run(argv):
-    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one child process; its exit
-    status must be 0, 1 or 2 (expiry's verdicts). CPU time is printed too: on a shared machine the
-    wall time also counts the waits for a core that other work holds. The peak RSS is GNU time's:
-    a child's own ru_maxrss counts the image it was forked from, this Python (about 15 MiB)."""
-    t0 = time.perf_counter()
-    with tempfile.NamedTemporaryFile("r") as rss:
-        p = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, *map(str, argv)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(p.pid, 0)  # GNU time's usage includes the command it waited for
-        wall = time.perf_counter() - t0
-        peak = int(rss.read().split()[-1]) / 1024
-    err = p.stderr.read().decode()
-    p.stderr.close()
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1, 2):
-        sys.exit(f"{argv[:3]} exited {code}: {err}")
-    return wall, peak, usage.ru_utime + usage.ru_stime
 
 
 def row(name, results, floor=None):

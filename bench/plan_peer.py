@@ -29,19 +29,24 @@ from plan_scale import topology  # noqa: E402
 
 
 def run(argv):
-    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one child process; its exit
-    status must be 0, 1 or 2. CPU time is printed too: on a shared machine the wall time also
-    counts the waits for a core that other work holds."""
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one child process, whose
+    exit status must be 0, 1 or 2. CPU time is printed too: on a shared machine the wall time also
+    counts the waits for a core that other work holds. The peak is GNU time's: a child's own
+    ru_maxrss starts at the RSS of the Python it was forked from (15 MiB, or 400 MiB once a
+    benchmark has read a large plan). Shared by audit_bench.py and expiry_bench.py."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
+    with tempfile.NamedTemporaryFile("r") as rss:
+        p = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, *map(str, argv)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(p.pid, 0)  # GNU time's usage includes the command it waited for
+        wall = time.perf_counter() - t0
+        peak = int(rss.read().split()[-1]) / 1024
     err = p.stderr.read().decode()
     p.stderr.close()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1, 2):
         raise SystemExit(f"{argv[:3]} exited {code}: {err}")
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    return wall, peak, usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
