@@ -225,14 +225,14 @@ std::optional<TenantCut> Loader::load_cut(const Topology& before, std::string_vi
   }
   const std::size_t from = headers[k].offset;
   const std::size_t to = k + 1 < headers.size() ? headers[k + 1].offset : text.size();
-  const auto line_offset = static_cast<unsigned>(std::count(text.begin(), text.begin() + static_cast<long>(from), '\n'));
+  const Lines lines(text); // one pass: the header's line, the next header's, the range's
+  const std::size_t header = lines.line_of(from); // `from` starts a line (note_header)
+  const auto line_offset = static_cast<unsigned>(header - 1);
   std::size_t last_value = 0;
   const auto tn = lone_tenant(text.substr(from, to - from), before, line_offset, &last_value);
   if (!tn || !same_tenant(*tn, before.tenants[index])) {
     return std::nullopt;
   }
-  const Lines lines(text);
-  const std::size_t header = line_offset + 1;
   const std::size_t last = to == text.size() ? lines.count() : lines.line_of(to) - 1;
   TenantCut cut;
   std::tie(cut.begin, cut.end) = block_range(lines, header, last, last_value);
