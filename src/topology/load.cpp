@@ -103,13 +103,18 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
     for (std::size_t c = next++; c < chunks.size() && !failed; c = next++) {
       try {
         const auto& chunk = chunks[c];
-        const toml::table root = toml::parse(text.substr(chunk.begin, chunk.end - chunk.begin), path());
+        const std::string_view body = text.substr(chunk.begin, chunk.end - chunk.begin);
+        auto& out = parsed[c];
+        if (read_plain_chunk(body, topo, chunk, out)) {
+          continue;
+        }
+        out.clear(); // toml++ reads the chunk, and says what is wrong with it if anything is
+        const toml::table root = toml::parse(body, path());
         const toml::array* list = root.size() == 1 ? root.get_as<toml::array>("tenant") : nullptr;
         if (list == nullptr || list->size() != chunk.tenants) {
           failed = true;
           return;
         }
-        auto& out = parsed[c];
         out.reserve(list->size());
         for (const auto& e : *list) {
           const auto* t = e.as_table();
@@ -219,16 +224,76 @@ Tenant Loader::read_tenant(const toml::table& t, const Topology& topo, unsigned 
   tn.domains = host_list(require(t, "domains", "[[tenant]]"), "domains", true);
   if (const auto* w = t.get("webmail")) {
     tn.webmail = host(*w, "webmail");
-    if (!topo.hosting->webmail_redirect_host) {
-      fail(*w, "a tenant 'webmail' host needs [hosting] webmail_redirect_host");
-    }
-    for (const auto* p : {&topo.services.pop3, &topo.services.imap4, &topo.services.smtp}) {
-      if (p->enabled && p->host && *p->host == *tn.webmail) {
-        fail(*w, "webmail host is also a protocol host");
-      }
+    if (const char* why = webmail_refusal(*tn.webmail, topo)) {
+      fail(*w, why);
     }
   }
   return tn;
+}
+
+// Why a tenant's webmail host is refused, or nullptr: one rule for both readings of a table.
+const char* Loader::webmail_refusal(const HostName& webmail, const Topology& topo) const {
+  if (!topo.hosting->webmail_redirect_host) {
+    return "a tenant 'webmail' host needs [hosting] webmail_redirect_host";
+  }
+  for (const auto* p : {&topo.services.pop3, &topo.services.imap4, &topo.services.smtp}) {
+    if (p->enabled && p->host && *p->host == webmail) {
+      return "webmail host is also a protocol host";
+    }
+  }
+  return nullptr;
+}
+
+// The Tenant read_tenant makes of a table in the plain form (plain_tables.hpp); nullopt for
+// whatever read_tenant refuses, which it then reads and words. The checks are read_tenant's:
+// both keys present, a name not empty, domains not empty, each a host name, none twice, and
+// the webmail host's rule.
+std::optional<Tenant> Loader::plain_tenant(const PlainTable& p, const Topology& topo, unsigned line_offset) const {
+  if (!p.has_name || !p.has_domains || p.name.empty() || p.domains.empty()) {
+    return std::nullopt;
+  }
+  Tenant tn;
+  tn.pos = SourcePos{path(), p.line + line_offset, p.column};
+  tn.name = p.name;
+  tn.domains.reserve(p.domains.size());
+  std::string why;
+  for (const auto d : p.domains) {
+    auto h = normalize_host(d, why);
+    if (!h || std::find(tn.domains.begin(), tn.domains.end(), *h) != tn.domains.end()) {
+      return std::nullopt;
+    }
+    tn.domains.push_back(std::move(*h));
+  }
+  if (p.has_webmail) {
+    tn.webmail = normalize_host(p.webmail, why);
+    if (!tn.webmail || webmail_refusal(*tn.webmail, topo) != nullptr) {
+      return std::nullopt;
+    }
+  }
+  return tn;
+}
+
+// A chunk's tenants read in the plain form, all of them, or false.
+bool Loader::read_plain_chunk(std::string_view body, const Topology& topo, const Chunk& chunk,
+                              std::vector<Tenant>& out) const {
+  PlainTables tables(body);
+  PlainTable p;
+  out.reserve(chunk.tenants);
+  for (;;) {
+    switch (tables.next(p)) {
+    case PlainTables::Step::end:
+      return out.size() == chunk.tenants;
+    case PlainTables::Step::not_plain:
+      return false;
+    case PlainTables::Step::table:
+      auto tn = plain_tenant(p, topo, chunk.line_offset);
+      if (!tn) {
+        return false;
+      }
+      out.push_back(std::move(*tn));
+      break;
+    }
+  }
 }
 
 Topology Loader::build(const toml::table& root, const std::function<bool(Topology&)>* split_tenants) const {

@@ -8,6 +8,7 @@
 #include <certplan/load.hpp>
 #include <certplan/topology.hpp>
 
+#include "topology/plain_tables.hpp"
 #include "topology/prescan.hpp"
 #include "topology/toml_read.hpp"
 
@@ -53,6 +54,9 @@ private:
   std::optional<Topology> load_split(std::string_view text, const Layout& layout) const;
   bool load_tenant_chunks(std::string_view text, const std::vector<Chunk>& chunks, Topology& topo) const;
   Tenant read_tenant(const toml::table& t, const Topology& topo, unsigned line_offset) const;
+  const char* webmail_refusal(const HostName& webmail, const Topology& topo) const;
+  std::optional<Tenant> plain_tenant(const PlainTable& p, const Topology& topo, unsigned line_offset) const;
+  bool read_plain_chunk(std::string_view body, const Topology& topo, const Chunk& chunk, std::vector<Tenant>& out) const;
   Topology build(const toml::table& root, const std::function<bool(Topology&)>* split_tenants) const;
 
   // tenant_edit.cpp
