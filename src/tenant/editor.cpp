@@ -136,7 +136,8 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   // be parsed again to be sure of it. Whatever goes wrong is said in the order it always was:
   // the file, the request, then the edit.
   std::string out = appended_text(text, request);
-  const Topology before = parse_topology(text, path, catalog, limits);
+  TextLayout layout; // the file's, scanned once: the edit is read with it
+  const Topology before = parse_topology(text, path, catalog, limits, layout);
   require_hosted(before, "add");
   // The plan without the tenant is needed for the runbook (and its namespaces for --webmail):
   // made on another core while the request is checked.
@@ -150,7 +151,8 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   std::future<std::optional<Edited>> edited_job; // after `out`: destroyed (so waited for) before it
   if (!out.empty()) {
     edited_job = std::async(std::launch::async, [&]() -> std::optional<Edited> {
-      auto topo = parse_appended_tenant(before, text, std::string_view(out).substr(text.size()), catalog, limits);
+      auto topo =
+          parse_appended_tenant(before, text, std::string_view(out).substr(text.size()), catalog, limits, layout);
       if (!topo) {
         return std::nullopt;
       }
@@ -297,7 +299,8 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
 
 TenantEdit remove_tenant(std::string_view text, const std::string& path, std::string_view name,
                          const ClientCatalog& catalog, const InputLimits& limits) {
-  const Topology before = parse_topology(text, path, catalog, limits);
+  TextLayout layout;
+  const Topology before = parse_topology(text, path, catalog, limits, layout);
   require_hosted(before, "remove");
   const auto it = std::find_if(before.tenants.begin(), before.tenants.end(), [&](const Tenant& t) { return t.name == name; });
   if (it == before.tenants.end()) {
@@ -309,7 +312,7 @@ TenantEdit remove_tenant(std::string_view text, const std::string& path, std::st
   // The file is parsed once (issue 18): the table cut out is read alone (cut_tenant) unless the
   // whole edited text must be parsed again to be sure of it.
   std::optional<TenantCut> cut =
-      cut_tenant(before, text, static_cast<std::size_t>(it - before.tenants.begin()), catalog, limits);
+      cut_tenant(before, text, static_cast<std::size_t>(it - before.tenants.begin()), catalog, limits, layout);
   const auto [begin, end] = cut ? std::pair{cut->begin, cut->end} : tenant_block(text, path, name);
   std::string out;
   out.reserve(text.size() - (end - begin));

@@ -22,8 +22,12 @@ namespace detail {
 
 namespace schema = topology_schema;
 
-Topology Loader::load(std::string_view text) {
-  const Layout layout = prescan(text, path(), m_limits.max_tenants);
+Topology Loader::load(std::string_view text, TextLayout* layout_out) {
+  auto scanned = std::make_shared<const Layout>(prescan(text, path(), m_limits.max_tenants));
+  const Layout& layout = *scanned;
+  if (layout_out != nullptr) {
+    *layout_out = scanned;
+  }
   if (layout.simple && layout.tenants >= k_split_min_tenants) {
     // Any error at all, and the whole file is read the ordinary way, which says it exactly
     // as it always did (the first error in file order, its position and words).
@@ -54,27 +58,23 @@ std::optional<Topology> Loader::load_split(std::string_view text, const Layout& 
   rest.reserve(text.size() / 8);
   std::vector<Chunk> chunks;
   std::size_t from = 0; // start of the text not yet copied or blanked
-  std::size_t counted = 0; // lines before `counted_to` (counted here: the prescan's count is for messages)
-  std::size_t counted_to = 0;
   for (std::size_t h = 0; h < layout.headers.size(); ++h) {
     const auto& header = layout.headers[h];
     if (!header.tenant) {
       continue;
     }
-    counted += static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(counted_to),
-                                                   text.begin() + static_cast<long>(header.offset), '\n'));
-    counted_to = header.offset;
-    const std::size_t end = h + 1 < layout.headers.size() ? layout.headers[h + 1].offset : text.size();
+    const bool last = h + 1 == layout.headers.size();
+    const std::size_t end = last ? text.size() : layout.headers[h + 1].offset;
+    // The table's line breaks, from the prescan's count (a line starts at every header).
+    const unsigned breaks = (last ? layout.lines : layout.headers[h + 1].line) - header.line;
     rest.append(text.substr(from, header.offset - from));
-    rest.append(static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(header.offset),
-                                                    text.begin() + static_cast<long>(end), '\n')),
-                '\n');
+    rest.append(breaks, '\n');
     // Consecutive tenant tables share a chunk, up to a bound.
     if (!chunks.empty() && chunks.back().end == header.offset && chunks.back().tenants < k_chunk_tenants) {
       chunks.back().end = end;
       ++chunks.back().tenants;
     } else {
-      chunks.push_back({header.offset, end, static_cast<unsigned>(counted), 1});
+      chunks.push_back({header.offset, end, header.line - 1, 1});
     }
     from = end;
   }
@@ -334,6 +334,11 @@ Topology Loader::build(const toml::table& root, const std::function<bool(Topolog
 Topology parse_topology(std::string_view text, const std::string& path, const ClientCatalog& clients,
                         const InputLimits& limits) {
   return detail::Loader(path, clients, limits).load(text);
+}
+
+Topology parse_topology(std::string_view text, const std::string& path, const ClientCatalog& clients,
+                        const InputLimits& limits, TextLayout& layout) {
+  return detail::Loader(path, clients, limits).load(text, &layout);
 }
 
 Topology load_topology(const std::string& path, const ClientCatalog& clients, const InputLimits& limits) {

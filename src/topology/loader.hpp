@@ -31,12 +31,15 @@ public:
   Loader(std::string path, const ClientCatalog& clients, const InputLimits& limits)
       : TomlReader(std::move(path)), m_clients(clients), m_limits(limits) {}
 
-  Topology load(std::string_view text);
+  Topology load(std::string_view text, TextLayout* layout = nullptr);
 
   // tenant_edit.cpp: `before` (load(text)) with the [[tenant]] table of `appended` after `text`,
   // or without tenant `index`; nullopt wherever that could differ from load() of the edited text.
-  std::optional<Topology> load_appended(const Topology& before, std::string_view text, std::string_view appended) const;
-  std::optional<TenantCut> load_cut(const Topology& before, std::string_view text, std::size_t index) const;
+  // `layout`: the text's, from load(), or null (scanned again).
+  std::optional<Topology> load_appended(const Topology& before, std::string_view text, std::string_view appended,
+                                        const Layout* layout) const;
+  std::optional<TenantCut> load_cut(const Topology& before, std::string_view text, std::size_t index,
+                                    const Layout* layout) const;
 
 private:
   struct Chunk {
@@ -60,7 +63,7 @@ private:
   Topology build(const toml::table& root, const std::function<bool(Topology&)>* split_tenants) const;
 
   // tenant_edit.cpp
-  std::optional<Layout> tenant_layout(const Topology& before, std::string_view text) const;
+  const Layout* tenant_layout(const Topology& before, std::string_view text, const Layout* scanned, Layout& own) const;
   std::optional<Tenant> lone_tenant(std::string_view text, const Topology& topo, unsigned line_offset,
                                     std::size_t* last_line) const;
 

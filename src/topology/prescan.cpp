@@ -6,10 +6,12 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 
 namespace certplan::detail {
 
-void note_header(std::string_view text, std::size_t i, Layout& layout) {
+void note_header(std::string_view text, std::size_t i, unsigned line, Layout& layout) {
   const auto skip = [&](std::size_t k) {
     while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) {
       ++k;
@@ -23,7 +25,7 @@ void note_header(std::string_view text, std::size_t i, Layout& layout) {
   while (begin > 0 && text[begin - 1] != '\n') {
     --begin;
   }
-  Header h{begin, false};
+  Header h{begin, line, false};
   if (rest.starts_with("tenant")) {
     h.tenant = array && text.substr(skip(k + 6)).starts_with("]]");
     layout.simple = layout.simple && h.tenant;
@@ -40,99 +42,114 @@ void note_header(std::string_view text, std::size_t i, Layout& layout) {
 // - a million [[tenant]] tables cost toml++ 700 MB before the loader could count them, so
 //   the tenant limit is enforced here first (and again on the parsed tables).
 // - it also notes where each top-level table header starts (the layout load_split uses).
+// Table-driven (issue 18: it ran once per byte through a switch, a third of `tenant add`'s
+// instructions): each state passes over the bytes that cannot change it in a tight loop, and
+// only the others reach the switch. A column is a byte's offset in its line plus one.
 Layout prescan(std::string_view text, const std::string& path, std::size_t max_tenants) {
   Layout layout;
   constexpr unsigned k_max_parts = 64;
+  enum In : unsigned char { code, code_line_start, comment, basic, literal, ml_basic, ml_literal, k_states };
+  // stops[state][byte]: the bytes the state must look at.
+  static constexpr auto stops = [] {
+    std::array<std::array<bool, 256>, k_states> t{};
+    for (unsigned b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      const bool blank = c == ' ' || c == '\t';
+      const bool key = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      t[code][b] = !(blank || key); // a key's bytes neither count nor end a dotted key's parts
+      t[code_line_start][b] = !blank; // the first byte after the blanks may open a header
+      t[comment][b] = c == '\n';
+      t[basic][b] = t[ml_basic][b] = c == '\n' || c == '"' || c == '\\';
+      t[literal][b] = t[ml_literal][b] = c == '\n' || c == '\'';
+    }
+    return t;
+  }();
   std::size_t tenants = 0;
-  bool line_start = true;
-  enum class In { code, comment, basic, literal, ml_basic, ml_literal } in = In::code;
+  In in = code_line_start;
   unsigned dots = 0;
   unsigned line = 1;
-  unsigned col = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    // In a comment or a string only its end, an escape or a line break matters: the bytes
-    // before one are passed over in a tight loop, exactly as the switch below would pass them
-    // (each one a column; issue 18: a hoster's file is mostly strings).
-    if (in != In::code) {
-      const char quote = in == In::basic || in == In::ml_basic ? '"' : in == In::comment ? '\n' : '\'';
-      const bool escapes = in == In::basic || in == In::ml_basic;
-      std::size_t k = i;
-      while (k < text.size() && text[k] != '\n' && text[k] != quote && !(escapes && text[k] == '\\')) {
-        ++k;
-      }
-      col += static_cast<unsigned>(k - i);
-      i = k;
-      if (i == text.size()) {
-        break;
-      }
+  std::size_t line_at = 0; // offset of the current line's first byte
+  const auto col = [&](std::size_t i) { return static_cast<unsigned>(i - line_at + 1); };
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& stop = stops[in];
+    while (i < n && !stop[static_cast<unsigned char>(text[i])]) {
+      ++i;
+    }
+    if (i == n) {
+      break;
     }
     const char c = text[i];
-    ++col;
-    const bool triple = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
+    if (c == '\n') {
+      // A line break ends a comment, and a one-line string toml++ then reports as unterminated.
+      in = in == ml_basic || in == ml_literal ? in : code_line_start;
+      dots = in == code_line_start ? 0 : dots;
+      ++line;
+      line_at = i + 1;
+      continue;
+    }
+    const bool triple = i + 2 < n && text[i + 1] == c && text[i + 2] == c;
     switch (in) {
-    case In::code:
-      if (line_start && c == '[') {
-        note_header(text, i, layout);
-      }
-      if (line_start && c == '[' && text.substr(i).starts_with("[[")) {
-        std::size_t k = i + 2;
-        while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) {
-          ++k;
+    case code_line_start:
+      in = code;
+      if (c == '[') {
+        note_header(text, i, line, layout);
+        if (text.substr(i).starts_with("[[")) {
+          std::size_t k = i + 2;
+          while (k < n && (text[k] == ' ' || text[k] == '\t')) {
+            ++k;
+          }
+          if (text.substr(k).starts_with("tenant") && k + 6 < n &&
+              (text[k + 6] == ']' || text[k + 6] == ' ' || text[k + 6] == '\t') && ++tenants > max_tenants) {
+            throw Error(ErrorKind::input, fmt::format("more than {} tenants", max_tenants), SourcePos{path, line, col(i)},
+                        Limit::tenants);
+          }
         }
-        if (text.substr(k).starts_with("tenant") && k + 6 < text.size() &&
-            (text[k + 6] == ']' || text[k + 6] == ' ' || text[k + 6] == '\t') && ++tenants > max_tenants) {
-          throw Error(ErrorKind::input, fmt::format("more than {} tenants", max_tenants), SourcePos{path, line, col},
-                      Limit::tenants);
-        }
       }
-      if (c != ' ' && c != '\t') {
-        line_start = false;
-      }
+      [[fallthrough]];
+    case code:
       if (c == '.') {
         if (++dots >= k_max_parts) {
-          throw_input({path, line, col}, fmt::format("a dotted key of more than {} parts; refused before parsing "
-                                                     "(certplan's keys have at most 3)", k_max_parts));
+          throw_input({path, line, col(i)}, fmt::format("a dotted key of more than {} parts; refused before parsing "
+                                                        "(certplan's keys have at most 3)", k_max_parts));
         }
       } else if (c == '"' || c == '\'') {
-        in = triple ? (c == '"' ? In::ml_basic : In::ml_literal) : (c == '"' ? In::basic : In::literal);
+        in = triple ? (c == '"' ? ml_basic : ml_literal) : (c == '"' ? basic : literal);
         i += triple ? 2 : 0;
       } else if (c == '#') {
-        in = In::comment;
+        in = comment;
       } else if (!(util::is_alnum_ascii(c) || c == '_' || c == '-' || c == ' ' || c == '\t')) {
-        dots = 0; // '=', brackets, commas, line ends: the chain of key parts is over
+        dots = 0; // '=', brackets, commas: the chain of key parts is over
       }
       break;
-    case In::comment:
-      in = c == '\n' ? In::code : in;
-      break;
-    case In::basic:
-    case In::ml_basic:
+    case comment:
+      break; // only its line break stops a comment
+    case basic:
+    case ml_basic:
       if (c == '\\') {
+        // The escaped byte is passed over; a line-ending backslash (multi-line) still ends a line.
+        if (i + 1 < n && text[i + 1] == '\n') {
+          ++line;
+          line_at = i + 2;
+        }
         ++i;
-      } else if (c == '"' && (in == In::basic || triple)) {
-        i += in == In::basic ? 0 : 2;
-        in = In::code;
-      } else if (c == '\n' && in == In::basic) {
-        in = In::code; // toml++ reports the unterminated string
+      } else if (c == '"' && (in == basic || triple)) {
+        i += in == basic ? 0 : 2;
+        in = code;
       }
       break;
-    case In::literal:
-    case In::ml_literal:
-      if (c == '\'' && (in == In::literal || triple)) {
-        i += in == In::literal ? 0 : 2;
-        in = In::code;
-      } else if (c == '\n' && in == In::literal) {
-        in = In::code;
+    case literal:
+    case ml_literal:
+      if (c == '\'' && (in == literal || triple)) {
+        i += in == literal ? 0 : 2;
+        in = code;
       }
       break;
-    }
-    if (c == '\n') {
-      ++line;
-      col = 0;
-      dots = in == In::code ? 0 : dots;
-      line_start = in == In::code;
+    default:
+      break;
     }
   }
+  layout.lines = line;
   return layout;
 }
 

@@ -13,16 +13,18 @@ namespace certplan::detail {
 // header is one tenant's table, which toml++ can parse on its own (Loader::load_split).
 struct Header {
   std::size_t offset = 0; // of the header's line (indentation included, so columns stay)
-  bool tenant = false; // exactly [[tenant]]
+  unsigned line = 0;       // 1-based
+  bool tenant = false;     // exactly [[tenant]]
 };
 struct Layout {
   std::vector<Header> headers;
   std::size_t tenants = 0;
   bool simple = true; // no header but [[tenant]] itself names the tenant array or quotes a key
+  unsigned lines = 1;  // line breaks in the text, plus one
 };
 
-// Notes the header that starts at text[i] (a '[' first on its line).
-void note_header(std::string_view text, std::size_t i, Layout& layout);
+// Notes the header that starts at text[i] (a '[' first on its line), on line `line`.
+void note_header(std::string_view text, std::size_t i, unsigned line, Layout& layout);
 
 // Throws certplan::Error (input, at `path`'s position) for a dotted key of too many parts or
 // more than `max_tenants` [[tenant]] tables (with Limit::tenants); returns the headers' layout.

@@ -124,17 +124,22 @@ bool same_tenant(const Tenant& a, const Tenant& b) {
 // Whether `before`'s tenant array is written as [[tenant]] tables alone, one per tenant:
 // then a [[tenant]] table appended, or one cut out, changes that array and nothing else.
 // Lexically (the prescan), so that the text is not parsed again.
-std::optional<Layout> Loader::tenant_layout(const Topology& before, std::string_view text) const {
+// `scanned` is the text's layout if the caller has it; else it is scanned into `own`.
+const Layout* Loader::tenant_layout(const Topology& before, std::string_view text, const Layout* scanned,
+                                    Layout& own) const {
   if (before.organization.model != Model::hosted || !before.hosting || before.tenants.empty()) {
-    return std::nullopt;
+    return nullptr;
   }
-  Layout layout = prescan(text, path(), m_limits.max_tenants);
+  if (scanned == nullptr) {
+    own = prescan(text, path(), m_limits.max_tenants);
+  }
+  const Layout& layout = scanned != nullptr ? *scanned : own;
   // A file that loaded with as many [[tenant]] headers as tenants defines `tenant` by them
   // alone: a static array or a dotted key beside them does not load (TOML 1.0).
   if (!layout.simple || layout.tenants != before.tenants.size()) {
-    return std::nullopt;
+    return nullptr;
   }
-  return layout;
+  return &layout;
 }
 
 // One [[tenant]] table alone, read as load_tenant_chunks reads its chunks; nullopt when
@@ -155,7 +160,7 @@ std::optional<Tenant> Loader::lone_tenant(std::string_view text, const Topology&
 }
 
 std::optional<Topology> Loader::load_appended(const Topology& before, std::string_view text,
-                                              std::string_view appended) const {
+                                              std::string_view appended, const Layout* scanned) const {
   if (before.tenants.size() >= m_limits.max_tenants) {
     return std::nullopt;
   }
@@ -166,10 +171,12 @@ std::optional<Topology> Loader::load_appended(const Topology& before, std::strin
       (!text.empty() && !text.ends_with('\n') && !appended.starts_with('\n') && !appended.starts_with("\r\n"))) {
     return std::nullopt;
   }
-  if (!tenant_layout(before, text)) {
+  Layout own;
+  const Layout* layout = tenant_layout(before, text, scanned, own);
+  if (layout == nullptr) {
     return std::nullopt;
   }
-  const auto lines_before = static_cast<unsigned>(std::count(text.begin(), text.end(), '\n'));
+  const unsigned lines_before = layout->lines - 1; // the line breaks in `text`
   std::optional<Tenant> tn = lone_tenant(appended, before, lines_before, nullptr);
   if (!tn) {
     return std::nullopt;
@@ -202,13 +209,15 @@ std::optional<Topology> Loader::load_appended(const Topology& before, std::strin
   return after;
 }
 
-std::optional<TenantCut> Loader::load_cut(const Topology& before, std::string_view text, std::size_t index) const {
+std::optional<TenantCut> Loader::load_cut(const Topology& before, std::string_view text, std::size_t index,
+                                          const Layout* scanned) const {
   // Removing the last tenant leaves no tenant array at all: the whole parse decides.
   if (index >= before.tenants.size() || before.tenants.size() < 2) {
     return std::nullopt;
   }
-  const auto layout = tenant_layout(before, text);
-  if (!layout) {
+  Layout own;
+  const Layout* layout = tenant_layout(before, text, scanned, own);
+  if (layout == nullptr) {
     return std::nullopt;
   }
   const auto& headers = layout->headers;
@@ -267,14 +276,17 @@ auto or_whole_parse(const Read& read) -> decltype(read()) {
 } // namespace
 
 std::optional<Topology> parse_appended_tenant(const Topology& before, std::string_view text, std::string_view appended,
-                                              const ClientCatalog& clients, const InputLimits& limits) {
-  return or_whole_parse(
-      [&] { return detail::Loader(before.path, clients, limits).load_appended(before, text, appended); });
+                                              const ClientCatalog& clients, const InputLimits& limits,
+                                              const TextLayout& layout) {
+  return or_whole_parse([&] {
+    return detail::Loader(before.path, clients, limits).load_appended(before, text, appended, layout.get());
+  });
 }
 
 std::optional<TenantCut> cut_tenant(const Topology& before, std::string_view text, std::size_t index,
-                                    const ClientCatalog& clients, const InputLimits& limits) {
-  return or_whole_parse([&] { return detail::Loader(before.path, clients, limits).load_cut(before, text, index); });
+                                    const ClientCatalog& clients, const InputLimits& limits, const TextLayout& layout) {
+  return or_whole_parse(
+      [&] { return detail::Loader(before.path, clients, limits).load_cut(before, text, index, layout.get()); });
 }
 
 std::pair<std::size_t, std::size_t> tenant_block(std::string_view text, const std::string& path, std::string_view name) {

@@ -3,6 +3,10 @@
 
 #include <certplan/hostname.hpp>
 
+#include "hostname/normalize_general.hpp"
+
+#include <random>
+
 using certplan::normalize_host;
 
 namespace {
@@ -74,4 +78,37 @@ TEST_CASE("what the hostname fuzzer found: NUL before libidn2, IP addresses afte
     REQUIRE_FALSE(once.starts_with("ERR"));
     CHECK(norm(once) == once);
   }
+}
+
+TEST_CASE("normalize_host's one-pass path gives what its general path gives", "[hostname]") {
+  // Issue 18: names already in normal form skip the general path; over random names near its
+  // edges (63-octet labels, 253-octet names, '-' at label ends, dotted quads, upper case,
+  // trailing dots) both give the same name or both refuse.
+  std::mt19937 rng(18);
+  const std::string alphabet = "ab-.0919zZ.-_*";
+  std::size_t normal = 0;
+  for (int round = 0; round < 200000; ++round) {
+    std::string s;
+    const std::size_t len = rng() % 3 == 0 ? 50 + rng() % 220 : rng() % 12;
+    for (std::size_t i = 0; i < len; ++i) {
+      // Long runs of one letter reach the 63-octet label limit.
+      s += rng() % 8 == 0 ? std::string(1, alphabet[rng() % alphabet.size()]) : std::string(1, 'a' + rng() % 2);
+      if (rng() % 70 == 0) {
+        s += '.';
+      }
+    }
+    std::string why_fast, why_general;
+    const auto fast = certplan::normalize_host(s, why_fast);
+    const auto general = certplan::detail::normalize_host_general(s, why_general);
+    INFO("name \"" << s << "\"");
+    REQUIRE(fast.has_value() == general.has_value());
+    if (fast) {
+      REQUIRE(fast->ascii == general->ascii);
+      REQUIRE(fast->display == general->display);
+      normal += fast->ascii == s ? 1 : 0;
+    } else {
+      REQUIRE(why_fast == why_general);
+    }
+  }
+  CHECK(normal > 10000);
 }
