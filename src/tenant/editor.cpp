@@ -76,8 +76,8 @@ Topology reparse(const std::string& text, const std::string& path, const ClientC
   }
 }
 
-// The topology text with the requested [[tenant]] table appended, exactly as add_tenant writes
-// it; "" when the request would be refused for a name or domain that does not normalise.
+// What add_tenant appends to the topology text for the requested [[tenant]] table, exactly as
+// it writes it; "" when the request would be refused for a name or domain that does not normalise.
 // The runbook compares two plans: both with their tenants viewed alike (make_plan_viewing), or
 // both whole; else both are made whole.
 void make_alike(const Topology& a, Plan& plan_a, const Topology& b, Plan& plan_b, const ClientCatalog& catalog) {
@@ -111,8 +111,8 @@ std::string appended_text(std::string_view text, const TenantRequest& request) {
     webmail = util::is_ascii(request.webmail) ? h->ascii : request.webmail;
   }
   const std::string_view eol = eol_of(text);
-  std::string out(text);
-  if (!out.empty() && !out.ends_with('\n')) {
+  std::string out; // what follows the text: the file's own last line break if it lacks one, then the table
+  if (!text.empty() && !text.ends_with('\n')) {
     out += eol;
   }
   std::string quoted;
@@ -135,7 +135,7 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   // appended, which is read alone (parse_appended_tenant) unless the whole edited text must
   // be parsed again to be sure of it. Whatever goes wrong is said in the order it always was:
   // the file, the request, then the edit.
-  std::string out = appended_text(text, request);
+  const std::string appended = appended_text(text, request);
   TextLayout layout; // the file's, scanned once: the edit is read with it
   const Topology before = parse_topology(text, path, catalog, limits, layout);
   require_hosted(before, "add");
@@ -148,11 +148,10 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
     Topology topology;
     Plan plan;
   };
-  std::future<std::optional<Edited>> edited_job; // after `out`: destroyed (so waited for) before it
-  if (!out.empty()) {
+  std::future<std::optional<Edited>> edited_job; // after `appended`: destroyed (so waited for) before it
+  if (!appended.empty()) {
     edited_job = std::async(std::launch::async, [&]() -> std::optional<Edited> {
-      auto topo =
-          parse_appended_tenant(before, text, std::string_view(out).substr(text.size()), catalog, limits, layout);
+      auto topo = parse_appended_tenant(before, text, appended, catalog, limits, layout);
       if (!topo) {
         return std::nullopt;
       }
@@ -273,9 +272,13 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
     }
   }
 
-  if (out.empty()) { // appended_text fails only where the checks above throw
+  if (appended.empty()) { // appended_text fails only where the checks above throw
     throw Error(ErrorKind::internal, "tenant add: the request passed its checks but could not be written");
   }
+  // The edited file, made here while the other threads read and plan the edit.
+  std::string out;
+  out.reserve(text.size() + appended.size());
+  out.append(text).append(appended);
   std::optional<Edited> edited = edited_job.get();
   if (!edited) {
     edited.emplace();

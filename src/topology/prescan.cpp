@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstring>
 
 
 namespace certplan::detail {
@@ -44,37 +45,52 @@ void note_header(std::string_view text, std::size_t i, unsigned line, Layout& la
 // - it also notes where each top-level table header starts (the layout load_split uses).
 // Table-driven (issue 18: it ran once per byte through a switch, a third of `tenant add`'s
 // instructions): each state passes over the bytes that cannot change it in a tight loop, and
-// only the others reach the switch. A column is a byte's offset in its line plus one.
+// handles the others in place. A column is a byte's offset in its line plus one.
 Layout prescan(std::string_view text, const std::string& path, std::size_t max_tenants) {
   Layout layout;
   constexpr unsigned k_max_parts = 64;
-  enum In : unsigned char { code, code_line_start, comment, basic, literal, ml_basic, ml_literal, k_states };
-  // stops[state][byte]: the bytes the state must look at.
-  static constexpr auto stops = [] {
-    std::array<std::array<bool, 256>, k_states> t{};
+  enum In : unsigned char { code, line_start, comment, basic, literal, ml_basic, ml_literal };
+  // The bytes each kind of state passes over.
+  struct Classes {
+    std::array<bool, 256> key_or_blank{}, blank{}, basic{}, literal{};
+  };
+  static constexpr Classes pass = [] {
+    Classes t;
     for (unsigned b = 0; b < 256; ++b) {
       const char c = static_cast<char>(b);
-      const bool blank = c == ' ' || c == '\t';
-      const bool key = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-      t[code][b] = !(blank || key); // a key's bytes neither count nor end a dotted key's parts
-      t[code_line_start][b] = !blank; // the first byte after the blanks may open a header
-      t[comment][b] = c == '\n';
-      t[basic][b] = t[ml_basic][b] = c == '\n' || c == '"' || c == '\\';
-      t[literal][b] = t[ml_literal][b] = c == '\n' || c == '\'';
+      t.blank[b] = c == ' ' || c == '\t';
+      // A key's bytes neither count nor end a dotted key's parts.
+      t.key_or_blank[b] = t.blank[b] || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                          c == '_' || c == '-';
+      t.basic[b] = c != '\n' && c != '"' && c != '\\';
+      t.literal[b] = c != '\n' && c != '\'';
     }
     return t;
   }();
+  const auto over = [&](const std::array<bool, 256>& cls, std::size_t i) {
+    while (i < text.size() && cls[static_cast<unsigned char>(text[i])]) {
+      ++i;
+    }
+    return i;
+  };
   std::size_t tenants = 0;
-  In in = code_line_start;
+  In in = line_start;
   unsigned dots = 0;
   unsigned line = 1;
   std::size_t line_at = 0; // offset of the current line's first byte
   const auto col = [&](std::size_t i) { return static_cast<unsigned>(i - line_at + 1); };
   const std::size_t n = text.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& stop = stops[in];
-    while (i < n && !stop[static_cast<unsigned char>(text[i])]) {
-      ++i;
+  std::size_t i = 0;
+  while (i < n) {
+    if (in == comment) {
+      const void* nl = std::memchr(text.data() + i, '\n', n - i);
+      i = nl == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(nl) - text.data());
+    } else if (in == basic || in == ml_basic) {
+      i = over(pass.basic, i);
+    } else if (in == literal || in == ml_literal) {
+      i = over(pass.literal, i);
+    } else {
+      i = over(in == line_start ? pass.blank : pass.key_or_blank, i);
     }
     if (i == n) {
       break;
@@ -82,23 +98,22 @@ Layout prescan(std::string_view text, const std::string& path, std::size_t max_t
     const char c = text[i];
     if (c == '\n') {
       // A line break ends a comment, and a one-line string toml++ then reports as unterminated.
-      in = in == ml_basic || in == ml_literal ? in : code_line_start;
-      dots = in == code_line_start ? 0 : dots;
+      if (in != ml_basic && in != ml_literal) {
+        in = line_start;
+        dots = 0;
+      }
       ++line;
-      line_at = i + 1;
+      line_at = ++i;
       continue;
     }
-    const bool triple = i + 2 < n && text[i + 1] == c && text[i + 2] == c;
+    const auto triple = [&] { return i + 2 < n && text[i + 1] == c && text[i + 2] == c; };
     switch (in) {
-    case code_line_start:
+    case line_start:
       in = code;
       if (c == '[') {
         note_header(text, i, line, layout);
         if (text.substr(i).starts_with("[[")) {
-          std::size_t k = i + 2;
-          while (k < n && (text[k] == ' ' || text[k] == '\t')) {
-            ++k;
-          }
+          const std::size_t k = over(pass.blank, i + 2);
           if (text.substr(k).starts_with("tenant") && k + 6 < n &&
               (text[k + 6] == ']' || text[k + 6] == ' ' || text[k + 6] == '\t') && ++tenants > max_tenants) {
             throw Error(ErrorKind::input, fmt::format("more than {} tenants", max_tenants), SourcePos{path, line, col(i)},
@@ -114,16 +129,15 @@ Layout prescan(std::string_view text, const std::string& path, std::size_t max_t
                                                         "(certplan's keys have at most 3)", k_max_parts));
         }
       } else if (c == '"' || c == '\'') {
-        in = triple ? (c == '"' ? ml_basic : ml_literal) : (c == '"' ? basic : literal);
-        i += triple ? 2 : 0;
+        const bool three = triple();
+        in = three ? (c == '"' ? ml_basic : ml_literal) : (c == '"' ? basic : literal);
+        i += three ? 2 : 0;
       } else if (c == '#') {
         in = comment;
-      } else if (!(util::is_alnum_ascii(c) || c == '_' || c == '-' || c == ' ' || c == '\t')) {
+      } else if (!util::is_alnum_ascii(c) && c != '_' && c != '-') {
         dots = 0; // '=', brackets, commas: the chain of key parts is over
       }
       break;
-    case comment:
-      break; // only its line break stops a comment
     case basic:
     case ml_basic:
       if (c == '\\') {
@@ -133,21 +147,22 @@ Layout prescan(std::string_view text, const std::string& path, std::size_t max_t
           line_at = i + 2;
         }
         ++i;
-      } else if (c == '"' && (in == basic || triple)) {
+      } else if (in == basic || triple()) { // c is '"'
         i += in == basic ? 0 : 2;
         in = code;
       }
       break;
     case literal:
     case ml_literal:
-      if (c == '\'' && (in == literal || triple)) {
+      if (in == literal || triple()) { // c is '\''
         i += in == literal ? 0 : 2;
         in = code;
       }
       break;
-    default:
-      break;
+    case comment:
+      break; // only its line break ends a comment
     }
+    ++i;
   }
   layout.lines = line;
   return layout;
