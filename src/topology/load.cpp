@@ -165,33 +165,36 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
   // the names and webmail hosts are checked here (issue 18: 400,000 inserts at 100,000
   // tenants were a serial tenth of the load).
   const auto unique_domains = [&] {
-    util::NameSet domains;
+    std::vector<std::string_view> domains;
     domains.reserve(16 + 2 * total);
     for (const auto& f : topo.forests) {
       for (const auto& d : f.smtp_domains) {
-        domains.insert(d.ascii);
+        domains.emplace_back(d.ascii);
       }
     }
-    domains.insert(topo.hosting->provider_domain.ascii);
+    domains.emplace_back(topo.hosting->provider_domain.ascii);
+    // The provider's own domains may repeat among themselves (provider_domain is a forest's
+    // SMTP domain, say); only a tenant's may not be anyone else's.
+    std::sort(domains.begin(), domains.end());
+    domains.erase(std::unique(domains.begin(), domains.end()), domains.end());
     for (const auto& tn : topo.tenants) {
       for (const auto& d : tn.domains) {
-        if (!domains.insert(d.ascii).second) {
-          return false;
-        }
+        domains.emplace_back(d.ascii);
       }
     }
-    return true;
+    return util::all_distinct(domains);
   };
   const auto unique_names = [&] {
-    util::NameSet names, webmail;
+    std::vector<std::string_view> names, webmail;
     names.reserve(total);
     webmail.reserve(total);
     for (const auto& tn : topo.tenants) {
-      if (!names.insert(tn.name).second || (tn.webmail && !webmail.insert(tn.webmail->ascii).second)) {
-        return false;
+      names.emplace_back(tn.name);
+      if (tn.webmail) {
+        webmail.emplace_back(tn.webmail->ascii);
       }
     }
-    return true;
+    return util::all_distinct(names) && util::all_distinct(webmail);
   };
   std::atomic<bool> domains_ok{false};
   std::thread other;
