@@ -44,10 +44,12 @@ Topology load_topology(const std::string& path, const ClientCatalog& clients, co
 
 // `layout`, when given, is what parse_topology gave for `text` with `before`.
 
-// `text` followed by `appended`: blank lines, then one [[tenant]] table.
-std::optional<Topology> parse_appended_tenant(const Topology& before, std::string_view text, std::string_view appended,
-                                              const ClientCatalog& clients, const InputLimits& limits = {},
-                                              const TextLayout& layout = {});
+// `text` followed by `appended`: blank lines, then one [[tenant]] table. The tenant it reads:
+// `before` with it pushed onto its tenants is what the edited text gives (no copy of
+// `before`'s 100,000 tenants, which a plan of them may still be viewing).
+std::optional<Tenant> parse_appended_tenant(const Topology& before, std::string_view text, std::string_view appended,
+                                            const ClientCatalog& clients, const InputLimits& limits = {},
+                                            const TextLayout& layout = {});
 
 // `text` less the bytes [begin, end) that hold the table of before.tenants[index] (tenant_block's
 // range), and the topology they give.

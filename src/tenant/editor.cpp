@@ -80,10 +80,14 @@ Topology reparse(const std::string& text, const std::string& path, const ClientC
 // it writes it; "" when the request would be refused for a name or domain that does not normalise.
 // The runbook compares two plans: both with their tenants viewed alike (make_plan_viewing), or
 // both whole; else both are made whole.
+bool alike(const Plan& a, const Plan& b) {
+  const auto* va = a.tenant_records.get();
+  const auto* vb = b.tenant_records.get();
+  return (va == nullptr && vb == nullptr) || (va != nullptr && vb != nullptr && va->alike(*vb));
+}
+
 void make_alike(const Topology& a, Plan& plan_a, const Topology& b, Plan& plan_b, const ClientCatalog& catalog) {
-  const auto* va = plan_a.tenant_records.get();
-  const auto* vb = plan_b.tenant_records.get();
-  if ((va == nullptr && vb == nullptr) || (va != nullptr && vb != nullptr && va->alike(*vb))) {
+  if (alike(plan_a, plan_b)) {
     return;
   }
   plan_a = make_plan(a, catalog);
@@ -137,28 +141,24 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   // the file, the request, then the edit.
   const std::string appended = appended_text(text, request);
   TextLayout layout; // the file's, scanned once: the edit is read with it
-  const Topology before = parse_topology(text, path, catalog, limits, layout);
+  // The file's topology, which becomes the edited one: the tenant read alone is pushed onto it
+  // (no copy of 100,000 tenants), after the plan without it is made. That plan views the tenants
+  // where they are, so none may move: room for one more is made before it (the loader leaves it).
+  Topology topo = parse_topology(text, path, catalog, limits, layout);
+  const Topology& before = topo;
   require_hosted(before, "add");
+  if (topo.tenants.capacity() == topo.tenants.size()) {
+    topo.tenants.reserve(topo.tenants.size() + 1);
+  }
   // The plan without the tenant is needed for the runbook (and its namespaces for --webmail):
   // made on another core while the request is checked.
   auto plan_before = std::async(std::launch::async, [&] { return make_plan_viewing(before, catalog); }).share();
-  // The edit read alone, and its plan, on a third thread: it throws nothing (nullopt where the
-  // whole parse must decide, after the request's checks), so it can start before them.
-  struct Edited {
-    Topology topology;
-    Plan plan;
-  };
-  std::future<std::optional<Edited>> edited_job; // after `appended`: destroyed (so waited for) before it
+  // The edit read alone on a third thread: it throws nothing (nullopt where the whole parse
+  // must decide, after the request's checks), so it can start before them.
+  std::future<std::optional<Tenant>> edited_job; // after `appended`: destroyed (so waited for) before it
   if (!appended.empty()) {
-    edited_job = std::async(std::launch::async, [&]() -> std::optional<Edited> {
-      auto topo = parse_appended_tenant(before, text, appended, catalog, limits, layout);
-      if (!topo) {
-        return std::nullopt;
-      }
-      Edited e{std::move(*topo), {}};
-      e.plan = make_plan_viewing(e.topology, catalog);
-      return e;
-    });
+    edited_job = std::async(std::launch::async,
+                            [&] { return parse_appended_tenant(before, text, appended, catalog, limits, layout); });
   }
   const Hosting& hosting = *before.hosting;
 
@@ -279,16 +279,27 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   std::string out;
   out.reserve(text.size() + appended.size());
   out.append(text).append(appended);
-  std::optional<Edited> edited = edited_job.get();
-  if (!edited) {
-    edited.emplace();
-    edited->topology = reparse(out, path, catalog, limits, "add");
-    edited->plan = make_plan_viewing(edited->topology, catalog);
+  std::optional<Tenant> added = edited_job.get();
+  Plan before_plan = plan_before.get(); // from here on nothing reads `before` as it was
+  std::optional<Topology> whole;        // the edited text parsed whole, where the edit cannot be read alone
+  if (added) {
+    topo.tenants.push_back(std::move(*added)); // moves no tenant: room was made above
+  } else {
+    whole = reparse(out, path, catalog, limits, "add");
   }
-  const Topology& after = edited->topology;
-  Plan& after_plan = edited->plan;
-  Plan before_plan = plan_before.get();
-  make_alike(after, after_plan, before, before_plan, catalog);
+  const Topology& after = whole ? *whole : topo;
+  Plan after_plan = make_plan_viewing(after, catalog);
+  if (!alike(after_plan, before_plan)) {
+    // Both made whole. Without the tenant: the file's topology, or a copy of it less the tenant
+    // once pushed onto it.
+    std::optional<Topology> copy;
+    if (!whole) {
+      copy = topo;
+      copy->tenants.pop_back();
+    }
+    before_plan = make_plan(whole ? topo : *copy, catalog);
+    after_plan = make_plan(after, catalog);
+  }
   const auto& tenants = after.tenants;
   const auto it = std::find_if(tenants.begin(), tenants.end(), [&](const Tenant& t) { return t.name == name; });
   if (it == tenants.end()) {

@@ -153,7 +153,9 @@ bool Loader::load_tenant_chunks(std::string_view text, const std::vector<Chunk>&
   if (total > m_limits.max_tenants) {
     return false;
   }
-  topo.tenants.reserve(total);
+  // One slot spare: `tenant add` appends a tenant without moving the others, which a plan made
+  // before it still views (tenant/editor.cpp).
+  topo.tenants.reserve(total + 1);
   for (auto& p : parsed) {
     for (auto& parsed_tenant : p) {
       topo.tenants.push_back(std::move(parsed_tenant));

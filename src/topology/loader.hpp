@@ -36,8 +36,8 @@ public:
   // tenant_edit.cpp: `before` (load(text)) with the [[tenant]] table of `appended` after `text`,
   // or without tenant `index`; nullopt wherever that could differ from load() of the edited text.
   // `layout`: the text's, from load(), or null (scanned again).
-  std::optional<Topology> load_appended(const Topology& before, std::string_view text, std::string_view appended,
-                                        const Layout* layout) const;
+  std::optional<Tenant> load_appended(const Topology& before, std::string_view text, std::string_view appended,
+                                      const Layout* layout) const;
   std::optional<TenantCut> load_cut(const Topology& before, std::string_view text, std::size_t index,
                                     const Layout* layout) const;
 

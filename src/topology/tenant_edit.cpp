@@ -159,8 +159,8 @@ std::optional<Tenant> Loader::lone_tenant(std::string_view text, const Topology&
   return read_tenant(*t, topo, line_offset);
 }
 
-std::optional<Topology> Loader::load_appended(const Topology& before, std::string_view text,
-                                              std::string_view appended, const Layout* scanned) const {
+std::optional<Tenant> Loader::load_appended(const Topology& before, std::string_view text, std::string_view appended,
+                                            const Layout* scanned) const {
   if (before.tenants.size() >= m_limits.max_tenants) {
     return std::nullopt;
   }
@@ -202,11 +202,9 @@ std::optional<Topology> Loader::load_appended(const Topology& before, std::strin
       }
     }
   }
-  Topology after = before;
-  after.tenants.push_back(std::move(*tn));
-  check_model(after);
-  check_unique_names(after);
-  return after;
+  // check_model and check_unique_names judge the sites, forests and services, which a tenant
+  // table does not change: `before` passed them, and so does the edited text.
+  return tn;
 }
 
 std::optional<TenantCut> Loader::load_cut(const Topology& before, std::string_view text, std::size_t index,
@@ -275,9 +273,9 @@ auto or_whole_parse(const Read& read) -> decltype(read()) {
 
 } // namespace
 
-std::optional<Topology> parse_appended_tenant(const Topology& before, std::string_view text, std::string_view appended,
-                                              const ClientCatalog& clients, const InputLimits& limits,
-                                              const TextLayout& layout) {
+std::optional<Tenant> parse_appended_tenant(const Topology& before, std::string_view text, std::string_view appended,
+                                            const ClientCatalog& clients, const InputLimits& limits,
+                                            const TextLayout& layout) {
   return or_whole_parse([&] {
     return detail::Loader(before.path, clients, limits).load_appended(before, text, appended, layout.get());
   });
