@@ -283,7 +283,11 @@ TenantEdit add_tenant(std::string_view text, const std::string& path, const Tena
   Plan before_plan = plan_before.get(); // from here on nothing reads `before` as it was
   std::optional<Topology> whole;        // the edited text parsed whole, where the edit cannot be read alone
   if (added) {
+    const Tenant* const viewed = topo.tenants.data();
     topo.tenants.push_back(std::move(*added)); // moves no tenant: room was made above
+    if (topo.tenants.data() != viewed) {
+      throw Error(ErrorKind::internal, "tenant add: the tenants moved under the plan that views them");
+    }
   } else {
     whole = reparse(out, path, catalog, limits, "add");
   }
