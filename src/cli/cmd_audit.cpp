@@ -198,11 +198,13 @@ int run_audit(const AuditOptions& o, Io& io) {
   const Topology topo = load_topology(o.topology, catalog, o.common.limits);
   const long long at = reference_time(o.common);
   // Issue 18: reading the certificate files (Botan parses each and validates its chain, serial
-  // work) needs no plan, so it runs on the second core while make_plan runs on this one. A
+  // work) needs no plan, so it runs on the second core while the plan is made on this one. A
   // plan that throws is still the error reported (the future's destructor waits for the
   // reading and drops its outcome); otherwise the reading's errors come in their old order.
   auto reading = std::async(std::launch::async, [&] { return read_inputs(o, topo, at); });
-  const Plan plan = make_plan(topo, catalog);
+  // The planned names and certificates are all an audit reads of a plan (the cells, R16's
+  // principal, the exports' names); the plan's DNS, findings and client evaluation are not made.
+  const Plan plan = make_certificate_plan(topo, catalog);
   AuditInputs in = reading.get();
   const ChainValidator& chains = *in.chains;
   const AuditOptions& files = in.files;
