@@ -14,10 +14,12 @@
 #include <certplan/quote.hpp>
 
 #include <fmt/format.h>
+#include <tsl/robin_map.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace certplan {
 namespace {
@@ -201,10 +203,13 @@ void Planner::emit_chunks(const Group& g, std::vector<CertificatePlan>& out, con
     // names), then each tenant's names; packed in order, a unit split only if it alone
     // exceeds the limit.
     std::vector<std::vector<const Namespace*>> units;
-    std::map<std::string, std::size_t> unit_of;
+    // A site's or a tenant's unit by its name, viewed in the namespaces: a hoster's group has a
+    // unit per tenant, and a string key made and ordered per name was most of this (issue 18).
+    using UnitIndex = tsl::robin_map<std::string_view, std::size_t>;
+    UnitIndex site_unit, tenant_unit;
     for (const auto* n : g.names) {
-      const std::string key = n->tenant.empty() ? "site:" + n->site : "tenant:" + n->tenant;
-      const auto [it, fresh] = unit_of.emplace(key, units.size());
+      const bool site = n->tenant.empty();
+      const auto [it, fresh] = (site ? site_unit : tenant_unit).try_emplace(site ? n->site : n->tenant, units.size());
       if (fresh) {
         units.emplace_back();
       }
