@@ -170,6 +170,12 @@ void for_each_dns_record(const Plan& plan, const std::function<void(const DnsRec
 
 // Derives the whole plan. `catalog` resolves the topology's supported client ids.
 Plan make_plan(const Topology& topo, const ClientCatalog& catalog);
+// make_plan's first steps alone, for a command that judges certificates against the planned
+// names (audit): the header fields, every namespace, the strategy (and its reason) and the
+// certificates, each as make_plan gives it, but for CertificatePlan::exchange_command, left
+// empty. No DNS records, findings, client outcomes or verdicts: an audit reads none of them,
+// and the client evaluation alone is a whole audit of the planned certificates.
+Plan make_certificate_plan(const Topology& topo, const ClientCatalog& catalog);
 // The same plan, rendered the same byte for byte, with a hoster's tenant records left to
 // Plan::tenant_records when nothing but the tenants' own names depends on them: a hosted
 // topology whose tenant names are on no certificate (autodiscover redirect or srv), none of

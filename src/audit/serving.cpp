@@ -49,14 +49,46 @@ std::string Serving::nothing_met(const std::string& host, std::string_view servi
 
 void Serving::index_names() {
   const auto& certs = m_certs;
-  for (std::size_t i = 0; i < certs.size(); ++i) {
-    for (const auto& n : certs[i].leaf.dns_sans) {
-      (n.starts_with("*.") ? m_wild[n.substr(2)] : m_exact[n]).push_back(i);
+  // Each name a certificate answers for, in certificate order: its DNS SANs ("*.zone" under
+  // the zone), else its CN.
+  const auto each_name = [&](const auto& fn) {
+    for (std::size_t i = 0; i < certs.size(); ++i) {
+      for (const std::string_view n : certs[i].leaf.dns_sans) {
+        if (n.starts_with("*.")) {
+          fn(m_wild, n.substr(2), i);
+        } else {
+          fn(m_exact, n, i);
+        }
+      }
+      if (certs[i].leaf.dns_sans.empty() && !certs[i].leaf.subject_cn.empty()) {
+        fn(m_exact, std::string_view(certs[i].leaf.subject_cn), i);
+      }
     }
-    if (certs[i].leaf.dns_sans.empty() && !certs[i].leaf.subject_cn.empty()) {
-      m_exact[certs[i].leaf.subject_cn].push_back(i);
+  };
+  // Counted, then placed: each name's certificates side by side, in the order given.
+  std::size_t total = 0;
+  each_name([&](NameIndex& index, std::string_view name, std::size_t) {
+    ++index[name].count;
+    ++total;
+  });
+  std::size_t first = 0;
+  for (NameIndex* index : {&m_exact, &m_wild}) {
+    for (auto it = index->begin(); it != index->end(); ++it) {
+      it.value().first = first;
+      first += it->second.count;
+      it.value().count = 0;
     }
   }
+  m_holders.resize(total);
+  each_name([&](NameIndex& index, std::string_view name, std::size_t i) {
+    Holders& h = index.find(name).value();
+    m_holders[h.first + h.count++] = i;
+  });
+}
+
+std::span<const std::size_t> Serving::holders(const NameIndex& index, std::string_view name) const {
+  const auto it = index.find(name);
+  return it == index.end() ? std::span<const std::size_t>() : std::span(m_holders).subspan(it->second.first, it->second.count);
 }
 
 bool Serving::binds(std::size_t i, std::string_view service, const std::string& site) const {
@@ -84,11 +116,7 @@ const std::vector<std::size_t>& Serving::bound(std::string_view service, const s
 std::size_t Serving::naming(const std::string& host, std::string_view service, const std::string& site,
                             bool own_address_only) const {
   for (const auto& [map, key] : {std::pair{&m_exact, std::string_view(host)}, std::pair{&m_wild, parent_of(host)}}) {
-    const auto it = map->find(key);
-    if (it == map->end()) {
-      continue;
-    }
-    for (const auto i : it->second) {
+    for (const auto i : holders(*map, key)) {
       if (binds(i, service, site) && (!own_address_only || m_certs[i].own_address)) {
         return i;
       }
@@ -118,9 +146,8 @@ std::size_t Serving::pick(const std::string& host, std::string_view service, con
 }
 
 bool Serving::names_exactly(std::size_t i, const std::string& host) const {
-  const auto it = m_exact.find(host);
-  return it != m_exact.end() && !m_certs[i].leaf.dns_sans.empty() &&
-         std::find(it->second.begin(), it->second.end(), i) != it->second.end();
+  const auto named = holders(m_exact, host);
+  return !m_certs[i].leaf.dns_sans.empty() && std::find(named.begin(), named.end(), i) != named.end();
 }
 
 } // namespace certplan

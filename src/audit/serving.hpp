@@ -8,7 +8,10 @@
 
 #include "rules/rule.hpp"
 
+#include <tsl/robin_map.h>
+
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,6 +21,8 @@ namespace certplan {
 
 class Serving {
 public:
+  // The model reads `certs` (and `observed`) where they are: they must neither go nor change
+  // while it is used.
   Serving(const Topology& topo, const std::vector<AuditCertificate>& certs);
   // Live: what each endpoint served with SNI and without (audit --live), not bindings.
   Serving(const std::vector<AuditCertificate>& certs, const std::vector<LiveObservation>& observed);
@@ -50,12 +55,23 @@ private:
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  using NameIndex = std::unordered_map<std::string, std::vector<std::size_t>, NameHash, std::equal_to<>>;
+  using BoundIndex = std::unordered_map<std::string, std::vector<std::size_t>, NameHash, std::equal_to<>>;
+  // A name's certificates, in certificate order: m_holders[first, first + count).
+  struct Holders {
+    std::size_t first = 0, count = 0;
+  };
+  // Names viewed in m_certs (which outlives this model), in one open-addressing table each
+  // (util/name_set.hpp's reason): a hoster's certificates name 100,000 tenants, and a node,
+  // a copy of the name and a vector per name were most of building the model (issue 18).
+  using NameIndex = tsl::robin_map<std::string_view, Holders, std::hash<std::string_view>, std::equal_to<std::string_view>,
+                                   std::allocator<std::pair<std::string_view, Holders>>, /*StoreHash=*/true>;
+  std::span<const std::size_t> holders(const NameIndex& index, std::string_view name) const;
 
   const std::vector<AuditCertificate>& m_certs;
   std::vector<std::string> m_facing;
   NameIndex m_exact, m_wild;
-  mutable NameIndex m_bound; // service|site -> bound()
+  std::vector<std::size_t> m_holders;
+  mutable BoundIndex m_bound; // service|site -> bound()
   const std::vector<LiveObservation>* m_observed = nullptr;
   std::unordered_map<std::string, std::size_t> m_observation; // host|service -> index
 };

@@ -12,11 +12,14 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace certplan::cli {
 namespace {
@@ -36,39 +39,77 @@ struct AuditOptions {
   std::vector<std::string> server_exports;
 };
 
+// One certificate file to read and the bindings it gets.
+struct CertificateFile {
+  std::string file;
+  std::vector<std::string> services, sites;
+  bool own_address = false;
+};
+
 std::vector<AuditCertificate> load_certificates(const AuditOptions& o, const Topology& topo, const ChainValidator& chains,
                                                 long long at, const std::string& first_override = "") {
-  std::vector<AuditCertificate> out;
-  const auto add = [&](const std::string& file, std::vector<std::string> services, std::vector<std::string> sites,
-                       bool own_address) {
-    const std::string data = read_file(file, o.common.limits);
-    AuditCertificate c;
-    c.source = file;
-    // One Botan parse of the file for its fields and its chain (ChainValidator::read).
-    auto bundle = chains.read(data, file, at, o.common.limits.max_certificates);
-    auto& certificates = bundle.certificates;
-    c.leaf = certificates.front();
-    c.intermediates.assign(std::make_move_iterator(certificates.begin() + 1), std::make_move_iterator(certificates.end()));
-    c.chain = std::move(bundle.chain);
-    c.services = std::move(services);
-    c.sites = std::move(sites);
-    c.own_address = own_address;
-    if (out.empty() && !o.key.empty()) {
-      c.key_matches = key_matches(read_file(o.key, o.common.limits), data, std::nullopt);
-    }
-    out.push_back(std::move(c));
-  };
+  std::vector<CertificateFile> files;
   // Certificates on the command line serve every internet-facing site's IIS endpoints.
   for (std::size_t i = 0; i < o.certs.size(); ++i) {
-    add(i == 0 && !first_override.empty() ? first_override : o.certs[i], {"iis"}, {}, false);
+    files.push_back({i == 0 && !first_override.empty() ? first_override : o.certs[i], {"iis"}, {}, false});
   }
   const auto base = std::filesystem::path(topo.path).parent_path();
   for (const auto& in : topo.installed) {
     const std::string file = (base / in.file).string();
-    add(out.empty() && !first_override.empty() ? first_override : file, in.services, in.sites, in.own_address);
+    files.push_back({files.empty() && !first_override.empty() ? first_override : file, in.services, in.sites,
+                     in.own_address});
   }
-  if (out.empty() && o.server_exports.empty()) {
+  if (files.empty() && o.server_exports.empty()) {
     throw Error(ErrorKind::usage, "no certificate to audit: give CERT files or [[installed]] entries in " + topo.path);
+  }
+  const auto read = [&](std::size_t i) {
+    CertificateFile& f = files[i];
+    const std::string data = read_file(f.file, o.common.limits);
+    AuditCertificate c;
+    c.source = f.file;
+    // One Botan parse of the file for its fields and its chain (ChainValidator::read).
+    auto bundle = chains.read(data, f.file, at, o.common.limits.max_certificates);
+    auto& certificates = bundle.certificates;
+    c.leaf = certificates.front();
+    c.intermediates.assign(std::make_move_iterator(certificates.begin() + 1), std::make_move_iterator(certificates.end()));
+    c.chain = std::move(bundle.chain);
+    c.services = std::move(f.services);
+    c.sites = std::move(f.sites);
+    c.own_address = f.own_address;
+    if (i == 0 && !o.key.empty()) {
+      c.key_matches = key_matches(read_file(o.key, o.common.limits), data, std::nullopt);
+    }
+    return c;
+  };
+  // Issue 18: the files are independent (ChainValidator is safe from several threads), so two
+  // threads take them in turn, each the next not taken. The error said is the one reading
+  // them in order meets first, the first failing file's; no later file is begun after it.
+  std::vector<std::optional<AuditCertificate>> read_ones(files.size());
+  std::vector<std::exception_ptr> errors(files.size());
+  std::atomic<std::size_t> next{0}, first_error{files.size()};
+  const auto work = [&] {
+    for (std::size_t i = 0; (i = next++) < files.size() && i < first_error;) {
+      try {
+        read_ones[i] = read(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        for (std::size_t seen = first_error; i < seen && !first_error.compare_exchange_weak(seen, i);) {
+        }
+      }
+    }
+  };
+  {
+    auto other = std::async(files.size() > 1 ? std::launch::async : std::launch::deferred, work);
+    work();
+    other.get();
+  }
+  if (first_error < files.size()) {
+    std::rethrow_exception(errors[first_error]);
+  }
+  std::vector<AuditCertificate> out;
+  out.reserve(files.size());
+  for (auto& c : read_ones) {
+    out.push_back(std::move(*c));
   }
   return out;
 }
@@ -197,12 +238,14 @@ int run_audit(const AuditOptions& o, Io& io) {
   const auto& catalog = ClientCatalog::builtin();
   const Topology topo = load_topology(o.topology, catalog, o.common.limits);
   const long long at = reference_time(o.common);
-  // Issue 18: reading the certificate files (Botan parses each and validates its chain, serial
-  // work) needs no plan, so it runs on the second core while make_plan runs on this one. A
+  // Issue 18: reading the certificate files (Botan parses each and validates its chain) needs
+  // no plan, so it runs on other threads (load_certificates') while the plan is made here. A
   // plan that throws is still the error reported (the future's destructor waits for the
   // reading and drops its outcome); otherwise the reading's errors come in their old order.
   auto reading = std::async(std::launch::async, [&] { return read_inputs(o, topo, at); });
-  const Plan plan = make_plan(topo, catalog);
+  // The planned names and certificates are all an audit reads of a plan (the cells, R16's
+  // principal, the exports' names); the plan's DNS, findings and client evaluation are not made.
+  const Plan plan = make_certificate_plan(topo, catalog);
   AuditInputs in = reading.get();
   const ChainValidator& chains = *in.chains;
   const AuditOptions& files = in.files;

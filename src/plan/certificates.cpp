@@ -14,10 +14,12 @@
 #include <certplan/quote.hpp>
 
 #include <fmt/format.h>
+#include <tsl/robin_map.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace certplan {
 namespace {
@@ -86,7 +88,6 @@ private:
   CertificatePlan make(const std::string& id, CertKind kind, std::vector<std::string> sans,
                        const std::vector<const Namespace*>& names, const std::string& forest) const;
   void fill_usage(CertificatePlan& c, const std::vector<const Namespace*>& names) const;
-  std::string command(const CertificatePlan& c) const;
 
   const Topology& m_topo;
   const std::vector<Namespace>& m_namespaces;
@@ -189,7 +190,6 @@ void Planner::fill_usage(CertificatePlan& c, const std::vector<const Namespace*>
   if (services.count(Service::outlook_anywhere) != 0) {
     c.principal_name = "msstd:" + c.cn; // R16
   }
-  c.exchange_command = command(c);
 }
 
 void Planner::emit_chunks(const Group& g, std::vector<CertificatePlan>& out, const std::string& wildcard_name) {
@@ -203,10 +203,13 @@ void Planner::emit_chunks(const Group& g, std::vector<CertificatePlan>& out, con
     // names), then each tenant's names; packed in order, a unit split only if it alone
     // exceeds the limit.
     std::vector<std::vector<const Namespace*>> units;
-    std::map<std::string, std::size_t> unit_of;
+    // A site's or a tenant's unit by its name, viewed in the namespaces: a hoster's group has a
+    // unit per tenant, and a string key made and ordered per name was most of this (issue 18).
+    using UnitIndex = tsl::robin_map<std::string_view, std::size_t>;
+    UnitIndex site_unit, tenant_unit;
     for (const auto* n : g.names) {
-      const std::string key = n->tenant.empty() ? "site:" + n->site : "tenant:" + n->tenant;
-      const auto [it, fresh] = unit_of.emplace(key, units.size());
+      const bool site = n->tenant.empty();
+      const auto [it, fresh] = (site ? site_unit : tenant_unit).try_emplace(site ? n->site : n->tenant, units.size());
       if (fresh) {
         units.emplace_back();
       }
@@ -457,7 +460,9 @@ void Planner::bind(std::vector<CertificatePlan>& certs) const {
   }
 }
 
-std::string Planner::command(const CertificatePlan& c) const {
+} // namespace
+
+std::string exchange_command(const Topology& topo, const CertificatePlan& c) {
   // R7: emit both -SubjectName (CN, 2010+) and -DomainName in plan order (2007 takes the
   // first DomainName as CN). A wildcard may only appear in -SubjectName ([NEC]).
   // Each subject value is quoted twice (issue 13): as an X.500 string value, so a ',' or
@@ -477,7 +482,7 @@ std::string Planner::command(const CertificatePlan& c) const {
       domains.push_back(n);
     }
   }
-  const auto& key = m_topo.certificates.key;
+  const auto& key = topo.certificates.key;
   const std::string name = [&] {
     // ECDSA first: New-ExchangeCertificate has no ECDSA key, self-signed or not (its
     // -KeySize is an RSA modulus length, {{int:keysize}}).
@@ -491,8 +496,8 @@ std::string Planner::command(const CertificatePlan& c) const {
     if (c.authority == Authority::self_signed) {
       return "templates/exchange/new-self-signed.ps1";
     }
-    return m_topo.organization.exchange == ExchangeVersion::v2007 ? "templates/exchange/request-2007.ps1"
-                                                                   : "templates/exchange/request.ps1";
+    return topo.organization.exchange == ExchangeVersion::v2007 ? "templates/exchange/request-2007.ps1"
+                                                                 : "templates/exchange/request.ps1";
   }();
   return quote::expand_template(name, {{"subject", fmt::format("{}", fmt::join(dn, ", "))},
                                        {"domains", domains},
@@ -500,8 +505,6 @@ std::string Planner::command(const CertificatePlan& c) const {
                                        {"path", "C:\\certreq\\" + c.id + ".req"},
                                        {"services", fmt::format("{}", fmt::join(c.services, ","))}});
 }
-
-} // namespace
 
 bool SupportedClients::all_accept_wildcards() const {
   return std::all_of(list.begin(), list.end(), [](const ClientProfile* c) { return c->wildcard != WildcardSupport::none; });

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <future>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <unordered_set>
@@ -65,17 +66,30 @@ Severity Plan::worst() const {
 
 namespace {
 
+// The certificates of one strategy with what planning them found (R8, R9), and why it was chosen.
+struct Chosen {
+  Strategy strategy = Strategy::san;
+  std::string reason;
+  std::vector<CertificatePlan> certificates;
+  std::vector<Finding> findings;
+};
+
 // R8 auto: SAN unless every supported client accepts wildcards and a wildcard plan needs
-// fewer certificates.
-Strategy choose_strategy(const Topology& topo, const std::vector<Namespace>& namespaces, const SupportedClients& clients,
-                         std::string& reason) {
+// fewer certificates. The certificates compared are the plan's: the chosen ones are kept,
+// not planned again.
+Chosen choose_strategy(const Topology& topo, const std::vector<Namespace>& namespaces, const SupportedClients& clients) {
+  const auto planned = [&](Strategy s) {
+    Chosen c;
+    c.strategy = s;
+    c.certificates = plan_certificates(topo, namespaces, s, clients, c.findings);
+    return c;
+  };
   const auto requested = topo.certificates.strategy;
   if (requested != Strategy::auto_) {
-    reason = fmt::format("strategy \"{}\" from the topology", to_string(requested));
-    return requested;
+    Chosen c = planned(requested);
+    c.reason = fmt::format("strategy \"{}\" from the topology", to_string(requested));
+    return c;
   }
-  std::vector<Finding> scratch;
-  const auto san = plan_certificates(topo, namespaces, Strategy::san, clients, scratch).size();
   if (!clients.all_accept_wildcards()) {
     std::vector<std::string> refusing;
     for (const auto* c : clients.list) {
@@ -83,19 +97,50 @@ Strategy choose_strategy(const Topology& topo, const std::vector<Namespace>& nam
         refusing.push_back(c->id);
       }
     }
-    reason = fmt::format("auto chose SAN: {} reject{} wildcard certificates (R14)", fmt::join(refusing, ", "),
-                         refusing.size() == 1 ? "s" : "");
-    return Strategy::san;
+    Chosen c = planned(Strategy::san);
+    c.reason = fmt::format("auto chose SAN: {} reject{} wildcard certificates (R14)", fmt::join(refusing, ", "),
+                           refusing.size() == 1 ? "s" : "");
+    return c;
   }
-  const auto wild = plan_certificates(topo, namespaces, Strategy::wildcard, clients, scratch).size();
-  if (wild < san) {
-    reason = fmt::format("auto chose wildcard: every supported client accepts wildcards and it needs {} "
-                         "certificate{} instead of {}",
-                         wild, wild == 1 ? "" : "s", san);
-    return Strategy::wildcard;
+  Chosen san = planned(Strategy::san);
+  Chosen wild = planned(Strategy::wildcard);
+  const std::size_t s = san.certificates.size(), w = wild.certificates.size();
+  if (w < s) {
+    wild.reason = fmt::format("auto chose wildcard: every supported client accepts wildcards and it needs {} "
+                              "certificate{} instead of {}",
+                              w, w == 1 ? "" : "s", s);
+    return wild;
   }
-  reason = fmt::format("auto chose SAN: a wildcard plan would not need fewer certificates ({} vs {})", wild, san);
-  return Strategy::san;
+  san.reason = fmt::format("auto chose SAN: a wildcard plan would not need fewer certificates ({} vs {})", w, s);
+  return san;
+}
+
+// The first steps of every plan: the topology's names, the strategy and its certificates
+// (without their Exchange requests), and the findings so far (R8's reason first, then what
+// planning the certificates found).
+void plan_certificates_of(const Topology& topo, const SupportedClients& clients, bool with_tenants, Plan& plan,
+                          std::vector<Finding>& findings) {
+  plan.topology_path = topo.path;
+  plan.organization = topo.organization.name;
+  plan.model = topo.organization.model;
+  plan.exchange = topo.organization.exchange;
+  plan.strategy_requested = topo.certificates.strategy;
+  plan.namespaces = derive_namespaces(topo, with_tenants);
+  Chosen chosen = choose_strategy(topo, plan.namespaces, clients);
+  plan.strategy_used = chosen.strategy;
+  plan.strategy_reason = std::move(chosen.reason);
+  findings.push_back(rules::finding(rules::r08, Severity::info, plan.strategy_reason));
+  findings.insert(findings.end(), std::make_move_iterator(chosen.findings.begin()),
+                  std::make_move_iterator(chosen.findings.end()));
+  plan.certificates = std::move(chosen.certificates);
+}
+
+SupportedClients supported(const Topology& topo, const ClientCatalog& catalog) {
+  SupportedClients clients;
+  for (const auto& ref : topo.clients) {
+    clients.list.push_back(catalog.find(ref.id)); // the loader checked every id
+  }
+  return clients;
 }
 
 } // namespace
@@ -156,16 +201,7 @@ bool tenants_stand_apart(const Topology& topo, const Plan& plan) {
 // when that could change the plan (make_plan then makes it whole).
 std::optional<Plan> plan_with(const Topology& topo, const ClientCatalog& catalog, bool view) {
   Plan plan;
-  plan.topology_path = topo.path;
-  plan.organization = topo.organization.name;
-  plan.model = topo.organization.model;
-  plan.exchange = topo.organization.exchange;
-  plan.strategy_requested = topo.certificates.strategy;
-
-  SupportedClients clients;
-  for (const auto& ref : topo.clients) {
-    clients.list.push_back(catalog.find(ref.id)); // the loader checked every id
-  }
+  const SupportedClients clients = supported(topo, catalog);
 
   // Viewed, one tenant's MX record stands in the DNS plan for all of them: they are alike but
   // for their names, and the RFC 2181 rewrite of MX targets (plan_dns) must see one.
@@ -193,10 +229,10 @@ std::optional<Plan> plan_with(const Topology& topo, const ClientCatalog& catalog
         }
         return d;
       });
-  plan.namespaces = derive_namespaces(topo, !view);
-  plan.strategy_used = choose_strategy(topo, plan.namespaces, clients, plan.strategy_reason);
-  findings.push_back(rules::finding(rules::r08, Severity::info, plan.strategy_reason));
-  plan.certificates = plan_certificates(topo, plan.namespaces, plan.strategy_used, clients, findings);
+  plan_certificates_of(topo, clients, !view, plan, findings);
+  for (auto& c : plan.certificates) {
+    c.exchange_command = exchange_command(topo, c);
+  }
   TenantDns tenants = tenant_dns_made.get();
   const auto zones = tenants.zones;
   bool all_cnames = false;
@@ -239,6 +275,13 @@ std::optional<Plan> plan_with(const Topology& topo, const ClientCatalog& catalog
 } // namespace
 
 Plan make_plan(const Topology& topo, const ClientCatalog& catalog) { return *plan_with(topo, catalog, false); }
+
+Plan make_certificate_plan(const Topology& topo, const ClientCatalog& catalog) {
+  Plan plan;
+  std::vector<Finding> findings;
+  plan_certificates_of(topo, supported(topo, catalog), true, plan, findings);
+  return plan;
+}
 
 Plan make_plan_viewing(const Topology& topo, const ClientCatalog& catalog) {
   if (may_view_tenants(topo)) {

@@ -40,10 +40,15 @@ struct SupportedClients {
   std::vector<const ClientProfile*> without_sni() const;
 };
 
-// R7-R9, R12, R16: certificates for the on-certificate namespaces.
+// R7-R9, R12, R16: certificates for the on-certificate namespaces, without their Exchange
+// request (exchange_command is left empty: see exchange_command()).
 std::vector<CertificatePlan> plan_certificates(const Topology& topo, const std::vector<Namespace>& namespaces,
                                                Strategy strategy, const SupportedClients& clients,
                                                std::vector<Finding>& findings);
+// R7: the New-ExchangeCertificate request of a planned certificate (its subject, names,
+// services and id). Only the plan's outputs read it: make_plan writes it once the strategy is
+// chosen, for the chosen certificates alone.
+std::string exchange_command(const Topology& topo, const CertificatePlan& c);
 
 // External and internal (split DNS) records; the names of a certificate bound on its own IP
 // (R12, needs_own_ip) resolve to that address.

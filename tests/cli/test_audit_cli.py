@@ -214,6 +214,23 @@ def case_garbage_file_exit_3():
         assert code == 3 and j is None and "junk.pem" in err, (code, err)
 
 
+def case_first_bad_file_in_order_is_the_error():
+    # Issue 18: the files are read by two threads. The error said is still the first failing
+    # file's in argument order, even when a later one fails sooner: slow.pem fails only at its
+    # 201st block, fast.pem at once.
+    with tempfile.TemporaryDirectory() as d:
+        lab = Lab(d)
+        good = lab.leaf("good")
+        junk = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n"
+        (lab.d / "slow.pem").write_text(good.read_text() * 200 + junk)
+        (lab.d / "fast.pem").write_text(junk)
+        code, j, err = lab.audit(good, lab.d / "slow.pem", lab.d / "fast.pem", good)
+        assert code == 3 and j is None, (code, err)
+        assert "slow.pem: PEM block 201 of 201" in err and "fast.pem" not in err, err
+        code, j, err = lab.audit(good, lab.d / "fast.pem", lab.d / "slow.pem")
+        assert code == 3 and "fast.pem" in err and "slow.pem" not in err, err
+
+
 def case_match_per_client():
     with tempfile.TemporaryDirectory() as d:
         lab = Lab(d)

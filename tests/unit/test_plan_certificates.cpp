@@ -1,6 +1,10 @@
 // Certificate planning: R7 order, R8 strategies, R9 splitting, R12 bindings, R14, R16.
 #include "support.hpp"
 
+#include <certplan/audit.hpp>
+#include <certplan/io.hpp>
+#include <certplan/render.hpp>
+
 using certplan::CertKind;
 using certplan::Severity;
 
@@ -207,4 +211,83 @@ TEST_CASE("R12 hosted: the redirect site's address is no certificate address; 44
   REQUIRE(std::any_of(q.findings.begin(), q.findings.end(), [](const auto& f) {
     return f.rule == "R12" && f.message.find("primary IP (192.0.2.10) only") != std::string::npos;
   }));
+}
+
+namespace {
+
+// make_certificate_plan against make_plan on `text`: every field it fills is make_plan's, the
+// Exchange requests are left empty, and an audit of the planned certificates as issued reads
+// the same from both (audit uses the former since issue 18).
+void certificate_plan_is_make_plans(const std::string& text) {
+  const auto t = test::topo(text);
+  const auto& catalog = certplan::ClientCatalog::builtin();
+  const auto whole = certplan::make_plan(t, catalog);
+  const auto part = certplan::make_certificate_plan(t, catalog);
+  REQUIRE(part.topology_path == whole.topology_path);
+  REQUIRE(part.organization == whole.organization);
+  REQUIRE(part.model == whole.model);
+  REQUIRE(part.exchange == whole.exchange);
+  REQUIRE(part.strategy_requested == whole.strategy_requested);
+  REQUIRE(part.strategy_used == whole.strategy_used);
+  REQUIRE(part.strategy_reason == whole.strategy_reason);
+  REQUIRE(part.namespaces.size() == whole.namespaces.size());
+  for (std::size_t i = 0; i < whole.namespaces.size(); ++i) {
+    const auto& a = part.namespaces[i];
+    const auto& b = whole.namespaces[i];
+    REQUIRE(a.fqdn.ascii == b.fqdn.ascii);
+    REQUIRE(a.fqdn.display == b.fqdn.display);
+    REQUIRE(a.services == b.services);
+    REQUIRE(a.site == b.site);
+    REQUIRE(a.sites == b.sites);
+    REQUIRE(a.forest == b.forest);
+    REQUIRE(a.scope == b.scope);
+    REQUIRE(a.role == b.role);
+    REQUIRE(a.tenant == b.tenant);
+    REQUIRE(a.on_certificate == b.on_certificate);
+    REQUIRE(a.rank == b.rank);
+  }
+  REQUIRE(part.certificates.size() == whole.certificates.size());
+  for (std::size_t i = 0; i < whole.certificates.size(); ++i) {
+    const auto& a = part.certificates[i];
+    const auto& b = whole.certificates[i];
+    REQUIRE(a.id == b.id);
+    REQUIRE(a.kind == b.kind);
+    REQUIRE(a.cn == b.cn);
+    REQUIRE(a.sans == b.sans);
+    REQUIRE(a.sites == b.sites);
+    REQUIRE(a.services == b.services);
+    REQUIRE(a.forest == b.forest);
+    REQUIRE(a.key == b.key);
+    REQUIRE(a.authority == b.authority);
+    REQUIRE(a.binding == b.binding);
+    REQUIRE(a.needs_own_ip == b.needs_own_ip);
+    REQUIRE(a.principal_name == b.principal_name);
+    REQUIRE(a.exchange_command.empty());
+    REQUIRE_FALSE(b.exchange_command.empty());
+  }
+  REQUIRE(part.dns_records.empty());
+  REQUIRE(part.findings.empty());
+  REQUIRE(part.clients.empty());
+  REQUIRE(part.verdicts.empty());
+  const auto audited = [&](const certplan::Plan& p) {
+    const auto a = certplan::audit_endpoints(t, p, catalog, certplan::as_issued(t, p, 0), 0);
+    return certplan::render_audit(a, {}, certplan::Format::json);
+  };
+  REQUIRE(audited(part) == audited(whole));
+}
+
+} // namespace
+
+TEST_CASE("make_certificate_plan: make_plan's names and certificates, without the rest", "[plan][certificates]") {
+  for (const char* name : {"consolidated.toml", "hosted-san.toml", "hosted.toml", "multi-forest.toml",
+                           "multisite-single-namespace.toml", "proxy-sites.toml", "regional.toml", "wildcard-wm5.toml"}) {
+    INFO(name);
+    certificate_plan_is_make_plans(certplan::read_file(std::string(CERTPLAN_TEST_DATA) + "/../../examples/" + name));
+  }
+  // Each strategy, and auto both ways (the certificates it compared are the ones kept).
+  for (const char* s : {"strategy = \"san\"\n", "strategy = \"wildcard\"\n", "strategy = \"single-name\"\n", ""}) {
+    INFO(s);
+    certificate_plan_is_make_plans(full(s));
+    certificate_plan_is_make_plans(full(s, "[\"outlook-2016\", \"windows-mobile-5\"]"));
+  }
 }
