@@ -55,6 +55,16 @@ struct ProbeOutcome {
   long long earliest_not_after = 0;
 };
 
+// What ExpiryReport::for_each reads back into each entry; a field left out is empty. The
+// tables, Nagios and ICS show no SAN list, serial, or notBefore text, and the tables no
+// fingerprint: not making them is a third of a table's reading back (issue 18).
+struct ExpiryFields {
+  bool sans = true;
+  bool serial = true;
+  bool not_before = true; // the text; not_before_unix is always there
+  bool fingerprint = true;
+};
+
 // The overall verdict of a report, the Monitoring Plugins' states: exit 0, 1, 2 (3 is left
 // to errors before any report).
 enum class Overall { ok, warning, critical };
@@ -82,15 +92,15 @@ public:
   void finish();
 
   std::size_t size() const { return m_entries.size(); }
-  // Every certificate in notAfter order, read back from the spill one at a time. Without
-  // `with_sans`, the SAN lists are left empty (a table's width pass does not need them).
-  void for_each(const std::function<void(const ExpiryEntry&)>& fn, bool with_sans = true) const {
-    for_each(0, size(), fn, with_sans);
+  // Every certificate in notAfter order, read back from the spill one at a time, with the
+  // `fields` asked for (the others left empty).
+  void for_each(const std::function<void(const ExpiryEntry&)>& fn, ExpiryFields fields = {}) const {
+    for_each(0, size(), fn, fields);
   }
   // Entries [begin, end) only. Safe to call from several threads at once after finish():
   // the renderers split the report among cores.
   void for_each(std::size_t begin, std::size_t end, const std::function<void(const ExpiryEntry&)>& fn,
-                bool with_sans = true) const;
+                ExpiryFields fields = {}) const;
   const std::vector<SourceProblem>& problems() const { return m_problems; }
   const std::vector<std::string>& skipped() const { return m_skipped; }
   const std::vector<ProbeOutcome>& probes() const { return m_probes; }
@@ -103,8 +113,7 @@ public:
   long long at_unix() const { return m_at; }
 
 private:
-  // 40 bytes, the bulk of the report's memory; kept in a deque so that growing never
-  // copies (and briefly doubles) them all. Only the fingerprint's first 8 bytes are held;
+  // 40 bytes, the bulk of the report's memory. Only the fingerprint's first 8 bytes are held;
   // records that share them are told apart by the whole fingerprint, kept in the spill.
   struct Record {
     std::uint64_t fingerprint_prefix;
@@ -129,7 +138,11 @@ private:
   long long m_at;
   Threshold m_warn;
   Threshold m_crit;
-  std::deque<Record> m_records;
+  // add() appends to a deque, so that growing never copies (and briefly doubles) them all;
+  // finish() moves them into the vector, block by block, where sorting and reading them
+  // back is plain indexing (sorting the deque, through its iterators, was most of finish()).
+  std::deque<Record> m_adding;
+  std::vector<Record> m_records;
   std::vector<Entry> m_entries;
   std::vector<std::pair<std::uint64_t, SourceProblem>> m_pending_problems;
   std::vector<SourceProblem> m_problems;

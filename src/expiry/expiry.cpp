@@ -144,7 +144,7 @@ void ExpiryReport::add(std::uint64_t order, std::string_view source, const Certi
   for (std::size_t i = 0; i < 8; ++i) {
     prefix = prefix << 8 | fp[i];
   }
-  m_records.push_back({prefix, c.not_after_unix, order, offset, static_cast<std::uint32_t>(rec.size()), failed ? 1U : 0U,
+  m_adding.push_back({prefix, c.not_after_unix, order, offset, static_cast<std::uint32_t>(rec.size()), failed ? 1U : 0U,
                        static_cast<std::uint32_t>(life)});
 }
 
@@ -166,6 +166,12 @@ std::array<std::uint8_t, 32> ExpiryReport::full_fingerprint(const Record& r) con
 
 void ExpiryReport::finish() {
   m_spill.sync();
+  m_records.reserve(m_records.size() + m_adding.size());
+  while (!m_adding.empty()) {
+    m_records.push_back(m_adding.front());
+    m_adding.pop_front(); // a block freed as soon as it is copied: never two whole copies
+  }
+  m_adding.shrink_to_fit();
   std::sort(m_records.begin(), m_records.end(), [](const Record& a, const Record& b) {
     return std::tie(a.fingerprint_prefix, a.order) < std::tie(b.fingerprint_prefix, b.order);
   });
@@ -282,24 +288,30 @@ ExpiryStatus ExpiryReport::worst() const {
 }
 
 void ExpiryReport::for_each(std::size_t begin, std::size_t end, const std::function<void(const ExpiryEntry&)>& fn,
-                            bool with_sans) const {
-  std::string buf;
+                            ExpiryFields fields) const {
+  std::string buf; // a record when the spill is not mapped; a view of the mapping otherwise
+  std::string note;
+  std::vector<std::pair<std::size_t, std::string>> notes; // (source index, note)
   ExpiryEntry e;
+  CertificateInfo& c = e.cert;
   for (std::size_t i = begin; i < end && i < m_entries.size(); ++i) {
     const Entry& entry = m_entries[i];
     const Record& r = m_records[entry.first];
-    m_spill.read(r.offset, r.size, buf);
-    std::string_view in = buf;
+    std::string_view in = m_spill.view(r.offset, r.size, buf);
     std::array<std::uint8_t, 32> fp{};
     std::memcpy(fp.data(), in.data(), fp.size());
     in.remove_prefix(fp.size());
     e.sources.resize(1);
     get(in, e.sources[0]);
-    CertificateInfo& c = e.cert;
     get(in, c.subject_cn);
     get(in, c.issuer);
-    get(in, c.serial);
-    if (with_sans) {
+    if (fields.serial) {
+      get(in, c.serial);
+    } else {
+      in.remove_prefix(get_u32(in));
+      c.serial.clear();
+    }
+    if (fields.sans) {
       get_list(in, c.dns_sans);
       get_list(in, c.ip_sans);
     } else {
@@ -312,25 +324,30 @@ void ExpiryReport::for_each(std::size_t begin, std::size_t end, const std::funct
     c.self_signed = (flags & 1) != 0;
     c.is_ca = (flags & 2) != 0;
     in.remove_prefix(1);
-    std::string note;
-    std::vector<std::pair<std::size_t, std::string>> notes; // (source index, note)
+    notes.clear();
     get(in, note);
     if (!note.empty()) {
       notes.emplace_back(0, note);
     }
     c.not_before_unix = r.not_after - r.lifetime;
     c.not_after_unix = r.not_after;
-    c.not_before = x509_time(c.not_before_unix);
+    if (fields.not_before) {
+      c.not_before = x509_time(c.not_before_unix);
+    } else {
+      c.not_before.clear();
+    }
     c.not_after = x509_time(r.not_after);
-    fingerprint_hex(fp, c.sha256_fingerprint);
+    if (fields.fingerprint) {
+      fingerprint_hex(fp, c.sha256_fingerprint);
+    } else {
+      c.sha256_fingerprint.clear();
+    }
     for (std::uint32_t k = 1; k < entry.count; ++k) {
       const Record& dup = m_records[entry.first + k];
-      m_spill.read(dup.offset, dup.size, buf);
-      std::string_view din = std::string_view(buf).substr(fp.size());
+      std::string_view din = m_spill.view(dup.offset, dup.size, buf).substr(fp.size());
       get(din, e.sources.emplace_back());
-      std::string skip;
       for (int field = 0; field < 3; ++field) {
-        get(din, skip); // CN, issuer, serial
+        din.remove_prefix(get_u32(din)); // CN, issuer, serial: the certificate's, as the first record's
       }
       skip_list(din);
       skip_list(din);

@@ -54,6 +54,14 @@ public:
     }
   }
 
+  std::string_view view(std::uint64_t offset, std::size_t size, std::string& scratch) const override {
+    if (offset + size <= m_mapped) {
+      return {m_map + offset, size};
+    }
+    read(offset, size, scratch);
+    return scratch;
+  }
+
   void read(std::uint64_t offset, std::size_t size, std::string& out) const override {
     if (offset + size <= m_mapped) {
       out.assign(m_map + offset, size);

@@ -35,11 +35,11 @@ std::vector<std::thread> start(unsigned n, const std::function<void()>& fn) {
 } // namespace
 
 void render_in_order(std::size_t count, const std::function<void(std::size_t, std::size_t, std::string&)>& render,
-                     const std::function<void(std::string_view)>& write) {
-  const std::size_t chunks = (count + k_tenants_per_chunk - 1) / k_tenants_per_chunk;
+                     const std::function<void(std::string_view)>& write, std::size_t per_chunk) {
+  const std::size_t chunks = (count + per_chunk - 1) / per_chunk;
   const unsigned workers = workers_for(chunks);
   const auto range = [&](std::size_t c) {
-    return std::pair{c * k_tenants_per_chunk, std::min(count, (c + 1) * k_tenants_per_chunk)};
+    return std::pair{c * per_chunk, std::min(count, (c + 1) * per_chunk)};
   };
   // Every chunk made and written here, one after the other.
   const auto serial = [&] {
@@ -140,8 +140,8 @@ void render_in_order(std::size_t count, const std::function<void(std::size_t, st
   }
 }
 
-void in_parallel(std::size_t count, const std::function<void(std::size_t, std::size_t)>& work) {
-  const std::size_t chunks = (count + k_tenants_per_chunk - 1) / k_tenants_per_chunk;
+void in_parallel(std::size_t count, const std::function<void(std::size_t, std::size_t)>& work, std::size_t per_chunk) {
+  const std::size_t chunks = (count + per_chunk - 1) / per_chunk;
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr error;
@@ -149,7 +149,7 @@ void in_parallel(std::size_t count, const std::function<void(std::size_t, std::s
   const auto run = [&] {
     for (std::size_t c = next++; c < chunks && !failed; c = next++) {
       try {
-        work(c * k_tenants_per_chunk, std::min(count, (c + 1) * k_tenants_per_chunk));
+        work(c * per_chunk, std::min(count, (c + 1) * per_chunk));
       } catch (...) {
         std::lock_guard lock(m);
         if (!error) {

@@ -6,6 +6,7 @@
 #include <certplan/quote.hpp>
 #include <certplan/render.hpp>
 
+#include "render/chunks.hpp"
 #include "render/json_writer.hpp"
 #include "render/table.hpp"
 
@@ -14,113 +15,35 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <condition_variable>
-#include <exception>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <ostream>
-#include <thread>
 #include <utility>
 
 namespace certplan {
 namespace {
 
-// Renders the report on every core in chunks of rows and writes the chunks in order: reading
-// back and formatting 100,000 records was a third of an expiry run, all on one thread.
-// `make(begin, end)` returns the text of rows [begin, end); it runs on several threads.
-void in_order(const ExpiryReport& r, const std::function<std::string(std::size_t, std::size_t)>& make,
-              const std::function<void(const std::string&)>& write) {
-  constexpr std::size_t k_rows = 128;
-  const std::size_t chunks = (r.size() + k_rows - 1) / k_rows;
-  const auto threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1U, std::thread::hardware_concurrency()), chunks));
-  if (threads <= 1) {
-    for (std::size_t c = 0; c < chunks; ++c) {
-      write(make(c * k_rows, std::min(r.size(), (c + 1) * k_rows)));
-    }
-    return;
-  }
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::map<std::size_t, std::string> done;
-  std::size_t claimed = 0;
-  std::size_t written = 0;
-  std::exception_ptr failure;
-  const auto work = [&] {
-    for (;;) {
-      std::unique_lock lock(mutex);
-      // At most one chunk per thread ahead of the writer: memory stays flat.
-      cv.wait(lock, [&] { return claimed >= chunks || failure || claimed < written + threads + 1; });
-      if (claimed >= chunks || failure) {
-        return;
-      }
-      const std::size_t c = claimed++;
-      lock.unlock();
-      std::string text;
-      try {
-        text = make(c * k_rows, std::min(r.size(), (c + 1) * k_rows));
-      } catch (...) {
-        lock.lock();
-        failure = std::current_exception();
-        cv.notify_all();
-        return;
-      }
-      lock.lock();
-      done.emplace(c, std::move(text));
-      cv.notify_all();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back(work);
-  }
-  for (std::size_t c = 0; c < chunks; ++c) {
-    std::unique_lock lock(mutex);
-    cv.wait(lock, [&] { return done.count(c) != 0 || failure; });
-    if (failure) {
-      break;
-    }
-    const std::string text = std::move(done[c]);
-    done.erase(c);
-    written = c + 1;
-    cv.notify_all();
-    lock.unlock();
-    try {
-      write(text);
-    } catch (...) {
-      lock.lock();
-      failure = std::current_exception();
-      break;
-    }
-  }
-  {
-    std::lock_guard lock(mutex);
-    if (!failure && written < chunks) {
-      failure = std::make_exception_ptr(Error(ErrorKind::internal, "expiry rendering stopped early"));
-    }
-    claimed = chunks; // stop the others
-    cv.notify_all();
-  }
-  for (auto& t : pool) {
-    t.join();
-  }
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
-}
+// What each format shows of a certificate (render_expiry's cases below): the rest is not read
+// back from the spill.
+constexpr ExpiryFields k_json_fields{.sans = true, .serial = false, .not_before = true, .fingerprint = true};
+constexpr ExpiryFields k_csv_fields = k_json_fields;
+constexpr ExpiryFields k_prometheus_fields{.sans = false, .serial = true, .not_before = false, .fingerprint = false};
+constexpr ExpiryFields k_ics_fields{.sans = false, .serial = false, .not_before = false, .fingerprint = true};
+constexpr ExpiryFields k_table_fields{.sans = false, .serial = false, .not_before = false, .fingerprint = false}; // and Nagios
 
-// Each row's text, chunk by chunk, in order.
+// Each row's text, chunk by chunk on every core (render/chunks.hpp), written in order: reading
+// back and formatting 100,000 records was a third of an expiry run, all on one thread.
 void rows(const ExpiryReport& r, std::ostream& out, const std::function<void(const ExpiryEntry&, std::size_t, std::string&)>& row,
-          bool with_sans = true) {
-  in_order(
-      r,
-      [&](std::size_t begin, std::size_t end) {
-        std::string text;
+          ExpiryFields fields) {
+  render_in_order(
+      r.size(),
+      [&](std::size_t begin, std::size_t end, std::string& text) {
         std::size_t index = begin;
-        r.for_each(begin, end, [&](const ExpiryEntry& e) { row(e, index++, text); }, with_sans);
-        return text;
+        r.for_each(begin, end, [&](const ExpiryEntry& e) { row(e, index++, text); }, fields);
       },
-      [&](const std::string& text) { out << text; });
+      [&](std::string_view text) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
+      k_certificates_per_chunk);
 }
 
 // The envelope here, each certificate's object by render/json_writer.hpp's JsonWriter (a part
@@ -156,7 +79,7 @@ void render_json(const ExpiryReport& r, std::ostream& out) {
     if (index == 0) {
       text.erase(at, 1); // a part starts every item with its ','; the first has none
     }
-  });
+  }, k_json_fields);
   const bool first = r.size() == 0;
   out << (first ? "]" : "\n  ]");
   nlohmann::ordered_json problems = nlohmann::ordered_json::array();
@@ -216,7 +139,7 @@ void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool 
     markdown_row(head, header);
     markdown_rule(head, header.size());
     out << head;
-    rows(r, out, [&](const ExpiryEntry& e, std::size_t, std::string& text) { markdown_row(text, cells(e)); });
+    rows(r, out, [&](const ExpiryEntry& e, std::size_t, std::string& text) { markdown_row(text, cells(e)); }, k_table_fields);
   } else {
     // Two passes over the spill: the first finds the column widths (without the SANs).
     std::vector<std::size_t> width(header.size(), 0);
@@ -227,18 +150,17 @@ void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool 
       }
     };
     measure(header, width);
-    in_order(
-        r,
+    in_parallel(
+        r.size(),
         [&](std::size_t begin, std::size_t end) {
           std::vector<std::size_t> local(header.size(), 0);
-          r.for_each(begin, end, [&](const ExpiryEntry& e) { measure(cells(e), local); }, false);
+          r.for_each(begin, end, [&](const ExpiryEntry& e) { measure(cells(e), local); }, k_table_fields);
           std::lock_guard lock(width_mutex);
           for (std::size_t i = 0; i < local.size(); ++i) {
             width[i] = std::max(width[i], local[i]);
           }
-          return std::string();
         },
-        [](const std::string&) {});
+        k_certificates_per_chunk);
     const auto line = [&](const std::vector<std::string>& row, const char* paint, std::string& text) {
       const std::size_t start = text.size();
       text += "  ";
@@ -260,7 +182,7 @@ void render_table(const ExpiryReport& r, std::ostream& out, bool markdown, bool 
     static constexpr const char* k_paint[] = {"32", "33", "31", "1;31", "1;35"};
     rows(r, out, [&](const ExpiryEntry& e, std::size_t, std::string& text) {
       line(cells(e), color ? k_paint[static_cast<int>(e.status)] : nullptr, text);
-    });
+    }, k_table_fields);
   }
   for (const auto& p : r.problems()) {
     out << (markdown ? "- " : "  ") << "not read: " << (markdown ? quote::markdown_cell(p.message) : p.message) << "\n";
@@ -294,7 +216,7 @@ void render_nagios(const ExpiryReport& r, std::ostream& out) {
                                         e.days_left, e.note.empty() ? "" : " (" + e.note + ")"));
         }
       },
-      false);
+      k_table_fields);
   for (const auto& p : r.problems()) {
     details.push_back((p.critical ? "down: " : "not read: ") + p.message);
   }
@@ -360,7 +282,7 @@ void render_expiry(const ExpiryReport& r, ExpiryFormat format, std::ostream& out
                          quote::csv_field(e.cert.subject_cn), quote::csv_field(fmt::format("{}", fmt::join(e.cert.dns_sans, " "))),
                          quote::csv_field(e.cert.issuer), e.cert.not_before, e.cert.not_after, e.days_left, to_string(e.status),
                          e.cert.sha256_fingerprint, e.renew_by);
-    });
+    }, k_csv_fields);
     return;
   case ExpiryFormat::prometheus:
     // The names and labels of the x509 certificate exporters, so dashboards keep working.
@@ -375,7 +297,7 @@ void render_expiry(const ExpiryReport& r, ExpiryFormat format, std::ostream& out
                              quote::prometheus_label(e.cert.subject_cn), quote::prometheus_label(e.cert.issuer),
                              quote::prometheus_label(e.cert.serial), after ? e.cert.not_after_unix : e.cert.not_before_unix);
         }
-      });
+      }, k_prometheus_fields);
     }
     if (!r.probes().empty()) {
       // blackbox_exporter's names: probe_success per target, 0 for a dead endpoint or a chain
@@ -410,7 +332,7 @@ void render_expiry(const ExpiryReport& r, ExpiryFormat format, std::ostream& out
                          quote::ics_fold("DESCRIPTION:" + quote::ics_text(fmt::format("Expires {} ({}). Found in {}.",
                                                                                       e.cert.not_after, e.cert.issuer,
                                                                                       fmt::join(e.sources, ", ")))));
-    });
+    }, k_ics_fields);
     out << "END:VCALENDAR\r\n";
     return;
   case ExpiryFormat::markdown:

@@ -4,9 +4,14 @@
 #include <certplan/audit.hpp>
 #include <certplan/render.hpp>
 
+#include "render/chunks.hpp"
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <sstream>
+#include <stdexcept>
 
 TEST_CASE("plan JSON has the schema and the keys of cli.md", "[render][json]") {
   const auto p = test::plan(std::string(test::k_consolidated) + "[clients]\nsupported = [\"windows-mobile-5\"]\n");
@@ -149,6 +154,163 @@ TEST_CASE("expiry JSON is byte for byte what nlohmann's dump(2) makes of it", "[
   bad.finish();
   std::ostringstream sink;
   CHECK_THROWS_AS(certplan::render_expiry(bad, certplan::ExpiryFormat::json, sink), nlohmann::json::type_error);
+}
+
+namespace {
+
+certplan::CertificateInfo fields_cert(const std::string& cn, int n, long long not_after) {
+  certplan::CertificateInfo c;
+  c.subject_cn = cn;
+  c.issuer = "Issuer " + std::to_string(n % 3);
+  c.serial = fmt::format("{:02X}", n);
+  c.not_before_unix = not_after - (n % 2 == 0 ? 90 : 398) * 86400LL;
+  c.not_after_unix = not_after;
+  c.dns_sans = {cn, "www." + cn};
+  c.ip_sans = n % 4 == 0 ? std::vector<std::string>{"192.0.2.1"} : std::vector<std::string>{};
+  c.sha256_fingerprint = fmt::format("{:02X}:{:02X}", n % 256, n / 256); // unique for n below 65,536
+  for (int i = 2; i < 32; ++i) {
+    c.sha256_fingerprint += fmt::format(":{:02X}", (n * 7 + i) % 256);
+  }
+  return c;
+}
+
+// Every field for_each fills in, as text, so that two reads compare whole.
+std::string entry_text(const certplan::ExpiryEntry& e) {
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", fmt::join(e.sources, ","), e.cert.subject_cn,
+                     e.cert.issuer, e.cert.serial, fmt::join(e.cert.dns_sans, ","), fmt::join(e.cert.ip_sans, ","),
+                     e.cert.not_before, e.cert.not_after, e.cert.not_before_unix, e.cert.not_after_unix,
+                     e.cert.sha256_fingerprint, e.cert.self_signed, e.cert.is_ca, e.days_left, to_string(e.status), e.renew_by,
+                     e.max_validity_on_renewal, e.note, e.warn_days, e.crit_days);
+}
+
+} // namespace
+
+TEST_CASE("expiry for_each: the fields asked for are the full read's, the others empty, mapped or not", "[render][expiry]") {
+  // The tables read back fewer fields than JSON (ExpiryFields, issue 18), from a mapped spill
+  // by a view of it; the full read through pread is the reference for both.
+  const auto fill = [](certplan::ExpiryReport& report) {
+    for (int n = 0; n < 300; ++n) {
+      // Every seventh certificate found twice (merged, with both notes); many share a notAfter.
+      const long long not_after = 1780272000 + (n % 40) * 86400LL;
+      const auto c = fields_cert(fmt::format("host{}.example", n), n, not_after);
+      report.add(static_cast<std::uint64_t>(n) * 2, fmt::format("/certs/{}.pem", n), c, n % 5 == 0 ? "a note" : "");
+      if (n % 7 == 0) {
+        report.add(static_cast<std::uint64_t>(n) * 2 + 1, fmt::format("/copies/{}.pem", n), c, n % 3 == 0 ? "copy note" : "",
+                   n % 14 == 0);
+      }
+    }
+    report.finish();
+  };
+  const auto unmapped = certplan::make_file_spill(0);
+  certplan::ExpiryReport reference(*unmapped, 1780272000, certplan::parse_threshold("30"), certplan::parse_threshold("7"));
+  fill(reference);
+  const auto mapped_spill = certplan::make_file_spill();
+  certplan::ExpiryReport mapped(*mapped_spill, 1780272000, certplan::parse_threshold("30"), certplan::parse_threshold("7"));
+  fill(mapped);
+  REQUIRE(reference.size() == 300);
+  REQUIRE(mapped.size() == 300);
+  std::vector<certplan::ExpiryEntry> full;
+  reference.for_each([&](const certplan::ExpiryEntry& e) { full.push_back(e); });
+  // notAfter order, then the fingerprint's (the merged ones carry both sources).
+  for (std::size_t i = 1; i < full.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(std::pair(full[i - 1].cert.not_after_unix, full[i - 1].cert.sha256_fingerprint) <
+            std::pair(full[i].cert.not_after_unix, full[i].cert.sha256_fingerprint));
+  }
+  REQUIRE(std::count_if(full.begin(), full.end(), [](const auto& e) { return e.sources.size() == 2; }) == 43);
+  for (const bool sans : {false, true}) {
+    for (const bool serial : {false, true}) {
+      for (const bool not_before : {false, true}) {
+        for (const bool fingerprint : {false, true}) {
+          const certplan::ExpiryFields fields{.sans = sans, .serial = serial, .not_before = not_before, .fingerprint = fingerprint};
+          for (const certplan::ExpiryReport* report : {&reference, &mapped}) {
+            CAPTURE(sans, serial, not_before, fingerprint, report == &mapped);
+            std::size_t i = 0;
+            report->for_each(
+                0, report->size(),
+                [&](const certplan::ExpiryEntry& e) {
+                  certplan::ExpiryEntry want = full[i++];
+                  if (!sans) {
+                    want.cert.dns_sans.clear();
+                    want.cert.ip_sans.clear();
+                  }
+                  if (!serial) {
+                    want.cert.serial.clear();
+                  }
+                  if (!not_before) {
+                    want.cert.not_before.clear();
+                  }
+                  if (!fingerprint) {
+                    want.cert.sha256_fingerprint.clear();
+                  }
+                  REQUIRE(entry_text(e) == entry_text(want));
+                },
+                fields);
+            REQUIRE(i == full.size());
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("render_in_order writes the chunks in order, in_parallel covers every item once", "[render][chunks]") {
+  // Expiry and plan share this pool; expiry's chunks are 128 rows, the plan's 1,000 tenants.
+  for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{127}, std::size_t{128}, std::size_t{129},
+                                  std::size_t{5000}}) {
+    for (const std::size_t per_chunk : {std::size_t{1}, std::size_t{7}, certplan::k_certificates_per_chunk}) {
+      CAPTURE(count, per_chunk);
+      std::string serial;
+      for (std::size_t i = 0; i < count; ++i) {
+        serial += std::to_string(i) + ',';
+      }
+      std::string written;
+      std::size_t writes = 0;
+      // Catch2 2 asserts on this thread only: the workers count what they saw wrong.
+      std::atomic<int> wrong{0};
+      certplan::render_in_order(
+          count,
+          [&](std::size_t from, std::size_t to, std::string& text) {
+            wrong += text.empty() ? 0 : 1;
+            for (std::size_t i = from; i < to; ++i) {
+              text += std::to_string(i) + ',';
+            }
+          },
+          [&](std::string_view text) {
+            written += text;
+            ++writes;
+          },
+          per_chunk);
+      REQUIRE(written == serial);
+      REQUIRE(wrong == 0);
+      REQUIRE(writes == (count + per_chunk - 1) / per_chunk);
+      std::vector<std::atomic<int>> seen(count);
+      certplan::in_parallel(
+          count,
+          [&](std::size_t from, std::size_t to) {
+            wrong += to - from <= per_chunk ? 0 : 1;
+            for (std::size_t i = from; i < to; ++i) {
+              ++seen[i];
+            }
+          },
+          per_chunk);
+      REQUIRE(std::all_of(seen.begin(), seen.end(), [](const std::atomic<int>& n) { return n.load() == 1; }));
+      REQUIRE(wrong == 0);
+    }
+  }
+  // A chunk that throws stops the run, and its exception reaches the caller.
+  std::string written;
+  REQUIRE_THROWS_AS(certplan::render_in_order(
+                        1000,
+                        [](std::size_t from, std::size_t, std::string& text) {
+                          if (from == 500) {
+                            throw std::runtime_error("chunk 500");
+                          }
+                          text += 'x';
+                        },
+                        [&](std::string_view text) { written += text; }, 10),
+                    std::runtime_error);
+  REQUIRE(written.size() <= 50); // chunks 0-49 at most: chunk 50 never comes, and order holds
 }
 
 namespace {

@@ -25,11 +25,15 @@ std::vector<std::string> records(std::size_t n, char seed) {
   return out;
 }
 
+// Through read() and through view(), which the report's readers use: a view of the mapping
+// where there is one, else of the scratch string read() filled.
 void require_reads_back(const certplan::RecordSpill& spill, const std::vector<std::pair<std::uint64_t, std::string>>& at) {
   std::string got;
+  std::string scratch;
   for (auto it = at.rbegin(); it != at.rend(); ++it) { // backwards: not the order written
     spill.read(it->first, it->second.size(), got);
     REQUIRE(got == it->second);
+    REQUIRE(spill.view(it->first, it->second.size(), scratch) == it->second);
   }
 }
 
@@ -50,6 +54,7 @@ TEST_CASE("file spill: records read back mapped and unmapped, across a second sy
   require_reads_back(*spill, at);
   std::string got;
   REQUIRE_THROWS_AS(spill->read(at.back().first, at.back().second.size() + 1, got), certplan::Error);
+  REQUIRE_THROWS_AS(spill->view(at.back().first, at.back().second.size() + 1, got), certplan::Error);
   for (auto& r : records(300, 'k')) {
     at.emplace_back(spill->append(r), std::move(r));
   }
