@@ -51,6 +51,24 @@ inline const certplan::Namespace* find_ns(const certplan::Plan& p, std::string_v
   return nullptr;
 }
 
+// The provider's part of a hosted topology, before its [hosting] table (tests add that, any
+// [services.*] and the tenants).
+inline const char* k_hosted_provider = R"(schema = 1
+[organization]
+name = "HostingCompany"
+model = "hosted"
+[[forest]]
+name = "provider"
+smtp_domains = ["provider.com"]
+[[site]]
+name = "DC1"
+namespace = "mail.provider.com"
+  [[site.server]]
+  name = "EX01"
+  ip = "192.0.2.10"
+  secondary_ip = "192.0.2.11"
+)";
+
 // A small consolidated topology, for tests that vary one part of it.
 inline const char* k_consolidated = R"(schema = 1
 [organization]

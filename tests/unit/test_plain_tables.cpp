@@ -150,21 +150,7 @@ namespace {
 const certplan::ClientCatalog& catalog() { return certplan::ClientCatalog::builtin(); }
 
 std::string head(bool redirect_host, bool pop3) {
-  std::string h = R"(schema = 1
-[organization]
-name = "HostingCompany"
-model = "hosted"
-[[forest]]
-name = "provider"
-smtp_domains = ["provider.com"]
-[[site]]
-name = "DC1"
-namespace = "mail.provider.com"
-  [[site.server]]
-  name = "EX01"
-  ip = "192.0.2.10"
-  secondary_ip = "192.0.2.11"
-)";
+  std::string h = test::k_hosted_provider;
   if (pop3) {
     h += "[services.pop3]\nenabled = true\nhost = \"pop.shared.example\"\n";
   }
