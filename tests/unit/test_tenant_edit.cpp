@@ -22,30 +22,9 @@ const certplan::ClientCatalog& catalog() { return certplan::ClientCatalog::built
 
 Topology parse(std::string_view text) { return certplan::parse_topology(text, "t.toml", catalog()); }
 
-const std::string k_head = R"(# a hoster's file
-schema = 1
-
-[organization]
-name = "HostingCompany"
-model = "hosted"
-
-[[forest]]
-name = "provider"
-smtp_domains = ["provider.com"]
-
-[[site]]
-name = "Default"
-namespace = "mail.provider.com"
-  [[site.server]]
-  name = "EX01"
-  ip = "192.0.2.10"
-  secondary_ip = "192.0.2.11"
-
-[hosting]
-provider_domain = "provider.com"
-autodiscover = "redirect"
-webmail_redirect_host = "webmail.provider.com"
-)";
+const std::string k_head = std::string("# a hoster's file\n") + test::k_hosted_provider +
+                           "\n[hosting]\nprovider_domain = \"provider.com\"\nautodiscover = \"redirect\"\n"
+                           "webmail_redirect_host = \"webmail.provider.com\"\n";
 
 // `n` tenants written as a hand-kept file has them: comments, blank lines, multi-line arrays
 // with comments inside, a table without a blank line above it.
